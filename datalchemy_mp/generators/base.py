@@ -1,0 +1,260 @@
+"""The generator and transform registry, and the types a generator works with.
+
+A generator is registered once, by ID, next to its code::
+
+    @generator("semantic.br.cpf", kinds=TEXT, unique=True, tags=("pii.cpf",),
+               description="CPF, 11 digits with valid check digits")
+    def cpf(col: ColumnInfo, params: dict) -> BatchFn:
+        def gen(b: Batch) -> list:
+            ...
+        return gen
+
+The decorated function is a *factory*: it is called once per column with the column's
+metadata and the validated params, and returns a function that fills a whole block of rows
+at once (column-wise: a block is up to BLOCK_ROWS rows). Every draw comes from ``Batch.rng``
+so output is a pure function of the seed, the params and the rows so far.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from datalchemy_mp.errors import ParamError
+
+BLOCK_ROWS = 4096
+"""Rows per RNG block. Fixed, so bytes never depend on chunk size or worker count."""
+
+# Column kinds: the normalised SQL type a generator fills (see schema.Column.kind).
+INT = frozenset({"smallint", "integer", "bigint"})
+NUMERIC = frozenset({"numeric", "real", "double"})
+NUMBER = INT | NUMERIC
+TEXT = frozenset({"text"})
+BOOL = frozenset({"boolean"})
+DATE = frozenset({"date"})
+TIME = frozenset({"time"})
+TIMESTAMP = frozenset({"timestamp", "timestamptz"})
+TEMPORAL = DATE | TIME | TIMESTAMP
+UUID = frozenset({"uuid"})
+ENUM = frozenset({"enum"})
+JSON = frozenset({"json"})
+ANY: frozenset[str] = frozenset()
+"""An empty kind set means: fills any column (its values are written as text)."""
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """What a generator knows about the column it fills."""
+
+    schema: str
+    table: str
+    name: str
+    kind: str  # smallint|integer|bigint|numeric|real|double|text|boolean|date|time|
+    #            timestamp|timestamptz|uuid|json|enum|inet|interval|bytea|array
+    data_type: str = "text"
+    max_length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    nullable: bool = True
+    unique: bool = False
+    """True when the column alone is a PRIMARY KEY or UNIQUE: generators that construct
+    unique values (``unique=True`` in their spec) must then never repeat a value."""
+    enum_labels: tuple[str, ...] = ()
+    element_kind: str | None = None  # for arrays
+    seed: int = 0
+    """A stable 64-bit key for this column (from the plan seed and the column's name): use it
+    to key bijections, so unique values look random yet never collide across chunks."""
+    locale: str = "en_US"
+    hints: dict[str, Any] = field(default_factory=dict)
+    """What the table's CHECK constraints say about this column: ``min``/``max`` (inclusive,
+    numbers or dates), ``choices`` (allowed values), ``pattern`` (a regex the value must
+    match), ``min_length``/``max_length``, ``contains`` (substrings required after the first
+    character, e.g. "@")."""
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.table}.{self.name}"
+
+
+@dataclass
+class Batch:
+    """A block of rows being generated: ``n`` rows starting at global row ``start``."""
+
+    rng: random.Random
+    start: int
+    n: int
+    row: dict[str, list] = field(default_factory=dict)
+    """Columns already generated in this block, by column name (derive inputs, FK values)."""
+
+
+BatchFn = Callable[[Batch], list]
+TransformFn = Callable[[Batch, list], list]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One param of a generator or transform, checked when the plan is validated."""
+
+    name: str
+    type: type | tuple[type, ...]
+    default: Any = None
+    required: bool = False
+    min: float | None = None
+    max: float | None = None
+    choices: Sequence[Any] | None = None
+    doc: str = ""
+
+    def describe(self) -> dict:
+        types = self.type if isinstance(self.type, tuple) else (self.type,)
+        out: dict[str, Any] = {"name": self.name, "type": "|".join(t.__name__ for t in types)}
+        if self.required:
+            out["required"] = True
+        else:
+            out["default"] = self.default
+        for key in ("min", "max", "choices"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.doc:
+            out["doc"] = self.doc
+        return out
+
+
+@dataclass(frozen=True)
+class GeneratorSpec:
+    id: str
+    factory: Callable[[ColumnInfo, dict], BatchFn]
+    kinds: frozenset[str]
+    params: tuple[Param, ...]
+    strict: bool
+    """Strict params: unknown keys are errors. Loose: unknown keys are ignored."""
+    unique: bool
+    """Constructs distinct values for every row index when ``ColumnInfo.unique`` is set."""
+    description: str
+    tags: tuple[str, ...]
+    derive: bool
+    """Reads other columns of the row (``params.input_columns``); run after them."""
+    example_params: dict | None = None
+
+
+@dataclass(frozen=True)
+class TransformSpec:
+    id: str
+    factory: Callable[[ColumnInfo, dict], TransformFn]
+    params: tuple[Param, ...]
+    strict: bool
+    description: str
+
+
+GENERATORS: dict[str, GeneratorSpec] = {}
+TRANSFORMS: dict[str, TransformSpec] = {}
+
+
+def generator(
+    id: str,
+    *,
+    kinds: frozenset[str] = ANY,
+    params: Sequence[Param] = (),
+    strict: bool = True,
+    unique: bool = False,
+    description: str = "",
+    tags: Sequence[str] = (),
+    derive: bool = False,
+    example_params: dict | None = None,
+) -> Callable:
+    """Register a generator factory under ``id`` (and return it unchanged)."""
+
+    def register(factory: Callable[[ColumnInfo, dict], BatchFn]) -> Callable:
+        if id in GENERATORS:
+            raise RuntimeError(f"generator {id!r} registered twice")
+        GENERATORS[id] = GeneratorSpec(
+            id=id,
+            factory=factory,
+            kinds=kinds,
+            params=tuple(params),
+            strict=strict,
+            unique=unique,
+            description=description or (factory.__doc__ or "").strip().split("\n")[0],
+            tags=tuple(tags),
+            derive=derive,
+            example_params=example_params,
+        )
+        return factory
+
+    return register
+
+
+def alias(new_id: str, target_id: str, description: str = "") -> None:
+    """Register ``new_id`` as another name of an already registered generator."""
+    spec = GENERATORS[target_id]
+    GENERATORS[new_id] = GeneratorSpec(
+        **{**spec.__dict__, "id": new_id, "description": description or spec.description}
+    )
+
+
+def transform(
+    id: str, *, params: Sequence[Param] = (), strict: bool = True, description: str = ""
+) -> Callable:
+    """Register a transform factory under ``id``: it returns ``fn(batch, values) -> values``."""
+
+    def register(factory: Callable[[ColumnInfo, dict], TransformFn]) -> Callable:
+        if id in TRANSFORMS:
+            raise RuntimeError(f"transform {id!r} registered twice")
+        TRANSFORMS[id] = TransformSpec(
+            id=id,
+            factory=factory,
+            params=tuple(params),
+            strict=strict,
+            description=description or (factory.__doc__ or "").strip().split("\n")[0],
+        )
+        return factory
+
+    return register
+
+
+def check_params(specs: Sequence[Param], params: dict, *, strict: bool, path: str) -> dict:
+    """Return ``params`` with defaults filled in, or raise ParamError naming the JSON path.
+
+    Unknown keys are errors when ``strict``; loose generators keep them (derive params such
+    as ``input_columns`` are read by the engine)."""
+    if not isinstance(params, dict):
+        raise ParamError(f"expected an object of params, got {type(params).__name__}", path=path)
+    known = {p.name: p for p in specs}
+    if strict:
+        for key in params:
+            if key not in known:
+                names = ", ".join(sorted(known)) or "none"
+                raise ParamError(f"unknown param {key!r} (known: {names})", path=f"{path}/{key}")
+    out = dict(params)
+    for p in specs:
+        where = f"{path}/{p.name}"
+        if p.name not in params or params[p.name] is None:
+            if p.required:
+                raise ParamError(f"param {p.name!r} is required", path=path)
+            out[p.name] = p.default
+            continue
+        value = params[p.name]
+        types = p.type if isinstance(p.type, tuple) else (p.type,)
+        if float in types and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if isinstance(value, bool) and bool not in types:
+            raise ParamError(f"expected {_type_names(types)}, got a boolean", path=where)
+        if not isinstance(value, types):
+            raise ParamError(
+                f"expected {_type_names(types)}, got {type(value).__name__}", path=where
+            )
+        if p.min is not None and isinstance(value, int | float) and value < p.min:
+            raise ParamError(f"must be >= {p.min}, got {value}", path=where)
+        if p.max is not None and isinstance(value, int | float) and value > p.max:
+            raise ParamError(f"must be <= {p.max}, got {value}", path=where)
+        if p.choices is not None and value not in p.choices:
+            raise ParamError(f"must be one of {list(p.choices)}, got {value!r}", path=where)
+        out[p.name] = value
+    return out
+
+
+def _type_names(types: tuple[type, ...]) -> str:
+    names = {int: "an integer", float: "a number", str: "a string", bool: "a boolean",
+             list: "an array", dict: "an object"}
+    return " or ".join(names.get(t, t.__name__) for t in types)
