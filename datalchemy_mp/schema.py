@@ -1,0 +1,274 @@
+"""schema.json v0.2: an introspected database schema (tables, columns, constraints, enums)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from datalchemy_mp.errors import ValidationFailed
+from datalchemy_mp.jsonfile import Reader, pointer, read_json
+
+SCHEMA_VERSION = "0.2"
+ENGINES = ("postgres", "sqlite")
+
+
+@dataclass(frozen=True)
+class Column:
+    ordinal: int
+    name: str
+    data_type: str
+    udt_schema: str | None
+    udt_name: str | None
+    kind: str
+    """Normalised type: smallint|integer|bigint|numeric|real|double|text|boolean|date|time|
+    timestamp|timestamptz|uuid|json|enum|inet|interval|bytea|array|unknown."""
+    nullable: bool
+    default: str | None = None
+    identity: str | None = None
+    generated: str | None = None
+    max_length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    enum_labels: tuple[str, ...] = ()
+    element_kind: str | None = None
+
+    @property
+    def is_sequence(self) -> bool:
+        """Filled by the database from a sequence (identity, serial, nextval default)."""
+        return bool(self.identity) or (self.default or "").startswith("nextval(")
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    name: str | None
+    columns: tuple[str, ...]
+    ref_schema: str
+    ref_table: str
+    ref_columns: tuple[str, ...]
+
+    @property
+    def ref(self) -> tuple[str, str]:
+        return (self.ref_schema, self.ref_table)
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str | None
+    expression: str
+
+
+@dataclass
+class Table:
+    schema: str
+    name: str
+    kind: str
+    columns: list[Column]
+    primary_key: tuple[str, ...] | None = None
+    uniques: list[tuple[str, ...]] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    path: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.schema, self.name)
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    def column(self, name: str) -> Column | None:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        return None
+
+    @property
+    def unique_sets(self) -> list[tuple[str, ...]]:
+        """Every PRIMARY KEY and UNIQUE column set."""
+        sets = [self.primary_key] if self.primary_key else []
+        return sets + [u for u in self.uniques if u not in sets]
+
+
+@dataclass
+class Schema:
+    engine: str
+    database: str | None
+    tables: dict[tuple[str, str], Table]
+    enums: dict[tuple[str, str], tuple[str, ...]]
+    file: str
+
+    def table(self, schema: str, name: str) -> Table | None:
+        return self.tables.get((schema, name))
+
+    @property
+    def schema_names(self) -> set[str]:
+        return {s for s, _ in self.tables}
+
+
+_KINDS = {
+    "smallint": "smallint", "int2": "smallint", "smallserial": "smallint",
+    "integer": "integer", "int": "integer", "int4": "integer", "serial": "integer",
+    "mediumint": "integer", "tinyint": "smallint",
+    "bigint": "bigint", "int8": "bigint", "bigserial": "bigint",
+    "numeric": "numeric", "decimal": "numeric", "money": "numeric",
+    "real": "real", "float4": "real", "float": "double",
+    "double precision": "double", "float8": "double", "double": "double",
+    "text": "text", "character varying": "text", "varchar": "text", "character": "text",
+    "char": "text", "bpchar": "text", "citext": "text", "name": "text", "clob": "text",
+    "nvarchar": "text", "nchar": "text", "string": "text",
+    "boolean": "boolean", "bool": "boolean",
+    "date": "date",
+    "time": "time", "time without time zone": "time", "timetz": "time",
+    "time with time zone": "time",
+    "timestamp": "timestamp", "timestamp without time zone": "timestamp", "datetime": "timestamp",
+    "timestamp with time zone": "timestamptz", "timestamptz": "timestamptz",
+    "uuid": "uuid", "json": "json", "jsonb": "json",
+    "inet": "inet", "cidr": "inet", "interval": "interval", "bytea": "bytea", "blob": "bytea",
+}
+
+
+def kind_of(data_type: str, udt_name: str | None, is_enum: bool, engine: str) -> tuple[str, str | None]:
+    """The normalised kind of a column type, and its element kind for arrays."""
+    if is_enum:
+        return "enum", None
+    dt = data_type.strip().lower()
+    if dt.endswith("[]") or dt == "array":
+        elem = (udt_name or "").lstrip("_") if dt == "array" else dt[:-2]
+        return "array", kind_of(elem, elem, False, engine)[0]
+    base = re.sub(r"\(.*?\)", "", dt).strip()  # numeric(12,2) -> numeric; timestamp(3) with time zone
+    base = re.sub(r"\s+", " ", base)
+    if base in _KINDS:
+        return _KINDS[base], None
+    if engine == "sqlite":  # SQLite type affinity rules
+        if "int" in base:
+            return "integer", None
+        if any(s in base for s in ("char", "clob", "text")):
+            return "text", None
+        if any(s in base for s in ("real", "floa", "doub")):
+            return "double", None
+        if "bool" in base:
+            return "boolean", None
+        if "date" in base or "time" in base:
+            return ("date" if base == "date" else "timestamp"), None
+        return "numeric", None
+    if udt_name and udt_name.lower() in _KINDS:
+        return _KINDS[udt_name.lower()], None
+    return "unknown", None
+
+
+def load_schema(path: str | Path) -> Schema:
+    """Load and check schema.json; raise ValidationFailed listing every problem found."""
+    file = str(path)
+    doc = read_json(path, "schema")
+    r = Reader(file)
+    if not isinstance(doc, dict):
+        r.error("", "schema_violation", "expected a JSON object at the top level")
+        raise ValidationFailed(r.issues)
+    version = r.get(doc, "schema_version", "", str)
+    if version is not None and version != SCHEMA_VERSION:
+        r.error("/schema_version", "schema_version_unsupported",
+                f"expected schema_version {SCHEMA_VERSION!r}, got {version!r}")
+    engine = r.get(doc, "engine", "", str)
+    if engine is not None and engine not in ENGINES:
+        r.error("/engine", "schema_violation", f"expected one of {list(ENGINES)}, got {engine!r}")
+    enums: dict[tuple[str, str], tuple[str, ...]] = {}
+    for i, e in enumerate(r.array(doc, "enums", "")):
+        p = pointer("enums", i)
+        es, en = r.get(e, "schema", p, str), r.get(e, "name", p, str)
+        labels = r.array(e, "labels", p)
+        if not all(isinstance(x, str) for x in labels):
+            r.error(f"{p}/labels", "schema_violation", "expected an array of strings")
+        elif es is not None and en is not None:
+            enums[(es, en)] = tuple(labels)
+    tables: dict[tuple[str, str], Table] = {}
+    for si, s in enumerate(r.array(doc, "schemas", "")):
+        sp = pointer("schemas", si)
+        sname = r.get(s, "name", sp, str)
+        for ti, t in enumerate(r.array(s, "tables", sp)):
+            table = _load_table(r, t, f"{sp}/tables/{ti}", sname or "", enums, engine or "postgres")
+            if table is not None:
+                if table.key in tables:
+                    r.error(table.path + "/name", "duplicate_table",
+                            f"table {table.qualified} is listed twice")
+                tables[table.key] = table
+    if any(i.severity == "error" for i in r.issues):
+        raise ValidationFailed(r.issues)
+    return Schema(engine=engine or "postgres", database=doc.get("database"), tables=tables,
+                  enums=enums, file=file)
+
+
+def _load_table(r: Reader, t: dict, path: str, schema: str, enums: dict, engine: str) -> Table | None:
+    name = r.get(t, "name", path, str)
+    kind = t.get("kind", "table") if isinstance(t, dict) else "table"
+    columns: list[Column] = []
+    for ci, c in enumerate(r.array(t, "columns", path)):
+        cp = f"{path}/columns/{ci}"
+        col = _load_column(r, c, cp, enums, engine)
+        if col is not None:
+            columns.append(col)
+    columns.sort(key=lambda c: c.ordinal)
+    names = {c.name for c in columns}
+    table = Table(schema=schema, name=name or "", kind=kind if isinstance(kind, str) else "other",
+                  columns=columns, path=path)
+    for ki, k in enumerate(r.array(t, "constraints", path, required=False)):
+        kp = f"{path}/constraints/{ki}"
+        ckind = r.get(k, "kind", kp, str)
+        cname = k.get("name") if isinstance(k, dict) else None
+        if ckind in ("primary_key", "unique", "foreign_key"):
+            cols = tuple(r.array(k, "columns", kp))
+            for j, cn in enumerate(cols):
+                if cn not in names:
+                    r.error(f"{kp}/columns/{j}", "unknown_column",
+                            f"constraint column {cn!r} is not a column of {schema}.{name}")
+            if ckind == "primary_key":
+                table.primary_key = cols
+            elif ckind == "unique":
+                table.uniques.append(cols)
+            else:
+                ref_cols = tuple(r.array(k, "referenced_columns", kp))
+                rs = r.get(k, "referenced_schema", kp, str, required=engine != "sqlite",
+                           default=schema)
+                rt = r.get(k, "referenced_table", kp, str)
+                if len(ref_cols) != len(cols):
+                    r.error(f"{kp}/referenced_columns", "schema_violation",
+                            f"expected {len(cols)} referenced column(s), got {len(ref_cols)}")
+                if rt is not None:
+                    table.foreign_keys.append(
+                        ForeignKey(cname, cols, rs or schema, rt, ref_cols))
+        elif ckind == "check":
+            expr = r.get(k, "expression", kp, str)
+            if expr is not None:
+                table.checks.append(Check(cname, expr))
+        elif ckind is not None:
+            r.warning(f"{kp}/kind", "unknown_constraint_kind", f"constraint kind {ckind!r} ignored")
+    return table if name is not None else None
+
+
+def _load_column(r: Reader, c: dict, path: str, enums: dict, engine: str) -> Column | None:
+    name = r.get(c, "name", path, str)
+    ordinal = r.get(c, "ordinal_position", path, int, default=0)
+    nullable = r.get(c, "is_nullable", path, bool, default=True)
+    ct = r.get(c, "column_type", path, dict, default={})
+    tp = f"{path}/column_type"
+    data_type = r.get(ct, "data_type", tp, str, default="text")
+    udt_schema = r.get(ct, "udt_schema", tp, str, required=False)
+    udt_name = r.get(ct, "udt_name", tp, str, required=False)
+    is_enum = (udt_schema, udt_name) in enums
+    kind, element = kind_of(data_type, udt_name, is_enum, engine)
+    generated = c.get("generated") if isinstance(c, dict) else None
+    if name is None:
+        return None
+    return Column(
+        ordinal=ordinal, name=name, data_type=data_type, udt_schema=udt_schema,
+        udt_name=udt_name, kind=kind, nullable=nullable,
+        default=r.get(c, "default", path, str, required=False),
+        identity=r.get(c, "identity", path, str, required=False),
+        generated=(generated or {}).get("expression") if isinstance(generated, dict) else None,
+        max_length=r.get(ct, "character_max_length", tp, int, required=False),
+        precision=r.get(ct, "numeric_precision", tp, int, required=False),
+        scale=r.get(ct, "numeric_scale", tp, int, required=False),
+        enum_labels=enums.get((udt_schema, udt_name), ()),
+        element_kind=element,
+    )
