@@ -1,0 +1,3 @@
+from datalchemy_mp.cli import main
+
+main()

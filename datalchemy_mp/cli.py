@@ -1,0 +1,169 @@
+"""The ``datalchemy-mp`` command line (click only; the work is in api.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+import orjson
+
+from datalchemy_mp import api
+from datalchemy_mp.errors import DatalchemyError, ValidationFailed
+
+GENERATE_EPILOG = """\b
+Examples:
+  datalchemy-mp generate --schema plans/crm.schema.json \\
+      --plan plans/full_stack_ptbr.plan.json --out out/
+  datalchemy-mp generate -s schema.json -p plan.json -o /srv/fixtures \\
+      --workers 4 --memory-limit 1GiB --table-timeout 600
+
+The run directory OUT/<run_id>/ gets one <schema>.<table>.csv per table,
+resolved_plan.json and generation_report.json (always written). The last
+line printed is run_dir=<path>. Exit codes: 0 all tables OK, 1 a table
+failed, 2 invalid input, 130/143 interrupted by SIGINT/SIGTERM."""
+
+
+class Group(click.Group):
+    """Turns a DatalchemyError into ``Error: ...`` on stderr and its exit code, no traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DatalchemyError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=Group)
+@click.version_option(package_name="datalchemy-mp")
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Constraint-valid, reproducible CSV fixtures from schema.json + plan.json."""
+    ctx.obj = {"debug": debug}
+
+
+def _size(ctx, param, value):
+    if value is None:
+        return None
+    from supervisor import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from None
+
+
+@cli.command(epilog=GENERATE_EPILOG)
+@click.option("-s", "--schema", "schema_file", required=True, type=click.Path(dir_okay=False),
+              help="schema.json (v0.2) of the database.")
+@click.option("-p", "--plan", "plan_file", required=True, type=click.Path(dir_okay=False),
+              help="plan.json (v0.2): targets, rules, options.")
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Directory that receives the run directory.")
+@click.option("--run-id", help="Name of the run directory (default: <UTC time>__run_<uuid>).")
+@click.option("-w", "--workers", type=click.IntRange(min=1),
+              help="Tables generated at once, each in its own process (default: CPU count).")
+@click.option("--memory-limit", callback=_size,
+              help="RSS limit per worker, e.g. 512MiB or 2GB (default: half the RAM / workers, "
+                   "at most 2GiB).")
+@click.option("--table-timeout", type=click.FloatRange(min=0.1), help="Seconds per table.")
+@click.option("--base-date", callback=_date,
+              help="Date that stands for CURRENT_DATE/now() (default: today, UTC). Fix it to "
+                   "get the same bytes on another day.")
+def generate(schema_file, plan_file, out_dir, run_id, workers, memory_limit, table_timeout,
+             base_date) -> None:
+    """Generate one CSV per table of the plan, in FK order, each table in its own worker."""
+    result = api.generate(schema_file, plan_file, out_dir, run_id=run_id, workers=workers,
+                          memory_limit=memory_limit, table_timeout=table_timeout,
+                          base_date=base_date)
+    report = result.report
+    if result.status == "invalid":
+        for issue in report.errors:
+            click.echo(f"Error: {issue}", err=True)
+    for t in report.tables:
+        if t.status != "OK":
+            why = t.reason or ""
+            if t.blocked_by:
+                why += f" (blocked by {', '.join(t.blocked_by)})"
+            click.echo(f"{t.schema}.{t.table}: {t.status} {why}".rstrip(), err=True)
+    click.echo(f"status={result.status}")
+    click.echo(f"run_dir={result.run_dir}")
+    sys.exit(result.exit_code)
+
+
+@cli.command()
+@click.option("-s", "--schema", "schema_file", required=True, type=click.Path(dir_okay=False))
+@click.option("-p", "--plan", "plan_file", required=True, type=click.Path(dir_okay=False))
+def validate(schema_file, plan_file) -> None:
+    """Check a plan against a schema without generating anything (exit 0 or 2).
+
+    \b
+    Example:
+      datalchemy-mp validate -s plans/crm.schema.json -p plans/full_stack_ptbr.plan.json
+    """
+    try:
+        _, _, warnings = api.load_inputs(schema_file, plan_file)
+    except ValidationFailed as exc:
+        for issue in exc.issues:
+            click.echo(f"{issue.severity}: {issue}", err=True)
+        sys.exit(2)
+    for issue in warnings:
+        click.echo(f"warning: {issue}", err=True)
+    click.echo("valid")
+
+
+@cli.command()
+@click.argument("pattern", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def generators(pattern, as_json) -> None:
+    """List the generator and transform catalog (IDs matching PATTERN, a glob).
+
+    \b
+    Examples:
+      datalchemy-mp generators 'semantic.br.*'
+      datalchemy-mp generators --json > catalog.json
+    """
+    from datalchemy_mp.generators.catalog import describe_all
+
+    entries = describe_all(pattern)
+    if as_json:
+        click.echo(orjson.dumps(entries, option=orjson.OPT_INDENT_2).decode())
+        return
+    for e in entries:
+        kinds = ",".join(e.get("kinds") or []) or "any"
+        params = ", ".join(p["name"] for p in e.get("params") or []) or "-"
+        click.echo(f"{e['id']:<42} {kinds:<24} params: {params:<30} e.g. {e.get('example')!r}")
+
+
+def _register_db_commands() -> None:
+    try:
+        from datalchemy_mp.cli_db import introspect, load
+    except ImportError:  # pragma: no cover - only while the module is being written
+        return
+    cli.add_command(introspect)
+    cli.add_command(load)
+
+
+_register_db_commands()
+
+
+def main() -> None:
+    cli(prog_name="datalchemy-mp")
+
+
+if __name__ == "__main__":
+    main()

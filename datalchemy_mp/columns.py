@@ -1,0 +1,326 @@
+"""How each column of a table is filled: by a rule, a FK, a CHECK ordering or a sensible default.
+
+Built identically in the supervisor (to validate) and in each worker (to generate), from the
+schema, the plan and the graph alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from datalchemy_mp import checks as checkmod
+from datalchemy_mp import seeds
+from datalchemy_mp.errors import GenerationError, ParamError
+from datalchemy_mp.generators import base
+from datalchemy_mp.generators.base import GENERATORS, TRANSFORMS, Batch, BatchFn, ColumnInfo
+from datalchemy_mp.graph import Graph, active_fks
+from datalchemy_mp.output.csv import Formatter, formatter
+from datalchemy_mp.plan import ColumnRule, Plan
+from datalchemy_mp.schema import Column, ForeignKey, Schema, Table
+
+DEFAULT_NULL_RATE = 0.1
+"""Share of NULLs in a nullable column that has no rule and no role in a key."""
+
+
+@dataclass
+class ColumnPlan:
+    column: Column
+    info: ColumnInfo
+    source: str
+    """rule | default | sequence | fk | parent_value | after | cycle_null"""
+    generator_id: str | None = None
+    fn: BatchFn | None = None
+    transforms: list[tuple[str, Any]] = field(default_factory=list)
+    inputs: tuple[str, ...] = ()
+    null_rate: float = 0.0
+    fmt: Formatter | None = None
+    key: int = 0
+    tags: tuple[str, ...] = ()
+    fk: ForeignKey | None = None
+    parent_column: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.column.name
+
+    @property
+    def preformatted(self) -> bool:
+        """Values copied from a parent's key file are CSV fields already."""
+        return self.source in ("fk", "parent_value")
+
+
+@dataclass
+class TablePlan:
+    table: Table
+    columns: list[ColumnPlan]
+    """Columns written to the CSV, in ordinal order (generated columns left out)."""
+    fill_order: list[ColumnPlan]
+    """Columns to compute after the FK columns, inputs before the columns that read them."""
+    fks: list[ForeignKey]
+    checks: list[tuple[str, Any]]
+    """(name, CheckExpr) of the CHECKs to enforce."""
+    check_mode: str
+    unsupported: list[tuple[str, str]]
+    table_key: int
+    base_date: dt.date
+
+
+def column_info(table: Table, col: Column, *, locale: str, seed: int = 0,
+                hints: dict | None = None) -> ColumnInfo:
+    return ColumnInfo(
+        schema=table.schema, table=table.name, name=col.name, kind=col.kind,
+        data_type=col.data_type, max_length=col.max_length, precision=col.precision,
+        scale=col.scale, nullable=col.nullable,
+        unique=(col.name,) in table.unique_sets,
+        enum_labels=col.enum_labels, element_kind=col.element_kind, seed=seed,
+        locale=locale, hints=hints or {},
+    )
+
+
+def default_locale(plan: Plan) -> str:
+    """The plan's locale; a plan that uses ``semantic.br.*`` without one gets pt_BR defaults."""
+    if plan.locale:
+        return plan.locale
+    if any(r.generator.id.startswith("semantic.br.") for r in plan.column_rules):
+        return "pt_BR"
+    return "en_US"
+
+
+def build(schema: Schema, plan: Plan, graph: Graph, key: tuple[str, str],
+          base_date: dt.date) -> TablePlan:
+    table = schema.tables[key]
+    table_key = seeds.table_seed(plan.seed, *key)
+    rules = {r.column: r for r in plan.column_rules if (r.schema, r.table) == key}
+    mode = next((p.mode for p in plan.constraint_policies
+                 if (p.schema, p.table) == key and p.constraint == "check"), "enforce")
+    parsed, unsupported = _parse_checks(table) if mode != "ignore" else ([], [])
+    kinds = {c.name: c.kind for c in table.columns}
+    hints = checkmod.column_hints([c for _, c in parsed], kinds) if parsed else {}
+    fks = [fk for fk in active_fks(schema, table, graph.fk_disabled)]
+    fk_of = {c: fk for fk in fks for c in fk.columns}
+    locale = default_locale(plan)
+    plans: dict[str, ColumnPlan] = {}
+    for col in table.columns:
+        if col.generated:
+            continue
+        rule = rules.get(col.name)
+        col_locale = (rule.generator.locale if rule else None) or locale
+        col_hints = _hints(col, hints.get(col.name, {}), base_date)
+        info = column_info(table, col, locale=col_locale,
+                           seed=seeds.column_seed(table_key, col.name), hints=col_hints)
+        cp = ColumnPlan(column=col, info=info, source="default", key=info.seed)
+        fk = fk_of.get(col.name)
+        if rule is not None and rule.generator.id == "derive.parent_value":
+            _parent_value(cp, rule, fk_of, table)
+        elif fk is not None and (rule is None or rule.generator.id == "derive.fk"):
+            cp.source, cp.fk = ("cycle_null" if graph.is_broken(key, fk) else "fk"), fk
+            cp.generator_id = rule.generator.id if rule else None
+        elif rule is not None:
+            _from_rule(cp, rule)
+        elif col.is_sequence:
+            _from_generator(cp, "primitive.sequence", {}, "sequence")
+        else:
+            _from_default(cp, col)
+        if rule is not None:
+            cp.transforms = [(t.id, _transform(info, t.id, t.params, t.path))
+                             for t in rule.transforms]
+        plans[col.name] = cp
+    if mode != "ignore":
+        _apply_orderings(plans, [c for _, c in parsed], rules)
+    _apply_null_rates(plans, table)
+    for cp in plans.values():
+        cp.fmt = formatter(cp.column.kind, cp.column.scale)
+    columns = list(plans.values())
+    return TablePlan(
+        table=table, columns=columns, fill_order=_fill_order(columns), fks=fks,
+        checks=parsed, check_mode=mode, unsupported=unsupported, table_key=table_key,
+        base_date=base_date,
+    )
+
+
+def _parse_checks(table: Table) -> tuple[list, list]:
+    parsed, unsupported = [], []
+    for check in table.checks:
+        try:
+            parsed.append((check.name or check.expression, checkmod.parse_check(check.expression)))
+        except checkmod.UnsupportedCheck as exc:
+            unsupported.append((check.name or check.expression, f"{check.expression}: {exc}"))
+    return parsed, unsupported
+
+
+def _hints(col: Column, hints: dict, base_date: dt.date) -> dict:
+    """CHECK hints with ``today`` resolved, plus the range numeric(p,s) can hold."""
+    out = {k: (base_date if v == "today" else v) for k, v in hints.items()}
+    for bound in ("min", "max"):
+        if col.kind in ("timestamp", "timestamptz") and isinstance(out.get(bound), dt.date) \
+                and not isinstance(out[bound], dt.datetime):
+            out[bound] = dt.datetime.combine(out[bound], dt.time(12))
+    if col.kind == "numeric" and col.precision is not None:
+        scale = col.scale or 0
+        limit = 10 ** (col.precision - scale) - 10 ** -scale
+        out["max"] = min(out.get("max", limit), limit)
+        out["min"] = max(out.get("min", -limit), -limit)
+        if out.pop("min_exclusive", False):
+            out["min"] = out["min"] + 10 ** -scale
+    out["today"] = base_date
+    return out
+
+
+def _from_rule(cp: ColumnPlan, rule: ColumnRule) -> None:
+    ref = rule.generator
+    spec = GENERATORS.get(ref.id)
+    if spec is None:
+        raise ParamError(f"unknown generator ID {ref.id!r}", path=ref.path)
+    params = base.check_params(spec.params, ref.params, strict=spec.strict, path=ref.params_path)
+    cp.source, cp.generator_id, cp.tags = "rule", ref.id, spec.tags
+    cp.fn = _factory(spec, cp.info, params, ref.params_path)
+    if spec.derive:
+        cols = params.get("input_columns") or []
+        cp.inputs = tuple(cols)
+
+
+def _from_generator(cp: ColumnPlan, gen_id: str, params: dict, source: str) -> None:
+    spec = GENERATORS[gen_id]
+    checked = base.check_params(spec.params, params, strict=spec.strict, path="")
+    cp.source, cp.generator_id, cp.tags = source, gen_id, spec.tags
+    cp.fn = _factory(spec, cp.info, checked, "")
+    if spec.derive:
+        cp.inputs = tuple(checked.get("input_columns") or [])
+
+
+def _from_default(cp: ColumnPlan, col: Column) -> None:
+    from datalchemy_mp.generators.defaults import default_generator
+
+    gen_id, params = default_generator(cp.info, col.default, bool(col.identity))
+    _from_generator(cp, gen_id, params, "default")
+
+
+def _factory(spec: base.GeneratorSpec, info: ColumnInfo, params: dict, path: str) -> BatchFn:
+    try:
+        return spec.factory(info, params)
+    except ParamError as exc:
+        raise ParamError(exc.message, path=exc.path or path) from None
+
+
+def _transform(info: ColumnInfo, tid: str, params: dict, path: str) -> Any:
+    spec = TRANSFORMS.get(tid)
+    if spec is None:
+        raise ParamError(f"unknown transform ID {tid!r}", path=f"{path}/transform")
+    checked = base.check_params(spec.params, params, strict=spec.strict, path=f"{path}/params")
+    try:
+        return spec.factory(info, checked)
+    except ParamError as exc:
+        raise ParamError(exc.message, path=exc.path or f"{path}/params") from None
+
+
+def _parent_value(cp: ColumnPlan, rule: ColumnRule, fk_of: dict, table: Table) -> None:
+    params = rule.generator.params
+    local = (params.get("input_columns") or [None])[0]
+    fk = fk_of.get(local)
+    if fk is None:
+        raise ParamError(f"{local!r} is not a FK column of {table.qualified}",
+                         path=f"{rule.generator.params_path}/input_columns/0")
+    cp.source, cp.generator_id, cp.fk = "parent_value", rule.generator.id, fk
+    cp.parent_column = params.get("parent_column")
+    cp.inputs = (local,)
+
+
+_AFTER_STEP = {"date": dt.timedelta(days=30), "timestamp": dt.timedelta(days=30),
+               "timestamptz": dt.timedelta(days=30), "time": dt.timedelta(hours=2)}
+
+
+def _apply_orderings(plans: dict[str, ColumnPlan], parsed: list, rules: dict) -> None:
+    """``a >= b`` between two columns: compute the unruled one from the other, by construction."""
+    for o in checkmod.orderings(parsed):
+        left, op, right = o.left, o.op, o.right
+        if op in ("<=", "<"):
+            left, right, op = right, left, {"<=": ">=", "<": ">"}[op]
+        later, earlier = plans.get(left), plans.get(right)
+        if later is None or earlier is None or later.source not in ("default",):
+            continue
+        if earlier.source == "after" and earlier.inputs == (later.name,):
+            continue
+        later.source, later.generator_id = "after", "engine.after"
+        later.fn = _after_fn(later.info, right, op)
+        later.inputs = (right,)
+
+
+def _after_fn(info: ColumnInfo, source: str, op: str) -> BatchFn:
+    kind = info.kind
+    strict = op == ">"
+
+    if kind in _AFTER_STEP:
+        span = _AFTER_STEP[kind]
+        seconds = int(span.total_seconds())
+        unit = dt.timedelta(days=1) if kind == "date" else dt.timedelta(seconds=1)
+
+        def after_temporal(b: Batch) -> list:
+            rnd = b.rng.random
+            out = []
+            for v in b.row[source]:
+                if v is None or not isinstance(v, dt.date):
+                    out.append(v)
+                    continue
+                if kind == "date":
+                    if isinstance(v, dt.datetime):
+                        v = v.date()
+                    step = dt.timedelta(days=int(rnd() * span.days) + strict)
+                elif kind == "time":
+                    step = dt.timedelta(seconds=int(rnd() * seconds) + strict)
+                    full = dt.datetime.combine(dt.date(2000, 1, 1), v) + step
+                    out.append(min(full.time(), dt.time(23, 59, 59)))
+                    continue
+                else:
+                    if not isinstance(v, dt.datetime):
+                        v = dt.datetime.combine(v, dt.time())
+                    step = dt.timedelta(seconds=int(rnd() * seconds)) + (unit if strict else dt.timedelta())
+                out.append(v + step)
+            return out
+        return after_temporal
+
+    def after_number(b: Batch) -> list:
+        rnd = b.rng.random
+        hi = info.hints.get("max")
+        out = []
+        for v in b.row[source]:
+            if v is None or isinstance(v, str):
+                out.append(v)
+                continue
+            room = (hi - v) if hi is not None else max(abs(v), 10)
+            step = rnd() * max(room, 0)
+            if kind in ("smallint", "integer", "bigint"):
+                step = int(step) + strict
+            elif strict:
+                step = step or 10 ** -(info.scale or 2)
+            out.append(v + step)
+        return out
+    return after_number
+
+
+def _apply_null_rates(plans: dict[str, ColumnPlan], table: Table) -> None:
+    keyed = {c for cols in table.unique_sets for c in cols}
+    for cp in plans.values():
+        col = cp.column
+        if col.nullable and cp.source in ("default", "after") and col.name not in keyed:
+            cp.null_rate = DEFAULT_NULL_RATE
+
+
+def _fill_order(columns: list[ColumnPlan]) -> list[ColumnPlan]:
+    """Generated columns after the columns they read (ordinal order otherwise)."""
+    pending = [c for c in columns if c.source not in ("fk", "cycle_null", "parent_value")]
+    done = {c.name for c in columns if c.source in ("fk", "cycle_null", "parent_value")}
+    order: list[ColumnPlan] = []
+    while pending:
+        progressed = False
+        for cp in list(pending):
+            if all(i in done or i not in {c.name for c in pending} for i in cp.inputs):
+                order.append(cp)
+                done.add(cp.name)
+                pending.remove(cp)
+                progressed = True
+        if not progressed:
+            names = ", ".join(c.name for c in pending)
+            raise GenerationError(f"columns read each other in a cycle: {names}")
+    return order

@@ -1,0 +1,402 @@
+"""One table (or one chunk of its rows): generate block by block, valid by construction.
+
+A block is BLOCK_ROWS rows aligned on the global row index; every column of a block draws
+from its own RNG, seeded from (table, column, block). A row that breaks NOT NULL, a CHECK or
+a UNIQUE is made again from a retry seed, a bounded number of times; then a clear error.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from datalchemy_mp import seeds
+from datalchemy_mp.bijection import Permutation
+from datalchemy_mp.columns import ColumnPlan, TablePlan
+from datalchemy_mp.errors import GenerationError
+from datalchemy_mp.generators.base import BLOCK_ROWS, GENERATORS, Batch
+from datalchemy_mp.keys import KeyReader, KeyWriter
+from datalchemy_mp.output import csv as csvout
+
+MAX_ATTEMPTS = 50
+SUFFIX_AFTER = 8
+"""Collisions on a UNIQUE text value before a distinguishing suffix is added instead."""
+
+
+@dataclass
+class Stats:
+    rows: int = 0
+    retries: int = 0
+    bytes: int = 0
+    generator_usage: Counter = field(default_factory=Counter)
+    transform_usage: Counter = field(default_factory=Counter)
+    pii: Counter = field(default_factory=Counter)
+    warnings: dict[str, dict] = field(default_factory=dict)
+
+    def warn(self, code: str, message: str, column: str | None = None, count: int = 1) -> None:
+        key = f"{code}:{column}:{message}"
+        entry = self.warnings.setdefault(key, {"code": code, "column": column,
+                                                "message": message, "count": 0})
+        entry["count"] += count
+
+    def to_json(self) -> dict:
+        return {
+            "rows": self.rows, "retries": self.retries, "bytes": self.bytes,
+            "generator_usage": dict(sorted(self.generator_usage.items())),
+            "transform_usage": dict(sorted(self.transform_usage.items())),
+            "pii": dict(sorted(self.pii.items())),
+            "warnings": list(self.warnings.values()),
+        }
+
+
+@dataclass
+class Parents:
+    """Key readers of the parent tables, by (parent table, column)."""
+
+    readers: dict[tuple[tuple[str, str], str], KeyReader]
+    rows: dict[tuple[str, str], int]
+
+
+class _FkFill:
+    """Picks a parent row for each child row of one FK."""
+
+    def __init__(self, tp: TablePlan, fk, parent_rows: int, self_ref: bool, index: int):
+        self.fk = fk
+        self.self_ref = self_ref
+        self.parent_rows = parent_rows
+        self.key = seeds.derive(tp.table_key, "fk", index)
+        table = tp.table
+        cols = set(fk.columns)
+        self.nullable = all(table.column(c).nullable for c in fk.columns)
+        self.permutation: Permutation | None = None
+        self.pair: tuple[int, int, int] | None = None  # (position in pair, n1, n2)
+        if self_ref:
+            return
+        if tuple(fk.columns) in {tuple(s) for s in table.unique_sets} or any(
+                set(s) == cols for s in table.unique_sets):
+            self.permutation = Permutation(max(parent_rows, 1), self.key)
+
+    def picks(self, start: int, n: int, rng: random.Random) -> list[int]:
+        if self.permutation is not None:
+            perm = self.permutation
+            return [perm(i) for i in range(start, start + n)]
+        if self.pair is not None:
+            pos, n1, n2 = self.pair
+            perm = self._pair_perm
+            ks = [perm(i) for i in range(start, start + n)]
+            return [k // n2 for k in ks] if pos == 0 else [k % n2 for k in ks]
+        rows = self.parent_rows
+        return [int(rng.random() * rows) for _ in range(n)]
+
+
+def _setup_pairs(tp: TablePlan, fills: list[_FkFill]) -> None:
+    """A UNIQUE over exactly the columns of two FKs: enumerate parent pairs by a permutation."""
+    by_cols = {frozenset(f.fk.columns): f for f in fills if not f.self_ref}
+    for cols in tp.table.unique_sets:
+        group = [f for c, f in by_cols.items() if c <= set(cols)]
+        if len(group) != 2 or frozenset().union(*(frozenset(f.fk.columns) for f in group)) != set(cols):
+            continue
+        a, b = group
+        n1, n2 = a.parent_rows, b.parent_rows
+        perm = Permutation(max(n1 * n2, 1), seeds.derive(tp.table_key, "pair", *cols))
+        for pos, f in enumerate((a, b)):
+            f.permutation = None
+            f.pair = (pos, n1, n2)
+            f.pair_columns = set(cols)
+            f._pair_perm = perm
+
+
+class TableEngine:
+    """Generates rows ``[start, end)`` of one table into a CSV part and parent key files."""
+
+    def __init__(self, tp: TablePlan, parents: Parents, *, key_columns: list[str],
+                 progress: Callable[[int], None] | None = None):
+        self.tp = tp
+        self.parents = parents
+        self.stats = Stats()
+        self.progress = progress
+        self.key_columns = key_columns
+        table = tp.table
+        self.names = [cp.name for cp in tp.columns]
+        self.index = {n: i for i, n in enumerate(self.names)}
+        self.fills: list[_FkFill] = []
+        for i, fk in enumerate(tp.fks):
+            self_ref = fk.ref == table.key
+            rows = 0 if self_ref else parents.rows.get(fk.ref, 0)
+            self.fills.append(_FkFill(tp, fk, rows, self_ref, i))
+        _setup_pairs(tp, self.fills)
+        self.fill_of = {id(f.fk): f for f in self.fills}
+        self.checks = [(name, expr.compile(self.index, tp.base_date)) for name, expr in tp.checks]
+        self_ref_cols = {c for fk in tp.fks if fk.ref == table.key for c in fk.columns}
+        self.not_null = [i for i, cp in enumerate(tp.columns)
+                         if not cp.column.nullable and cp.name not in self_ref_cols]
+        self.unique_sets = self._unguaranteed_unique_sets()
+        self.seen: list[set] = [set() for _ in self.unique_sets]
+        self.self_keys: dict[str, list[str]] = {}
+        for f in self.fills:
+            if f.self_ref:
+                for ref_col in f.fk.ref_columns:
+                    self.self_keys.setdefault(ref_col, [])
+        for name, message in tp.unsupported:
+            self.stats.warn("check_unsupported", message, None)
+
+    # -- uniqueness ---------------------------------------------------------------------
+
+    def _distinct_groups(self) -> list[set[str]]:
+        """Column sets whose values never repeat across rows, by construction."""
+        groups = []
+        for cp in self.tp.columns:
+            spec = GENERATORS.get(cp.generator_id or "")
+            if cp.source == "sequence" or (
+                    spec is not None and spec.unique and cp.info.unique and not cp.transforms
+                    and cp.source in ("rule", "default")):
+                groups.append({cp.name})
+        for f in self.fills:
+            if f.permutation is not None:
+                groups.append(set(f.fk.columns))
+            if f.pair is not None:
+                groups.append(f.pair_columns)
+        return groups
+
+    def _unguaranteed_unique_sets(self) -> list[tuple[int, ...]]:
+        groups = self._distinct_groups()
+        out = []
+        for cols in self.tp.table.unique_sets:
+            if not all(c in self.index for c in cols):
+                continue
+            if any(g <= set(cols) for g in groups):
+                continue
+            out.append(tuple(self.index[c] for c in cols))
+        return out
+
+    @property
+    def needs_whole_table(self) -> bool:
+        """True when uniqueness is checked by memory or rows reference earlier rows."""
+        return bool(self.unique_sets or self.self_keys)
+
+    # -- generation ---------------------------------------------------------------------
+
+    def _column_rng(self, cp: ColumnPlan, block: int, attempt: int, row: int) -> random.Random:
+        if attempt == 0:
+            return seeds.block_rng(cp.key, block)
+        return random.Random(seeds.derive(cp.key, "retry", row, attempt))
+
+    def _generate(self, start: int, n: int, attempt: int = 0) -> dict[str, list]:
+        """Raw values of rows ``[start, start+n)`` (formatted CSV fields for FK columns)."""
+        block = start // BLOCK_ROWS
+        row: dict[str, list] = {}
+        picks: dict[int, list[int]] = {}
+        for i, f in enumerate(self.fills):
+            if f.self_ref:
+                continue
+            rng = (random.Random(seeds.derive(f.key, block)) if attempt == 0
+                   else random.Random(seeds.derive(f.key, "retry", start, attempt)))
+            picks[id(f.fk)] = f.picks(start, n, rng)
+        for cp in self.tp.columns:
+            if cp.source == "fk" and cp.fk.ref != self.tp.table.key:
+                j = picks[id(cp.fk)]
+                ref_col = cp.fk.ref_columns[cp.fk.columns.index(cp.name)]
+                row[cp.name] = self.parents.readers[(cp.fk.ref, ref_col)].take(j)
+            elif cp.source == "parent_value":
+                j = picks[id(cp.fk)]
+                row[cp.name] = self.parents.readers[(cp.fk.ref, cp.parent_column)].take(j)
+            elif cp.source in ("cycle_null", "fk"):
+                row[cp.name] = [None] * n
+        for cp in self.tp.fill_order:
+            batch = Batch(rng=self._column_rng(cp, block, attempt, start), start=start, n=n,
+                          row=row)
+            values = cp.fn(batch)
+            if len(values) != n:
+                raise GenerationError(
+                    f"generator {cp.generator_id} returned {len(values)} values for {n} rows",
+                    path=cp.info.qualified)
+            if cp.null_rate:
+                rnd = batch.rng.random
+                rate = cp.null_rate
+                values = [None if rnd() < rate else v for v in values]
+            row[cp.name] = values
+            self.stats.generator_usage[cp.generator_id or cp.source] += n
+            for tag in cp.tags:
+                self.stats.pii[tag] += n
+        for cp in self.tp.columns:
+            for tid, fn in cp.transforms:
+                batch = Batch(rng=random.Random(seeds.derive(cp.key, "transform", tid, start, attempt)),
+                              start=start, n=n, row=row)
+                row[cp.name] = fn(batch, row[cp.name])
+                self.stats.transform_usage[tid] += n
+        for cp in self.tp.columns:
+            if cp.column.kind == "numeric" and cp.column.scale is not None:
+                s = cp.column.scale
+                row[cp.name] = [round(v, s) if type(v) is float else v for v in row[cp.name]]
+        return row
+
+    def _row_problem(self, values: tuple) -> str | None:
+        for i in self.not_null:
+            if values[i] is None:
+                return f"column {self.names[i]} is NULL"
+        if self.tp.check_mode != "ignore":
+            for name, check in self.checks:
+                if not check(values):
+                    if self.tp.check_mode == "warn":
+                        self.stats.warn("check_failed", f"CHECK {name} failed", None)
+                        continue
+                    return f"CHECK {name}"
+        return None
+
+    def _format_row(self, values: tuple) -> list[str]:
+        return [v if cp.preformatted and v is not None else cp.fmt([v])[0]
+                for cp, v in zip(self.tp.columns, values, strict=True)]
+
+    def _unique_clash(self, fields: list[str]) -> int | None:
+        for k, idx in enumerate(self.unique_sets):
+            key = tuple(fields[i] for i in idx)
+            if "" in key:  # NULLs never collide in Postgres
+                continue
+            if key in self.seen[k]:
+                return k
+        return None
+
+    def _remember(self, fields: list[str]) -> None:
+        for k, idx in enumerate(self.unique_sets):
+            key = tuple(fields[i] for i in idx)
+            if "" not in key:
+                self.seen[k].add(key)
+
+    def _fix_row(self, i: int, problem: str) -> tuple[tuple, list[str]]:
+        """Make row ``i`` again until it is valid and unique; suffix text keys as a last resort."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            self.stats.retries += 1
+            raw = self._generate(i, 1, attempt)
+            values = tuple(raw[n][0] for n in self.names)
+            problem = self._row_problem(values) or ""
+            if problem:
+                continue
+            fields = self._format_row(values)
+            clash = self._unique_clash(fields)
+            if clash is None:
+                return values, fields
+            if attempt >= SUFFIX_AFTER:
+                suffixed = self._suffix(fields, clash)
+                if suffixed is not None:
+                    return values, suffixed
+            problem = "UNIQUE (" + ", ".join(self.names[j] for j in self.unique_sets[clash]) + ")"
+        table = self.tp.table.qualified
+        if problem.startswith("UNIQUE"):
+            raise GenerationError(
+                f"{table}: cannot make row {i + 1} satisfy {problem}: the generators keep "
+                f"repeating values already used ({MAX_ATTEMPTS} attempts); give the column a "
+                "generator with more distinct values, or fewer rows")
+        raise GenerationError(f"{table}: row {i + 1} still violates {problem} after "
+                              f"{MAX_ATTEMPTS} attempts")
+
+    def _suffix(self, fields: list[str], clash: int) -> list[str] | None:
+        """Distinguish a repeated text value with `` 2``, `` 3``… (never a placeholder)."""
+        idx = self.unique_sets[clash]
+        texts = [j for j in idx if self.tp.columns[j].column.kind == "text"
+                 and not self.tp.columns[j].preformatted]
+        if not texts:
+            return None
+        j = texts[-1]
+        col = self.tp.columns[j]
+        base = fields[j]
+        if base.startswith('"'):
+            return None
+        for n in range(2, 10 * len(self.seen[clash]) + 3):
+            suffix = f" {n}"
+            stem = base if col.column.max_length is None else base[: col.column.max_length - len(suffix)]
+            candidate = list(fields)
+            candidate[j] = stem + suffix
+            if self._unique_clash(candidate) is None:
+                self.stats.warn("unique_suffix", "a repeated value got a distinguishing suffix",
+                                col.name)
+                return candidate
+        return None
+
+    def run(self, start: int, end: int, csv_path: Path, key_paths: dict[str, Path],
+            header: bool) -> Stats:
+        t0 = time.perf_counter()
+        writers = {c: KeyWriter(p, self.tp.columns[self.index[c]].column.kind)
+                   for c, p in key_paths.items()}
+        with open(csv_path, "wb", buffering=1 << 20) as out:
+            if header:
+                data = csvout.header(self.names)
+                out.write(data)
+                self.stats.bytes += len(data)
+            pos = start
+            while pos < end:
+                n = min(BLOCK_ROWS - pos % BLOCK_ROWS, end - pos)
+                fields = self._block(pos, n)
+                data = csvout.encode_rows(fields)
+                out.write(data)
+                self.stats.bytes += len(data)
+                for c, w in writers.items():
+                    w.append(fields[self.index[c]])
+                pos += n
+                self.stats.rows += n
+                if self.progress is not None:
+                    self.progress(self.stats.rows)
+        for w in writers.values():
+            w.close()
+        self.stats.duration_s = time.perf_counter() - t0
+        return self.stats
+
+    def _block(self, start: int, n: int) -> list[list[str]]:
+        raw = self._generate(start, n)
+        cols = [raw[name] for name in self.names]
+        fields = [cp.fmt(values) if not cp.preformatted else
+                  ["" if v is None else v for v in values]
+                  for cp, values in zip(self.tp.columns, cols, strict=True)]
+        rows_values = list(zip(*cols, strict=True))
+        needs_rows = self.not_null or self.checks
+        for k in range(n):
+            problem = self._row_problem(rows_values[k]) if needs_rows else None
+            row_fields = None
+            if problem is None and self.unique_sets:
+                row_fields = [f[k] for f in fields]
+                clash = self._unique_clash(row_fields)
+                if clash is not None:
+                    problem = "UNIQUE"
+            if problem is not None:
+                values, row_fields = self._fix_row(start + k, problem)
+                for j, f in enumerate(row_fields):
+                    fields[j][k] = f
+            if self.unique_sets:
+                self._remember(row_fields if row_fields is not None else [f[k] for f in fields])
+        if self.self_keys:
+            self._fill_self_refs(start, n, fields)
+        return fields
+
+    def _fill_self_refs(self, start: int, n: int, fields: list[list[str]]) -> None:
+        """Point each row at an earlier row of the same table (the first rows are roots)."""
+        for f in self.fills:
+            if not f.self_ref:
+                continue
+            rng = random.Random(seeds.derive(f.key, start // BLOCK_ROWS))
+            cols = [self.index[c] for c in f.fk.columns]
+            refs = [self.self_keys[c] for c in f.fk.ref_columns]
+            ref_idx = [self.index[c] for c in f.fk.ref_columns]
+            for k in range(n):
+                i = start + k
+                for r, j in zip(refs, ref_idx, strict=True):
+                    r.append(fields[j][k])
+                if i == 0 or (f.nullable and rng.random() < 0.2):
+                    target = None if f.nullable else i
+                else:
+                    target = int(rng.random() * i)
+                for c, r in zip(cols, refs, strict=True):
+                    fields[c][k] = "" if target is None else r[target]
+
+
+def open_parents(parent_keys: dict[str, Any], rows: dict[tuple[str, str], int]) -> Parents:
+    """Key readers from ``{"schema.table": {"column": {"kind": k, "paths": [...]}}}``."""
+    readers = {}
+    for qualified, cols in parent_keys.items():
+        s, t = qualified.split(".", 1)
+        for col, spec in cols.items():
+            readers[((s, t), col)] = KeyReader([Path(p) for p in spec["paths"]], spec["kind"])
+    return Parents(readers=readers, rows=rows)

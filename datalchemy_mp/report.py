@@ -1,0 +1,138 @@
+"""generation_report.json: the state of every table, rewritten atomically at each change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from supervisor import write_json_atomic
+
+from datalchemy_mp.errors import Issue
+
+REPORT_NAME = "generation_report.json"
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass
+class TableState:
+    schema: str
+    table: str
+    rows_requested: int
+    auto: bool
+    status: str = "PENDING"
+    reason: str | None = None
+    detail: dict = field(default_factory=dict)
+    blocked_by: list[str] = field(default_factory=list)
+    rows_generated: int = 0
+    retries: int = 0
+    bytes: int = 0
+    duration_ms: int | None = None
+    peak_rss_bytes: int | None = None
+    pid: int | None = None
+    exit_code: int | None = None
+    signal: str | None = None
+    csv: str | None = None
+    warnings: list[dict] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "schema": self.schema, "table": self.table, "status": self.status,
+            "reason": self.reason, "detail": self.detail or None, "blocked_by": self.blocked_by,
+            "auto_generated": self.auto, "rows_requested": self.rows_requested,
+            "rows_generated": self.rows_generated, "retries": self.retries, "bytes": self.bytes,
+            "duration_ms": self.duration_ms, "peak_rss_bytes": self.peak_rss_bytes,
+            "pid": self.pid, "exit_code": self.exit_code, "signal": self.signal,
+            "csv": self.csv, "warnings": self.warnings,
+        }
+
+
+@dataclass
+class Report:
+    path: Path
+    run_id: str
+    settings: dict[str, Any]
+    status: str = "running"
+    started_at: str = field(default_factory=utc_now)
+    finished_at: str | None = None
+    tables: list[TableState] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    _t0: float = field(default_factory=time.monotonic)
+
+    def table(self, schema: str, name: str) -> TableState:
+        return next(t for t in self.tables if (t.schema, t.table) == (schema, name))
+
+    def to_json(self) -> dict:
+        gen, trans, pii, by_code = Counter(), Counter(), Counter(), Counter()
+        warnings, unsupported = [], []
+        for issue in self.warnings:
+            by_code[issue.code] += 1
+            warnings.append(_issue_entry(issue))
+        for t in self.tables:
+            gen.update(t.stats.get("generator_usage", {}))
+            trans.update(t.stats.get("transform_usage", {}))
+            pii.update(t.stats.get("pii", {}))
+            for w in t.warnings:
+                by_code[w["code"]] += w["count"]
+                entry = {"level": "warning", "code": w["code"], "message": w["message"],
+                         "count": w["count"], "schema": t.schema, "table": t.table,
+                         "column": w.get("column"),
+                         "path": f"{t.schema}.{t.table}.{w['column']}" if w.get("column") else None}
+                (unsupported if w["code"] == "check_unsupported" else warnings).append(entry)
+            if t.status == "FAILED":
+                unsupported.append({"level": "error", "code": "generation_failed",
+                                    "message": _failure_message(t), "schema": t.schema,
+                                    "table": t.table, "path": None})
+        duration_ms = int((time.monotonic() - self._t0) * 1000)
+        written = sum(t.bytes for t in self.tables if t.status == "OK")
+        return {
+            "run_id": self.run_id,
+            "status": self.status,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            **self.settings,
+            "tables": [t.to_json() for t in self.tables],
+            "retries_total": sum(t.retries for t in self.tables),
+            "generator_usage": dict(sorted(gen.items())),
+            "transform_usage": dict(sorted(trans.items())),
+            "fallback_count": 0,
+            "heuristic_count": gen.get("__heuristic__", 0),
+            "unknown_generator_id_count": 0,
+            "pii_columns_touched": dict(sorted(pii.items())),
+            "warnings_by_code": dict(sorted(by_code.items())),
+            "duration_ms": duration_ms,
+            "bytes_written": written,
+            "throughput_bytes_per_sec": round(written / max(duration_ms / 1000, 1e-6), 1),
+            "errors": [i.to_json() for i in self.errors],
+            "warnings": warnings,
+            "unsupported": unsupported,
+        }
+
+    def write(self) -> None:
+        write_json_atomic(self.path, self.to_json())
+
+
+def _issue_entry(issue: Issue) -> dict:
+    return {"level": issue.severity, "code": issue.code, "message": issue.message,
+            "path": issue.path or None}
+
+
+def _failure_message(t: TableState) -> str:
+    d = t.detail or {}
+    if t.reason == "exception":
+        return f"{d.get('type', 'Exception')}: {d.get('message', '')}"
+    if t.reason == "signal":
+        return f"worker killed by {t.signal or d.get('signal')}"
+    if t.reason == "memory_limit_exceeded":
+        return f"worker exceeded the memory limit ({d.get('limit_bytes')} bytes)"
+    if t.reason == "timeout":
+        return f"worker exceeded the time limit ({d.get('timeout_s')} s)"
+    return f"worker failed: {t.reason} {d}"

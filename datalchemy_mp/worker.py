@@ -1,0 +1,41 @@
+"""What runs inside a worker process: one table job, from plain data to a CSV part."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+from datalchemy_mp import columns
+from datalchemy_mp.engine import TableEngine, open_parents
+from datalchemy_mp.graph import Graph
+from datalchemy_mp.plan import load_plan
+from datalchemy_mp.schema import load_schema
+
+PROGRESS_EVERY_S = 0.25
+
+
+def run_job(job: dict) -> dict:
+    """Generate rows ``[start, end)`` of ``job["table"]``; return the table's counters."""
+    import datalchemy_mp.generators  # noqa: F401  (registers the catalog)
+    import supervisor
+
+    schema = load_schema(job["schema_file"])
+    plan = load_plan(job["plan_file"])
+    graph = Graph.from_json(job["graph"])
+    key = (job["schema"], job["table"])
+    tp = columns.build(schema, plan, graph, key, dt.date.fromisoformat(job["base_date"]))
+    parents = open_parents(job["parent_keys"], {k: graph.rows[k] for k in graph.parents[key]})
+    total = job["end"] - job["start"]
+    last = [0.0]
+
+    def progress(rows: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_EVERY_S or rows == total:
+            last[0] = now
+            supervisor.progress(rows=rows, total=total)
+
+    engine = TableEngine(tp, parents, key_columns=list(job["key_paths"]), progress=progress)
+    stats = engine.run(job["start"], job["end"], Path(job["part"]),
+                       {c: Path(p) for c, p in job["key_paths"].items()}, header=job["header"])
+    return stats.to_json()
