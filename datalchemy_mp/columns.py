@@ -117,6 +117,9 @@ def build(schema: Schema, plan: Plan, graph: Graph, key: tuple[str, str],
         elif fk is not None and (rule is None or rule.generator.id == "derive.fk"):
             cp.source, cp.fk = ("cycle_null" if graph.is_broken(key, fk) else "fk"), fk
             cp.generator_id = rule.generator.id if rule else None
+        elif rule is not None and rule.generator.id == "derive.fk":
+            raise ParamError(f"derive.fk needs a FK column; {col.name!r} is in no FK of "
+                             f"{table.qualified}", path=rule.generator.path)
         elif rule is not None:
             _from_rule(cp, rule)
         elif col.is_sequence:

@@ -98,6 +98,8 @@ class Schema:
     tables: dict[tuple[str, str], Table]
     enums: dict[tuple[str, str], tuple[str, ...]]
     file: str
+    schema_version: str = SCHEMA_VERSION
+    schema_fingerprint: str | None = None
 
     def table(self, schema: str, name: str) -> Table | None:
         return self.tables.get((schema, name))
@@ -195,8 +197,10 @@ def load_schema(path: str | Path) -> Schema:
                 tables[table.key] = table
     if any(i.severity == "error" for i in r.issues):
         raise ValidationFailed(r.issues)
+    fingerprint = doc.get("schema_fingerprint")
     return Schema(engine=engine or "postgres", database=doc.get("database"), tables=tables,
-                  enums=enums, file=file)
+                  enums=enums, file=file, schema_version=version or SCHEMA_VERSION,
+                  schema_fingerprint=fingerprint if isinstance(fingerprint, str) else None)
 
 
 def _load_table(r: Reader, t: dict, path: str, schema: str, enums: dict, engine: str) -> Table | None:
