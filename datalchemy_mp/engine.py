@@ -24,7 +24,7 @@ from datalchemy_mp.keys import KeyReader, KeyWriter
 from datalchemy_mp.output import csv as csvout
 
 MAX_ATTEMPTS = 50
-SUFFIX_AFTER = 8
+SUFFIX_AFTER = 20
 """Collisions on a UNIQUE text value before a distinguishing suffix is added instead."""
 
 
@@ -281,7 +281,7 @@ class TableEngine:
             if clash is None:
                 return values, fields
             if attempt >= SUFFIX_AFTER:
-                suffixed = self._suffix(fields, clash)
+                suffixed = self._suffix(values, clash)
                 if suffixed is not None:
                     return values, suffixed
             problem = "UNIQUE (" + ", ".join(self.names[j] for j in self.unique_sets[clash]) + ")"
@@ -294,27 +294,32 @@ class TableEngine:
         raise GenerationError(f"{table}: row {i + 1} still violates {problem} after "
                               f"{MAX_ATTEMPTS} attempts")
 
-    def _suffix(self, fields: list[str], clash: int) -> list[str] | None:
-        """Distinguish a repeated text value with `` 2``, `` 3``… (never a placeholder)."""
-        idx = self.unique_sets[clash]
-        texts = [j for j in idx if self.tp.columns[j].column.kind == "text"
-                 and not self.tp.columns[j].preformatted]
+    def _suffix(self, values: tuple, clash: int) -> list[str] | None:
+        """Distinguish a repeated text value (``Prospeccao 2``, ``ana.silva2@…``), never with a
+        placeholder; None when no suffix keeps the row valid."""
+        texts = [j for j in self.unique_sets[clash] if self.tp.columns[j].column.kind == "text"
+                 and not self.tp.columns[j].preformatted and isinstance(values[j], str)]
         if not texts:
             return None
         j = texts[-1]
-        col = self.tp.columns[j]
-        base = fields[j]
-        if base.startswith('"'):
-            return None
-        for n in range(2, 10 * len(self.seen[clash]) + 3):
-            suffix = f" {n}"
-            stem = base if col.column.max_length is None else base[: col.column.max_length - len(suffix)]
-            candidate = list(fields)
-            candidate[j] = stem + suffix
-            if self._unique_clash(candidate) is None:
+        col = self.tp.columns[j].column
+        base = values[j]
+        for n in range(2, len(self.seen[clash]) + 3):
+            if "@" in base:
+                local, _, domain = base.rpartition("@")
+                candidate = f"{local}{n}@{domain}"
+            else:
+                candidate = f"{base} {n}"
+            if col.max_length is not None and len(candidate) > col.max_length:
+                return None
+            row = values[:j] + (candidate,) + values[j + 1:]
+            if self._row_problem(row) is not None:
+                return None
+            fields = self._format_row(row)
+            if self._unique_clash(fields) is None:
                 self.stats.warn("unique_suffix", "a repeated value got a distinguishing suffix",
                                 col.name)
-                return candidate
+                return fields
         return None
 
     def run(self, start: int, end: int, csv_path: Path, key_paths: dict[str, Path],

@@ -1,0 +1,23 @@
+"""Run a DAG of tasks, each in its own fresh process, under memory and wall-time limits.
+
+Generic: it knows tasks, edges, processes and limits, nothing of what the tasks do.
+"""
+
+from .atomic import write_json_atomic
+from .child import progress
+from .outcome import Event, Outcome, RunResult
+from .pool import run
+from .sizes import parse_size
+from .task import Limits, Task
+
+__all__ = [
+    "Event",
+    "Limits",
+    "Outcome",
+    "RunResult",
+    "Task",
+    "parse_size",
+    "progress",
+    "run",
+    "write_json_atomic",
+]

@@ -1,0 +1,62 @@
+"""Generators and transforms: importing this package registers all of them.
+
+One module per family (``primitive``, ``semantic_br``, ``semantic``, ``faker_gen``, ``derive``,
+``domain``, ``relational``, ``transforms``); third-party generators come through the
+entry-point group ``datalchemy_mp.generators`` (a module, or a callable ``register()``).
+Fault generators for drills are registered only when ``DATALCHEMY_MP_FAULTS=1``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from importlib.metadata import entry_points
+
+from datalchemy_mp.generators import (  # noqa: F401  (each import registers its family)
+    derive,
+    domain,
+    faker_gen,
+    primitive,
+    semantic,
+    semantic_br,
+    transforms,
+)
+from datalchemy_mp.generators.base import GENERATORS, TRANSFORMS
+
+ENTRY_POINT_GROUP = "datalchemy_mp.generators"
+
+
+def _optional(module: str) -> None:
+    """Import a family that may not exist yet (written by someone else)."""
+    try:
+        importlib.import_module(f"{__name__}.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__name__}.{module}":
+            raise
+
+
+_optional("relational")
+if os.environ.get("DATALCHEMY_MP_FAULTS") == "1":
+    _optional("fault")
+
+
+def load_plugins() -> list[str]:
+    """Load the entry points of ``ENTRY_POINT_GROUP``; a broken plugin is a warning on stderr,
+    never a crash. Returns the names of the plugins loaded."""
+    loaded = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            obj = ep.load()
+            if callable(obj):
+                obj()
+            loaded.append(ep.name)
+        except Exception as exc:  # noqa: BLE001 - a plugin must not break the tool
+            print(f"warning: generator plugin {ep.name!r} ({ep.value}) failed to load: "
+                  f"{type(exc).__name__}: {exc}", file=sys.stderr)
+    return loaded
+
+
+load_plugins()
+
+__all__ = ["ENTRY_POINT_GROUP", "GENERATORS", "TRANSFORMS", "load_plugins"]

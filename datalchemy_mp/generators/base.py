@@ -72,6 +72,10 @@ class ColumnInfo:
     numbers or dates), ``choices`` (allowed values), ``pattern`` (a regex the value must
     match), ``min_length``/``max_length``, ``contains`` (substrings required after the first
     character, e.g. "@")."""
+    table_seed: int = 0
+    """A stable 64-bit key shared by every column of the table (the engine's table key; 0 when
+    not given): generators whose columns must agree within a row (a Brazilian UF, its city,
+    CEP and area code) key on it, so they need no other column's values."""
 
     @property
     def qualified(self) -> str:

@@ -1,0 +1,116 @@
+"""Click commands that talk to a database: `introspect` and `load` (registered by cli.py)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from datalchemy_mp.errors import DatalchemyError
+
+DSN_HELP = (
+    "postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME (or libpq key=value pairs), or "
+    "sqlite:///relative.db / sqlite:////absolute.db. May also come from $DATALCHEMY_MP_DSN; "
+    "libpq's PGPASSWORD and ~/.pgpass work too, keeping the password off the command line."
+)
+
+
+class UserError(click.ClickException):
+    """A DatalchemyError shown as `Error: …` on stderr, exiting with the error's own code."""
+
+    def __init__(self, error: DatalchemyError):
+        super().__init__(str(error))
+        # click exits with the instance's exit_code; ClickException declares it on the class.
+        self.exit_code = error.exit_code  # type: ignore[misc]
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn DatalchemyError into a clean message; a root `--debug` param keeps the traceback."""
+    try:
+        yield
+    except DatalchemyError as e:
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None and ctx.find_root().params.get("debug"):
+            raise
+        raise UserError(e) from None
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  datalchemy-mp introspect --dsn postgresql://app@localhost/crm --schema crm -o schema.json
+  datalchemy-mp introspect --dsn sqlite:///rental.db -o schema.json
+"""
+)
+@click.option("--dsn", required=True, envvar="DATALCHEMY_MP_DSN", help=DSN_HELP)
+@click.option(
+    "--schema",
+    "schemas",
+    multiple=True,
+    metavar="NAME",
+    help="Schema to read (repeatable). Default: every schema but pg_* and information_schema.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="Where to write schema.json ('-' for stdout).",
+)
+def introspect(dsn: str, schemas: tuple[str, ...], output: Path) -> None:
+    """Read a live database's catalog into schema.json (contract v0.2).
+
+    Tables, columns with their types and defaults, primary keys, UNIQUE, CHECK and FOREIGN KEY
+    constraints, indexes and enums, in a stable order. The password is never printed.
+    """
+    from datalchemy_mp import introspect as introspection
+
+    with user_errors():
+        doc = introspection.introspect(dsn, schemas or None)
+        if str(output) == "-":
+            sys.stdout.buffer.write(introspection.dumps_schema(doc))
+            sys.stdout.flush()
+        else:
+            introspection.write_schema(doc, output)
+            tables = sum(len(s["tables"]) for s in doc["schemas"])
+            click.echo(
+                f"{output}: {tables} table(s) in {len(doc['schemas'])} schema(s), "
+                f"{len(doc['enums'])} enum(s)",
+                err=True,
+            )
+
+
+@click.command(
+    epilog="""\b
+Examples:
+  datalchemy-mp load out/2024-01-01T00-00-00Z__run_1234 --dsn postgresql://app@localhost/crm
+  datalchemy-mp load RUN_DIR --dsn postgresql://app@localhost/crm --truncate
+  datalchemy-mp load RUN_DIR --dsn sqlite:///rental.db
+"""
+)
+@click.argument(
+    "run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="RUN_DIR"
+)
+@click.option("--dsn", required=True, envvar="DATALCHEMY_MP_DSN", help=DSN_HELP)
+@click.option("--truncate", is_flag=True, help="Empty the loaded tables first (same transaction).")
+def load(run_dir: Path, dsn: str, truncate: bool) -> None:
+    """Load a run's <schema>.<table>.csv files into a database, all or nothing.
+
+    Postgres: COPY ... FROM STDIN (FORMAT csv, HEADER true), parents before children as the
+    target's own foreign keys say, in one transaction. SQLite: batched inserts, foreign keys on.
+    Any failure rolls everything back and names the table, CSV line and constraint (exit 1).
+    """
+    from datalchemy_mp import load as loader
+
+    def report(done: loader.TableLoaded) -> None:
+        click.echo(f"{done.qualified}: {done.rows} rows")
+
+    with user_errors():
+        loaded = loader.load_run(run_dir, dsn, truncate=truncate, on_table=report)
+    total = sum(t.rows for t in loaded)
+    click.echo(f"total: {total} rows in {len(loaded)} table(s)")

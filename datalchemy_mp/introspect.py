@@ -1,0 +1,646 @@
+"""Read a live database's catalog into the schema.json v0.2 contract (Postgres or SQLite).
+
+Postgres output follows the upstream introspector: tables and columns from pg_catalog, types as
+`format_type()` prints them, defaults and CHECKs as the server prints them, everything sorted so
+that the same database always gives the same bytes. psycopg is imported only when needed.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import orjson
+
+from datalchemy_mp.errors import DatalchemyError
+
+SCHEMA_VERSION = "0.2"
+
+PSYCOPG_HINT = "pip install 'datalchemy-mp[postgres]'"
+
+
+class DatabaseError(DatalchemyError):
+    """A database that cannot be reached or read (bad DSN, server down, wrong password)."""
+
+
+class MissingDriverError(DatalchemyError):
+    """An optional dependency (psycopg) is not installed."""
+
+
+# --- secrets -------------------------------------------------------------------------------------
+
+_URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<rest>.*)$", re.DOTALL)
+_SECRET_KEYS = r"(?:password|sslpassword|pass|passwd|pwd|token|api_?key)"
+_QUERY_SECRET_RE = re.compile(rf"(?i)([?&]{_SECRET_KEYS}=)[^&#]*")
+_KV_SECRET_RE = re.compile(rf"(?i)(\b{_SECRET_KEYS}\s*=\s*)('(?:[^'\\]|\\.)*'?|\S*)")
+
+
+def redact_dsn(dsn: str) -> str:
+    """The DSN with its password (URL userinfo, query or key=value form) replaced by `***`."""
+    match = _URL_RE.match(dsn)
+    if match is None:
+        return _KV_SECRET_RE.sub(r"\1***", dsn)
+    scheme, rest = match.group("scheme"), match.group("rest")
+    userinfo = _url_userinfo(rest)
+    if userinfo is not None and ":" in userinfo:
+        user = userinfo.split(":", 1)[0]
+        rest = f"{user}:***{rest[len(userinfo) :]}"
+    return scheme + _QUERY_SECRET_RE.sub(r"\1***", rest)
+
+
+def _url_userinfo(rest: str) -> str | None:
+    """What may be `user:password` in a URL after `scheme://`: up to the last '@' before any '?'.
+
+    Generous on purpose: a password mistyped with a raw '/' or '@' is still hidden (at worst a
+    host or path holding '@' is hidden too).
+    """
+    at = rest.split("?", 1)[0].rfind("@")
+    return rest[:at] if at >= 0 else None
+
+
+def _dsn_secrets(dsn: str) -> list[str]:
+    """Every spelling of the DSN's password that could end up in a driver's message."""
+    secrets: set[str] = set()
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+
+        params = conninfo_to_dict(dsn)
+        for key in ("password", "sslpassword"):
+            value = params.get(key)
+            if value:
+                secrets.add(str(value))
+    except Exception:  # noqa: BLE001 - a DSN libpq cannot parse: fall back to our own reading
+        pass
+    match = _URL_RE.match(dsn)
+    userinfo = _url_userinfo(match.group("rest")) if match else None
+    if userinfo is not None and ":" in userinfo:
+        raw = userinfo.split(":", 1)[1]
+        secrets.update({raw, unquote(raw)})
+    for m in _KV_SECRET_RE.finditer(dsn):
+        value = m.group(2).strip("'")
+        secrets.add(value)
+    for m in _QUERY_SECRET_RE.finditer(dsn):
+        raw = m.group(0).split("=", 1)[1]
+        secrets.update({raw, unquote(raw)})
+    return sorted((s for s in secrets if s), key=len, reverse=True)
+
+
+def scrub(text: str, dsn: str) -> str:
+    """Remove the DSN's password from any text (a driver's error message, say)."""
+    for secret in _dsn_secrets(dsn):
+        text = text.replace(secret, "***")
+    return text
+
+
+# --- connections ---------------------------------------------------------------------------------
+
+
+def is_sqlite_dsn(dsn: str) -> bool:
+    return dsn.startswith("sqlite:")
+
+
+def sqlite_path(dsn: str) -> Path:
+    """`sqlite:///rel/path.db` is relative, `sqlite:////abs/path.db` absolute (as SQLAlchemy)."""
+    if not dsn.startswith("sqlite:///") or len(dsn) <= len("sqlite:///"):
+        raise DatabaseError(
+            f"bad SQLite DSN {dsn!r}: expected sqlite:///relative/path.db or sqlite:////abs/path.db"
+        )
+    return Path(dsn[len("sqlite:///") :].split("?", 1)[0])
+
+
+def connect_sqlite(dsn: str, *, readonly: bool) -> sqlite3.Connection:
+    """Open an existing SQLite file (never create one: a typo must not give an empty database)."""
+    path = sqlite_path(dsn)
+    if not path.is_file():
+        raise DatabaseError(f"SQLite database not found: {path}")
+    mode = "ro" if readonly else "rw"
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True)
+        conn.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.Error as e:
+        raise DatabaseError(f"cannot open SQLite database {path}: {e}") from None
+    return conn
+
+
+def import_psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError:
+        raise MissingDriverError(
+            f"Postgres support needs psycopg 3, which is not installed: {PSYCOPG_HINT}"
+        ) from None
+    return psycopg
+
+
+def connect_postgres(dsn: str, **kwargs: Any) -> Any:
+    """Connect with psycopg 3; every failure becomes a DatabaseError without the password."""
+    psycopg = import_psycopg()
+    try:
+        given = psycopg.conninfo.conninfo_to_dict(dsn)
+    except psycopg.Error:
+        # libpq's parse errors quote pieces of the string, possibly of the password: show none.
+        raise DatabaseError(
+            "invalid connection string (not shown, it may hold a password): expected "
+            "postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME or key=value pairs"
+        ) from None
+    defaults = {"connect_timeout": 10, "application_name": "datalchemy-mp"}
+    kwargs = {**{k: v for k, v in defaults.items() if k not in given}, **kwargs}
+    try:
+        return psycopg.connect(dsn, **kwargs)
+    except psycopg.Error as e:
+        detail = scrub(" ".join(str(e).split()), dsn)
+        raise DatabaseError(f"cannot connect to {redact_dsn(dsn)}: {detail}") from None
+
+
+# --- Postgres ------------------------------------------------------------------------------------
+
+_RELKINDS = {
+    "r": "table",
+    "p": "partitioned_table",
+    "v": "view",
+    "m": "materialized_view",
+    "f": "foreign_table",
+}
+_FK_ACTIONS = {
+    "a": "no_action",
+    "r": "restrict",
+    "c": "cascade",
+    "n": "set_null",
+    "d": "set_default",
+}
+_FK_MATCH = {"f": "full", "p": "partial", "s": "simple"}
+_CONSTRAINT_ORDER = {"primary_key": 0, "unique": 1, "check": 2, "foreign_key": 3}
+
+# Session settings that change how the server prints types, defaults and CHECKs: pinned to
+# Postgres's defaults, so a role's or database's own settings cannot change the output.
+# (search_path decides which names get schema-qualified: crm.status_lead vs status_lead.)
+_SESSION_SETTINGS = {
+    "search_path": '"$user", public',
+    "DateStyle": "ISO, MDY",
+    "IntervalStyle": "postgres",
+    "TimeZone": "UTC",
+    "extra_float_digits": "1",
+    "bytea_output": "hex",
+}
+
+_SQL_SCHEMAS = """
+select n.nspname
+from pg_namespace n
+where n.nspname !~ '^pg_' and n.nspname <> 'information_schema'
+"""
+
+_SQL_TABLES = """
+select n.nspname, c.relname, c.relkind::text, obj_description(c.oid, 'pg_class')
+from pg_class c
+join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = any(%(schemas)s) and c.relkind in ('r', 'p', 'v', 'm', 'f')
+"""
+
+# Lengths, precisions and collation as information_schema.columns gives them (same functions,
+# same "default collation is null" rule), but for every relkind and without privilege filtering.
+_SQL_COLUMNS = """
+select
+  n.nspname, c.relname, a.attnum, a.attname,
+  format_type(a.atttypid, a.atttypmod),
+  tn.nspname, t.typname,
+  not a.attnotnull,
+  case when a.attgenerated = '' then pg_get_expr(ad.adbin, ad.adrelid) end,
+  a.attidentity::text,
+  a.attgenerated::text,
+  case when a.attgenerated <> '' then pg_get_expr(ad.adbin, ad.adrelid) end,
+  information_schema._pg_char_max_length(
+    information_schema._pg_truetypid(a.*, t.*), information_schema._pg_truetypmod(a.*, t.*)),
+  information_schema._pg_numeric_precision(
+    information_schema._pg_truetypid(a.*, t.*), information_schema._pg_truetypmod(a.*, t.*)),
+  information_schema._pg_numeric_scale(
+    information_schema._pg_truetypid(a.*, t.*), information_schema._pg_truetypmod(a.*, t.*)),
+  co.collname,
+  col_description(a.attrelid, a.attnum)
+from pg_attribute a
+join pg_class c on c.oid = a.attrelid
+join pg_namespace n on n.oid = c.relnamespace
+join pg_type t on t.oid = a.atttypid
+join pg_namespace tn on tn.oid = t.typnamespace
+left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
+left join (pg_collation co join pg_namespace nco on nco.oid = co.collnamespace)
+  on co.oid = a.attcollation and (nco.nspname, co.collname) <> ('pg_catalog', 'default')
+where n.nspname = any(%(schemas)s) and c.relkind in ('r', 'p', 'v', 'm', 'f')
+  and a.attnum > 0 and not a.attisdropped
+"""
+
+_SQL_CONSTRAINTS = """
+select
+  n.nspname, c.relname, con.conname, con.contype::text,
+  array(select att.attname from unnest(con.conkey) with ordinality k(num, i)
+        join pg_attribute att on att.attrelid = con.conrelid and att.attnum = k.num
+        order by k.i)::text[],
+  rn.nspname, rc.relname,
+  array(select att.attname from unnest(con.confkey) with ordinality k(num, i)
+        join pg_attribute att on att.attrelid = con.confrelid and att.attnum = k.num
+        order by k.i)::text[],
+  con.confupdtype::text, con.confdeltype::text, con.confmatchtype::text,
+  con.condeferrable, con.condeferred,
+  case when con.contype = 'c' then pg_get_constraintdef(con.oid, true) end
+from pg_constraint con
+join pg_class c on c.oid = con.conrelid
+join pg_namespace n on n.oid = c.relnamespace
+left join pg_class rc on rc.oid = con.confrelid
+left join pg_namespace rn on rn.oid = rc.relnamespace
+where n.nspname = any(%(schemas)s) and con.contype in ('p', 'u', 'c', 'f')
+"""
+
+_SQL_INDEXES = """
+select
+  n.nspname, c.relname, ic.relname, i.indisunique, i.indisprimary, i.indisvalid,
+  am.amname, pg_get_indexdef(i.indexrelid)
+from pg_index i
+join pg_class c on c.oid = i.indrelid
+join pg_namespace n on n.oid = c.relnamespace
+join pg_class ic on ic.oid = i.indexrelid
+join pg_am am on am.oid = ic.relam
+where n.nspname = any(%(schemas)s)
+"""
+
+_SQL_ENUMS = """
+select n.nspname, t.typname, array_agg(e.enumlabel::text order by e.enumsortorder)
+from pg_type t
+join pg_namespace n on n.oid = t.typnamespace
+join pg_enum e on e.enumtypid = t.oid
+group by n.nspname, t.typname
+"""
+
+
+def introspect(dsn: str, schemas: Sequence[str] | None = None) -> dict[str, Any]:
+    """Introspect the database behind a DSN: `sqlite:///file.db` or a Postgres DSN."""
+    if is_sqlite_dsn(dsn):
+        if schemas and set(schemas) != {"main"}:
+            raise DatabaseError("a SQLite database has one schema, 'main'")
+        return introspect_sqlite(dsn)
+    return introspect_postgres(dsn, schemas)
+
+
+def introspect_postgres(dsn: str, schemas: Sequence[str] | None = None) -> dict[str, Any]:
+    """Schema.json of the given Postgres schemas (default: all but pg_* and information_schema)."""
+    psycopg = import_psycopg()
+    with connect_postgres(dsn) as conn:
+        try:
+            conn.read_only = True
+            conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ  # one snapshot
+            with conn.cursor() as cur:
+                for name, value in _SESSION_SETTINGS.items():
+                    cur.execute("select set_config(%s, %s, true)", (name, value))
+                return _read_postgres_catalog(cur, schemas)
+        except psycopg.Error as e:
+            detail = scrub(" ".join(str(e).split()), dsn)
+            raise DatabaseError(
+                f"reading the catalog of {redact_dsn(dsn)} failed: {detail}"
+            ) from None
+
+
+def _read_postgres_catalog(cur: Any, wanted: Sequence[str] | None) -> dict[str, Any]:
+    database = cur.execute("select current_database()").fetchone()[0]
+    available = sorted(row[0] for row in cur.execute(_SQL_SCHEMAS))
+    if wanted:
+        all_schemas = {row[0] for row in cur.execute("select nspname from pg_namespace")}
+        missing = [s for s in wanted if s not in all_schemas]
+        if missing:
+            raise DatabaseError(
+                f"schema(s) not found in database {database!r}: {', '.join(missing)}; "
+                f"available: {', '.join(available) or '(none)'}"
+            )
+        schema_names = sorted(set(wanted))
+    else:
+        schema_names = available
+    params = {"schemas": schema_names}
+
+    tables: dict[tuple[str, str], dict[str, Any]] = {}
+    for nsp, rel, relkind, comment in cur.execute(_SQL_TABLES, params):
+        kind: Any = _RELKINDS.get(relkind, {"other": relkind})
+        tables[(nsp, rel)] = {
+            "name": rel,
+            "kind": kind,
+            "comment": comment,
+            "columns": [],
+            "constraints": [],
+            "indexes": [],
+        }
+
+    used_types: set[tuple[str, str]] = set()
+    for row in cur.execute(_SQL_COLUMNS, params):
+        (nsp, rel, attnum, name, data_type, udt_schema, udt_name, nullable, default,
+         identity, generated, generation_expr, char_len, precision, scale, collation,
+         comment) = row  # fmt: skip
+        used_types.add((udt_schema, udt_name))
+        tables[(nsp, rel)]["columns"].append(
+            {
+                "ordinal_position": attnum,
+                "name": name,
+                "column_type": {
+                    "data_type": data_type,
+                    "udt_schema": udt_schema,
+                    "udt_name": udt_name,
+                    "character_max_length": char_len,
+                    "numeric_precision": precision,
+                    "numeric_scale": scale,
+                    "collation": collation,
+                },
+                "is_nullable": nullable,
+                "default": default,
+                "identity": {"a": "always", "d": "by_default"}.get(identity),
+                "generated": (
+                    {"kind": "stored", "expression": generation_expr} if generated else None
+                ),
+                "comment": comment,
+            }
+        )
+
+    for row in cur.execute(_SQL_CONSTRAINTS, params):
+        (nsp, rel, name, contype, columns, ref_schema, ref_table, ref_columns, on_update,
+         on_delete, match, deferrable, deferred, check_def) = row  # fmt: skip
+        constraint: dict[str, Any]
+        if contype == "p":
+            constraint = {"kind": "primary_key", "name": name, "columns": columns}
+        elif contype == "u":
+            constraint = {
+                "kind": "unique",
+                "name": name,
+                "columns": columns,
+                "is_deferrable": deferrable,
+                "initially_deferred": deferred,
+            }
+        elif contype == "c":
+            constraint = {"kind": "check", "name": name, "expression": check_def}
+        else:
+            constraint = {
+                "kind": "foreign_key",
+                "name": name,
+                "columns": columns,
+                "referenced_schema": ref_schema,
+                "referenced_table": ref_table,
+                "referenced_columns": ref_columns,
+                "on_update": _FK_ACTIONS.get(on_update, "unknown"),
+                "on_delete": _FK_ACTIONS.get(on_delete, "unknown"),
+                "match_type": _FK_MATCH.get(match, "unknown"),
+                "is_deferrable": deferrable,
+                "initially_deferred": deferred,
+            }
+        if (nsp, rel) in tables:
+            tables[(nsp, rel)]["constraints"].append(constraint)
+
+    for nsp, rel, name, unique, primary, valid, method, definition in cur.execute(
+        _SQL_INDEXES, params
+    ):
+        if (nsp, rel) in tables:
+            tables[(nsp, rel)]["indexes"].append(
+                {
+                    "name": name,
+                    "is_unique": unique,
+                    "is_primary": primary,
+                    "is_valid": valid,
+                    "method": method,
+                    "definition": definition,
+                }
+            )
+
+    # Enums of the chosen schemas, plus any enum elsewhere that one of their columns uses
+    # (consumers recognise enum columns only by (udt_schema, udt_name) in this list).
+    enums = [
+        {"schema": nsp, "name": name, "labels": list(labels)}
+        for nsp, name, labels in cur.execute(_SQL_ENUMS)
+        if nsp in schema_names or (nsp, name) in used_types
+    ]
+
+    for table in tables.values():
+        table["columns"].sort(key=lambda c: c["ordinal_position"])
+        table["constraints"].sort(key=lambda c: (_CONSTRAINT_ORDER[c["kind"]], c["name"] or ""))
+        table["indexes"].sort(key=lambda i: i["name"])
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "engine": "postgres",
+        "database": database,
+        "schemas": [
+            {
+                "name": schema,
+                "tables": sorted(
+                    (t for (nsp, _), t in tables.items() if nsp == schema),
+                    key=lambda t: t["name"],
+                ),
+            }
+            for schema in schema_names
+        ],
+        "enums": sorted(enums, key=lambda e: (e["schema"], e["name"])),
+        "schema_fingerprint": None,
+    }
+
+
+# --- SQLite --------------------------------------------------------------------------------------
+
+_SQLITE_FK_ACTIONS = {
+    "NO ACTION": "no_action",
+    "RESTRICT": "restrict",
+    "CASCADE": "cascade",
+    "SET NULL": "set_null",
+    "SET DEFAULT": "set_default",
+}
+_SQLITE_TYPE_RE = re.compile(r"^\s*(?P<base>[^(]*?)\s*(?:\((?P<args>[^)]*)\)?)?\s*$")
+
+
+def quote_sqlite_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def introspect_sqlite(dsn: str) -> dict[str, Any]:
+    """Schema.json of a SQLite file: one schema `main`, unnamed constraints, no CHECKs."""
+    conn = connect_sqlite(dsn, readonly=True)
+    try:
+        tables = [
+            _sqlite_table(conn, name, kind)
+            for name, kind in conn.execute(
+                "select name, type from sqlite_master where type in ('table', 'view') "
+                "and name not like 'sqlite\\_%' escape '\\' order by name"
+            ).fetchall()
+        ]
+    except sqlite3.Error as e:
+        raise DatabaseError(f"reading SQLite database {sqlite_path(dsn)} failed: {e}") from None
+    finally:
+        conn.close()
+    tables.sort(key=lambda t: t["name"])
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "engine": "sqlite",
+        "database": None,
+        "schemas": [{"name": "main", "tables": tables}],
+        "enums": [],
+        "schema_fingerprint": None,
+    }
+
+
+def _sqlite_column_type(declared: str) -> dict[str, Any]:
+    """Declared type kept as is; `VARCHAR(120)` gives a length, `NUMERIC(12,2)` precision, scale."""
+    match = _SQLITE_TYPE_RE.match(declared)
+    base = (match.group("base") if match else declared).strip()
+    args = [a.strip() for a in (match.group("args") or "").split(",")] if match else []
+    numbers = [int(a) if re.fullmatch(r"[+-]?\d+", a) else None for a in args if a]
+    max_len = precision = scale = None
+    upper = base.upper()
+    if len(numbers) >= 2:
+        precision, scale = numbers[0], numbers[1]
+    elif len(numbers) == 1:
+        if any(word in upper for word in ("CHAR", "TEXT", "CLOB")):
+            max_len = numbers[0]
+        else:
+            precision = numbers[0]
+    return {
+        "data_type": declared,
+        "udt_schema": "main",
+        "udt_name": base.lower(),
+        "character_max_length": max_len,
+        "numeric_precision": precision,
+        "numeric_scale": scale,
+        "collation": None,
+    }
+
+
+def _sqlite_table(conn: sqlite3.Connection, name: str, kind: str) -> dict[str, Any]:
+    q = quote_sqlite_ident(name)
+    # table_xinfo also lists generated columns (hidden 2 = virtual, 3 = stored); 1 = hidden column
+    # of a virtual table, which cannot be written.
+    raw_columns = [r for r in conn.execute(f"pragma table_xinfo({q})").fetchall() if r[6] != 1]
+    columns = []
+    pk: list[tuple[int, str]] = []
+    for position, (_cid, col, declared, notnull, default, pk_index, hidden) in enumerate(
+        raw_columns, start=1
+    ):
+        if pk_index:
+            pk.append((pk_index, col))
+        columns.append(
+            {
+                "ordinal_position": position,
+                "name": col,
+                "column_type": _sqlite_column_type(declared or ""),
+                "is_nullable": not notnull and not pk_index,
+                "default": default,
+                "identity": None,
+                "generated": {"kind": "stored", "expression": None} if hidden in (2, 3) else None,
+                "comment": None,
+            }
+        )
+
+    constraints: list[dict[str, Any]] = []
+    if pk:
+        constraints.append(
+            {"kind": "primary_key", "name": None, "columns": [c for _, c in sorted(pk)]}
+        )
+    indexes = []
+    for _seq, index_name, unique, origin, _partial in conn.execute(
+        f"pragma index_list({q})"
+    ).fetchall():
+        if origin == "u":
+            index_columns = [
+                r[2]
+                for r in sorted(
+                    conn.execute(f"pragma index_info({quote_sqlite_ident(index_name)})")
+                )
+            ]
+            constraints.append(
+                {
+                    "kind": "unique",
+                    "name": None,
+                    "columns": index_columns,
+                    "is_deferrable": False,
+                    "initially_deferred": False,
+                    "_sort": index_name,
+                }
+            )
+        elif origin == "c":
+            sql = conn.execute(
+                "select sql from sqlite_master where type = 'index' and name = ?", (index_name,)
+            ).fetchone()
+            indexes.append(
+                {
+                    "name": index_name,
+                    "is_unique": bool(unique),
+                    "is_primary": False,
+                    "is_valid": True,
+                    "method": "btree",
+                    "definition": (sql[0] if sql and sql[0] else ""),
+                }
+            )
+    constraints.sort(key=lambda c: (_CONSTRAINT_ORDER[c["kind"]], c.get("_sort", "")))
+    for c in constraints:
+        c.pop("_sort", None)
+    constraints.extend(_sqlite_foreign_keys(conn, q))
+    indexes.sort(key=lambda i: i["name"])
+    return {
+        "name": name,
+        "kind": "view" if kind == "view" else "table",
+        "comment": None,
+        "columns": columns,
+        "constraints": constraints,
+        "indexes": indexes,
+    }
+
+
+def _sqlite_foreign_keys(conn: sqlite3.Connection, quoted_table: str) -> list[dict[str, Any]]:
+    grouped: dict[int, list[tuple]] = {}
+    for row in conn.execute(f"pragma foreign_key_list({quoted_table})"):
+        grouped.setdefault(row[0], []).append(row)
+    fks = []
+    for fk_id in sorted(grouped):
+        parts = sorted(grouped[fk_id], key=lambda r: r[1])
+        _id, _seq, parent, _from, _to, on_update, on_delete, match = parts[0]
+        referenced = [p[4] for p in parts]
+        if any(r is None for r in referenced):
+            # `REFERENCES parent` without columns means the parent's primary key.
+            referenced = _sqlite_pk_columns(conn, parent) or referenced
+        fks.append(
+            {
+                "kind": "foreign_key",
+                "name": None,
+                "columns": [p[3] for p in parts],
+                "referenced_schema": "main",
+                "referenced_table": parent,
+                "referenced_columns": referenced,
+                "on_update": _SQLITE_FK_ACTIONS.get(on_update.upper(), "no_action"),
+                "on_delete": _SQLITE_FK_ACTIONS.get(on_delete.upper(), "no_action"),
+                "match_type": {"FULL": "full", "PARTIAL": "partial"}.get(match.upper(), "simple"),
+                "is_deferrable": False,
+                "initially_deferred": False,
+            }
+        )
+    return fks
+
+
+def _sqlite_pk_columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    rows = conn.execute(f"pragma table_info({quote_sqlite_ident(table)})").fetchall()
+    return [r[1] for r in sorted((r for r in rows if r[5]), key=lambda r: r[5])]
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+def dumps_schema(doc: dict[str, Any]) -> bytes:
+    """Indented JSON with a final newline; key order is the contract's, so output is stable."""
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def write_schema(doc: dict[str, Any], path: Path) -> None:
+    """Write atomically: a reader never sees half a file."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(dumps_schema(doc))
+        tmp.replace(path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise DatalchemyError(f"cannot write {path}: {e.strerror or e}") from None
+
+
+def table_names(doc: dict[str, Any]) -> Iterable[str]:
+    for schema in doc["schemas"]:
+        for table in schema["tables"]:
+            yield f"{schema['name']}.{table['name']}"

@@ -1,0 +1,82 @@
+"""What happened to each task, as decided by the supervisor from what it saw and did."""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+from dataclasses import dataclass, field
+from typing import Any
+
+# Final messages a worker sends: ("result", value, maxrss_bytes) or ("error", detail, maxrss_bytes).
+FinalMessage = tuple[str, Any, int]
+# What the supervisor recorded before it signalled a worker: (reason, detail).
+Kill = tuple[str, dict]
+
+
+@dataclass
+class Outcome:
+    """The state of one task; final once status is OK, FAILED, SKIPPED or CANCELLED."""
+
+    task_id: str
+    status: str = "PENDING"  # OK | FAILED | SKIPPED | CANCELLED | PENDING | RUNNING
+    reason: str | None = None
+    detail: dict = field(default_factory=dict)
+    blocked_by: list[str] = field(default_factory=list)
+    result: Any = None
+    peak_rss_bytes: int | None = None
+    duration_ms: int | None = None
+    pid: int | None = None
+    exit_code: int | None = None
+    signal: str | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
+    group: str | None = None
+
+    def to_json(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def snapshot(self) -> Outcome:
+        """A copy that later changes to this outcome do not reach."""
+        return dataclasses.replace(self, detail=dict(self.detail), blocked_by=list(self.blocked_by))
+
+
+@dataclass(frozen=True)
+class Event:
+    """A state change: "started", "progress" (``data`` is what the worker sent) or "finished"."""
+
+    kind: str
+    task_id: str
+    outcome: Outcome
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class RunResult:
+    outcomes: dict[str, Outcome]  # every task, in the order given
+    interrupted_by: str | None = None  # "SIGINT" | "SIGTERM" if a shutdown signal stopped the run
+
+
+def classify(
+    exit_code: int, final: FinalMessage | None, kill: Kill | None
+) -> tuple[str, str | None, dict]:
+    """Status, reason and detail of a worker that ended: its own kill wins, then the message."""
+    if kill is not None:
+        reason, detail = kill
+        return ("CANCELLED" if reason == "shutdown" else "FAILED"), reason, detail
+    if final is not None and final[0] == "error":
+        return "FAILED", "exception", final[1]
+    if exit_code < 0:
+        return "FAILED", "signal", {"signal": signal_name(exit_code)}
+    if exit_code != 0:
+        return "FAILED", "exit_code", {"exit_code": exit_code}
+    if final is None:
+        return "FAILED", "exit_code", {"exit_code": 0, "message": "exited without sending a result"}
+    return "OK", None, {}
+
+
+def signal_name(exit_code: int) -> str:
+    """The name of the signal behind a negative exit code: -9 -> "SIGKILL"."""
+    try:
+        return signal.Signals(-exit_code).name
+    except ValueError:
+        return f"signal {-exit_code}"

@@ -1,0 +1,87 @@
+"""Functions the tests run inside worker processes (they must be importable by name)."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import supervisor
+
+CHUNK = 64 << 20
+PAGE = 4096
+
+
+def ok(payload):
+    return payload
+
+
+def raise_error(payload):
+    raise ValueError(f"bad payload: {payload}")
+
+
+def exit_code(payload):
+    os._exit(payload if payload is not None else 3)
+
+
+def segfault(payload):
+    ctypes.string_at(0)
+
+
+def memory_hog(payload=None):
+    """Allocate 64 MiB chunks, writing one byte per page so that they are resident, until killed."""
+    chunks = []
+    while True:
+        chunk = bytearray(CHUNK)
+        chunk[::PAGE] = b"\x01" * (CHUNK // PAGE)
+        chunks.append(chunk)
+        supervisor.progress(allocated=len(chunks) * CHUNK)
+
+
+def grandchild_hog(payload=None):
+    """Stay small while a child process allocates: only the tree's sum exceeds a limit."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", f"import {__name__} as t; t.memory_hog()"],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    supervisor.progress(grandchild=child.pid)
+    child.wait()
+    return "grandchild ended"
+
+
+def hang(payload=None):
+    supervisor.progress(hanging=os.getpid())
+    while True:
+        time.sleep(1)
+
+
+def stubborn(payload=None):
+    """Ignore SIGTERM: only SIGKILL ends it."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    hang()
+
+
+def sleep_then_ok(seconds):
+    started = time.time()
+    time.sleep(seconds)
+    return {"started": started, "ended": time.time(), "pid": os.getpid()}
+
+
+def progress_reporter(count):
+    for i in range(1, count + 1):
+        supervisor.progress(done=i, total=count)
+        time.sleep(0.001)
+    return count
+
+
+def leave_grandchild(payload=None):
+    """Return while a grandchild sleeps on (the supervisor must still end it)."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    return child.pid
+
+
+def no_result(payload=None):
+    os._exit(0)
