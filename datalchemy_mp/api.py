@@ -20,7 +20,8 @@ import orjson
 import psutil
 
 import supervisor
-from datalchemy_mp import columns, graph as graphmod, paths
+from datalchemy_mp import columns, paths
+from datalchemy_mp import graph as graphmod
 from datalchemy_mp.errors import DatalchemyError, InputError, Issue, ValidationFailed
 from datalchemy_mp.plan import Plan, load_plan
 from datalchemy_mp.report import REPORT_NAME, Report, TableState, utc_now

@@ -67,7 +67,7 @@ class TablePlan:
     base_date: dt.date
 
 
-def column_info(table: Table, col: Column, *, locale: str, seed: int = 0,
+def column_info(table: Table, col: Column, *, locale: str, seed: int = 0, table_seed: int = 0,
                 hints: dict | None = None) -> ColumnInfo:
     return ColumnInfo(
         schema=table.schema, table=table.name, name=col.name, kind=col.kind,
@@ -75,7 +75,7 @@ def column_info(table: Table, col: Column, *, locale: str, seed: int = 0,
         scale=col.scale, nullable=col.nullable,
         unique=(col.name,) in table.unique_sets,
         enum_labels=col.enum_labels, element_kind=col.element_kind, seed=seed,
-        locale=locale, hints=hints or {},
+        locale=locale, hints=hints or {}, table_seed=table_seed,
     )
 
 
@@ -108,8 +108,8 @@ def build(schema: Schema, plan: Plan, graph: Graph, key: tuple[str, str],
         rule = rules.get(col.name)
         col_locale = (rule.generator.locale if rule else None) or locale
         col_hints = _hints(col, hints.get(col.name, {}), base_date)
-        info = column_info(table, col, locale=col_locale,
-                           seed=seeds.column_seed(table_key, col.name), hints=col_hints)
+        info = column_info(table, col, locale=col_locale, seed=seeds.column_seed(table_key, col.name),
+                           table_seed=table_key, hints=col_hints)
         cp = ColumnPlan(column=col, info=info, source="default", key=info.seed)
         fk = fk_of.get(col.name)
         if rule is not None and rule.generator.id == "derive.parent_value":

@@ -209,7 +209,7 @@ class TableEngine:
                 row[cp.name] = [None] * n
         for cp in self.tp.fill_order:
             batch = Batch(rng=self._column_rng(cp, block, attempt, start), start=start, n=n,
-                          row=row)
+                          row=row, attempt=attempt)
             values = cp.fn(batch)
             if len(values) != n:
                 raise GenerationError(

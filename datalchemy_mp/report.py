@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from supervisor import write_json_atomic
-
 from datalchemy_mp.errors import Issue
+from supervisor import write_json_atomic
 
 REPORT_NAME = "generation_report.json"
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import datalchemy_mp.generators  # noqa: F401  (importing the package registers every generator)
 from datalchemy_mp import seeds
+from datalchemy_mp.columns import column_info, default_locale
 from datalchemy_mp.errors import GenerationError, Issue, ParamError, ValidationFailed
 from datalchemy_mp.generators.base import (
     GENERATORS,
@@ -53,20 +54,6 @@ def validate(schema: Schema, plan: Plan) -> list[Issue]:
     _check_fk_strategies(r, schema, plan)
     _check_unsupported(r, schema, plan)
     return sorted(r.issues, key=_path_order)
-
-
-def column_info(table: Table, column: Column, locale: str, *, unique: bool | None = None,
-                seed: int = 0) -> ColumnInfo:
-    """What a generator factory is told about ``column`` (``unique``: alone a PK/UNIQUE)."""
-    if unique is None:
-        unique = (column.name,) in table.unique_sets
-    return ColumnInfo(
-        schema=table.schema, table=table.name, name=column.name, kind=column.kind,
-        data_type=column.data_type, max_length=column.max_length, precision=column.precision,
-        scale=column.scale, nullable=column.nullable, unique=unique,
-        enum_labels=column.enum_labels, element_kind=column.element_kind, seed=seed,
-        locale=locale,
-    )
 
 
 # --- schema_ref and targets ------------------------------------------------------------
@@ -252,9 +239,10 @@ def _error_path(path: str | None, params_path: str) -> str:
 
 
 def _info(plan: Plan, table: Table, column: Column, rule: ColumnRule) -> ColumnInfo:
-    locale = rule.generator.locale or plan.locale or "en_US"
-    seed = seeds.column_seed(seeds.table_seed(plan.seed, table.schema, table.name), column.name)
-    return column_info(table, column, locale, seed=seed)
+    locale = rule.generator.locale or default_locale(plan)
+    table_key = seeds.table_seed(plan.seed, table.schema, table.name)
+    return column_info(table, column, locale=locale, table_seed=table_key,
+                       seed=seeds.column_seed(table_key, column.name))
 
 
 # --- derive rules: input_columns, cycles, parent references ----------------------------

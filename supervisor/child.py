@@ -101,8 +101,8 @@ def _isolate() -> None:
     if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
         errno = ctypes.get_errno()
         raise OSError(errno, f"prctl(PR_SET_PDEATHSIG): {os.strerror(errno)}")
-    supervisor = multiprocessing.parent_process()
-    if os.getppid() != parent or (supervisor is not None and not supervisor.is_alive()):
+    supervisor_process = multiprocessing.parent_process()
+    if os.getppid() != parent or (supervisor_process and not supervisor_process.is_alive()):
         os._exit(1)  # the forkserver or the supervisor died before the death signal was armed
     # The death signal comes from our parent, the forkserver, which exits when every holder of
     # its "alive" pipe is gone. Workers inherit that pipe: let go of it, so that the forkserver,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from datalchemy_mp.columns import column_info
 from datalchemy_mp.errors import Issue, ParamError, ValidationFailed
 from datalchemy_mp.generators.base import (
     ANY,
@@ -23,7 +24,7 @@ from datalchemy_mp.generators.base import (
 )
 from datalchemy_mp.plan import load_plan
 from datalchemy_mp.schema import Schema, load_schema
-from datalchemy_mp.validate import check, column_info, validate
+from datalchemy_mp.validate import check, validate
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datalchemy"
 DATA = Path(__file__).resolve().parent / "data" / "validate"
@@ -490,14 +491,14 @@ def test_factory_sees_the_column(shop, tmp_path, generator, global_locale, local
 
 def test_column_info(shop):
     users = shop.table("shop", "users")
-    email = column_info(users, users.column("email"), "pt_BR")
+    email = column_info(users, users.column("email"), locale="pt_BR")
     assert (email.unique, email.kind, email.max_length, email.locale, email.nullable) == (
         True, "text", 120, "pt_BR", False)
-    status = column_info(users, users.column("status"), "en_US")
+    status = column_info(users, users.column("status"), locale="en_US")
     assert (status.unique, status.kind, status.enum_labels) == (False, "enum", ("active",
                                                                                "blocked"))
     orders = shop.table("shop", "orders")
-    total = column_info(orders, orders.column("total"), "en_US")
+    total = column_info(orders, orders.column("total"), locale="en_US")
     assert (total.precision, total.scale, total.qualified) == (12, 2, "shop.orders.total")
 
 

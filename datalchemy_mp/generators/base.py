@@ -91,6 +91,9 @@ class Batch:
     n: int
     row: dict[str, list] = field(default_factory=dict)
     """Columns already generated in this block, by column name (derive inputs, FK values)."""
+    attempt: int = 0
+    """0 for a block; k > 0 when the engine makes one row again (its k-th retry). Generators
+    that draw from the row index rather than ``rng`` must mix it in so retries differ."""
 
 
 BatchFn = Callable[[Batch], list]

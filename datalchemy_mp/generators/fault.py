@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import os
 import time
+from collections.abc import Callable
 
 from datalchemy_mp.generators.base import GENERATORS, Batch, BatchFn, ColumnInfo, Param, generator
 
@@ -24,7 +25,7 @@ def _fallback(col: ColumnInfo) -> BatchFn:
     return spec.factory(col, {**{p.name: p.default for p in spec.params}, **params})
 
 
-def _fault(fire) -> callable:
+def _fault(fire: Callable[[dict], None]) -> Callable:
     def factory(col: ColumnInfo, params: dict) -> BatchFn:
         valid = _fallback(col)
         at = params["at_row"]
@@ -63,7 +64,8 @@ def _hang(params: dict) -> None:
 
 
 generator("fault.memory_hog", params=(AT_ROW,),
-          description="Allocates and keeps about 64 MiB per row from at_row on")(_fault(_memory_hog))
+          description="Allocates and keeps about 64 MiB per row from at_row on",
+          )(_fault(_memory_hog))
 generator("fault.segfault", params=(AT_ROW,),
           description="A real SIGSEGV at at_row")(_fault(_segfault))
 generator("fault.exit", params=(AT_ROW, Param("code", int, default=3, min=0, max=255)),

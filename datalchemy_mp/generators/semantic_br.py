@@ -330,7 +330,11 @@ def _locations(col: ColumnInfo, params: dict) -> BatchFn:
         group = location_group(col.name)
     key = seeds.derive(col.table_seed, "br-location", col.schema, col.table, str(group))
     size = len(pool)
-    return lambda b: [pool[h % size] for h in row_keys(key, b.start, b.n)]
+
+    def locate(b: Batch) -> list:
+        k = seeds.derive(key, "retry", b.attempt) if b.attempt else key
+        return [pool[h % size] for h in row_keys(k, b.start, b.n)]
+    return locate
 
 
 @generator("semantic.br.uf", kinds=TEXT, strict=False, tags=("pii.location",), params=(

@@ -10,6 +10,7 @@ import time
 import orjson
 import pytest
 
+import supervisor
 from supervisor import Event
 from tests.supervisor.helpers import alive, limits, run, task, wait_dead
 
@@ -242,3 +243,7 @@ def test_signal_handlers_are_restored() -> None:
     before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     run([task("a", "ok", 1)], limits())
     assert {sig: signal.getsignal(sig) for sig in before} == before
+
+
+def test_progress_outside_a_worker_is_a_no_op() -> None:
+    supervisor.progress(rows=1)
