@@ -7,11 +7,13 @@ schema, the plan and the graph alone.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from datalchemy_mp import checks as checkmod
 from datalchemy_mp import seeds
+from datalchemy_mp.coerce import coercer
 from datalchemy_mp.errors import GenerationError, ParamError
 from datalchemy_mp.generators import base
 from datalchemy_mp.generators.base import GENERATORS, TRANSFORMS, Batch, BatchFn, ColumnInfo
@@ -40,6 +42,10 @@ class ColumnPlan:
     tags: tuple[str, ...] = ()
     fk: ForeignKey | None = None
     parent_column: str | None = None
+    coerce: Callable[[list], list] | None = None
+    """Fits a ruled generator's values to the column type (INVALID where they cannot fit)."""
+    fallback: ColumnPlan | None = None
+    """How the column is filled without its rule: used for rows the rule cannot make valid."""
 
     @property
     def name(self) -> str:
@@ -122,22 +128,27 @@ def build(schema: Schema, plan: Plan, graph: Graph, key: tuple[str, str],
                              f"{table.qualified}", path=rule.generator.path)
         elif rule is not None:
             _from_rule(cp, rule)
-        elif col.is_sequence:
-            _from_generator(cp, "primitive.sequence", {}, "sequence")
+            cp.fallback = _unruled(ColumnPlan(column=col, info=info, source="default",
+                                              key=info.seed))
         else:
-            _from_default(cp, col)
+            _unruled(cp)
         if rule is not None:
             cp.transforms = [(t.id, _transform(info, t.id, t.params, t.path))
                              for t in rule.transforms]
         plans[col.name] = cp
     if mode != "ignore":
-        _apply_orderings(plans, [c for _, c in parsed], rules)
+        _apply_orderings(plans, [c for _, c in parsed])
+        for cp in plans.values():
+            if cp.fallback is not None:
+                _apply_orderings({**plans, cp.name: cp.fallback}, [c for _, c in parsed])
     _apply_null_rates(plans, table)
     for cp in plans.values():
         cp.fmt = formatter(cp.column.kind, cp.column.scale)
+        if cp.fallback is not None:
+            cp.fallback.fmt = cp.fmt
     columns = list(plans.values())
     return TablePlan(
-        table=table, columns=columns, fill_order=_fill_order(columns), fks=fks,
+        table=table, columns=columns, fill_order=fill_order(columns), fks=fks,
         checks=parsed, check_mode=mode, unsupported=unsupported, table_key=table_key,
         base_date=base_date,
     )
@@ -171,6 +182,15 @@ def _hints(col: Column, hints: dict, base_date: dt.date) -> dict:
     return out
 
 
+def _unruled(cp: ColumnPlan) -> ColumnPlan:
+    """A sequence for identity/serial columns, else the default for the column's type and name."""
+    if cp.column.is_sequence:
+        _from_generator(cp, "primitive.sequence", {}, "sequence")
+    else:
+        _from_default(cp, cp.column)
+    return cp
+
+
 def _from_rule(cp: ColumnPlan, rule: ColumnRule) -> None:
     ref = rule.generator
     spec = GENERATORS.get(ref.id)
@@ -179,6 +199,10 @@ def _from_rule(cp: ColumnPlan, rule: ColumnRule) -> None:
     params = base.check_params(spec.params, ref.params, strict=spec.strict, path=ref.params_path)
     cp.source, cp.generator_id, cp.tags = "rule", ref.id, spec.tags
     cp.fn = _factory(spec, cp.info, params, ref.params_path)
+    col = cp.column
+    if (not spec.kinds or col.kind not in spec.kinds or col.kind == "enum"
+            or col.max_length is not None):
+        cp.coerce = coercer(col.kind, col.enum_labels, col.max_length)
     if spec.derive:
         cols = params.get("input_columns") or []
         cp.inputs = tuple(cols)
@@ -234,14 +258,14 @@ _AFTER_STEP = {"date": dt.timedelta(days=30), "timestamp": dt.timedelta(days=30)
                "timestamptz": dt.timedelta(days=30), "time": dt.timedelta(hours=2)}
 
 
-def _apply_orderings(plans: dict[str, ColumnPlan], parsed: list, rules: dict) -> None:
+def _apply_orderings(plans: dict[str, ColumnPlan], parsed: list) -> None:
     """``a >= b`` between two columns: compute the unruled one from the other, by construction."""
     for o in checkmod.orderings(parsed):
         left, op, right = o.left, o.op, o.right
         if op in ("<=", "<"):
             left, right, op = right, left, {"<=": ">=", "<": ">"}[op]
         later, earlier = plans.get(left), plans.get(right)
-        if later is None or earlier is None or later.source not in ("default",):
+        if later is None or earlier is None or later.source != "default":
             continue
         if earlier.source == "after" and earlier.inputs == (later.name,):
             continue
@@ -310,7 +334,7 @@ def _apply_null_rates(plans: dict[str, ColumnPlan], table: Table) -> None:
             cp.null_rate = DEFAULT_NULL_RATE
 
 
-def _fill_order(columns: list[ColumnPlan]) -> list[ColumnPlan]:
+def fill_order(columns: list[ColumnPlan]) -> list[ColumnPlan]:
     """Generated columns after the columns they read (ordinal order otherwise)."""
     pending = [c for c in columns if c.source not in ("fk", "cycle_null", "parent_value")]
     done = {c.name for c in columns if c.source in ("fk", "cycle_null", "parent_value")}

@@ -13,17 +13,22 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from datalchemy_mp import seeds
 from datalchemy_mp.bijection import Permutation
-from datalchemy_mp.columns import ColumnPlan, TablePlan
+from datalchemy_mp.coerce import INVALID
+from datalchemy_mp.columns import ColumnPlan, TablePlan, fill_order
 from datalchemy_mp.errors import GenerationError
 from datalchemy_mp.generators.base import BLOCK_ROWS, GENERATORS, Batch
 from datalchemy_mp.keys import KeyReader, KeyWriter
 from datalchemy_mp.output import csv as csvout
 
 MAX_ATTEMPTS = 50
+FALLBACK_AFTER = 10
+"""Attempts with a ruled column's own generator before its rows fall back to the default."""
+STICKY_FALLBACKS = 64
+"""Rows that fell back, from the table's first block, before a rule is replaced outright."""
 SUFFIX_AFTER = 20
 """Collisions on a UNIQUE text value before a distinguishing suffix is added instead."""
 
@@ -60,6 +65,13 @@ class Parents:
 
     readers: dict[tuple[tuple[str, str], str], KeyReader]
     rows: dict[tuple[str, str], int]
+
+
+class Problem(NamedTuple):
+    """Why a row is not valid yet, and the columns that can make it so."""
+
+    message: str
+    columns: tuple[str, ...]
 
 
 class _FkFill:
@@ -131,7 +143,12 @@ class TableEngine:
             self.fills.append(_FkFill(tp, fk, rows, self_ref, i))
         _setup_pairs(tp, self.fills)
         self.fill_of = {id(f.fk): f for f in self.fills}
-        self.checks = [(name, expr.compile(self.index, tp.base_date)) for name, expr in tp.checks]
+        self.active = list(tp.columns)
+        self.fill = list(tp.fill_order)
+        self.coerced = [k for k, cp in enumerate(self.active) if cp.coerce is not None]
+        self.fallbacks: Counter = Counter()
+        self.checks = [(name, expr.compile(self.index, tp.base_date), tuple(sorted(expr.columns)))
+                       for name, expr in tp.checks]
         self_ref_cols = {c for fk in tp.fks if fk.ref == table.key for c in fk.columns}
         self.not_null = [i for i, cp in enumerate(tp.columns)
                          if not cp.column.nullable and cp.name not in self_ref_cols]
@@ -186,18 +203,21 @@ class TableEngine:
             return seeds.block_rng(cp.key, block)
         return random.Random(seeds.derive(cp.key, "retry", row, attempt))
 
-    def _generate(self, start: int, n: int, attempt: int = 0) -> dict[str, list]:
-        """Raw values of rows ``[start, start+n)`` (formatted CSV fields for FK columns)."""
+    def _generate(self, start: int, n: int, attempt: int = 0,
+                  overrides: dict[str, ColumnPlan] | None = None) -> dict[str, list]:
+        """Raw values of rows ``[start, start+n)`` (formatted CSV fields for FK columns).
+
+        ``overrides`` fills some columns without their rule (their fallback plans)."""
         block = start // BLOCK_ROWS
         row: dict[str, list] = {}
         picks: dict[int, list[int]] = {}
-        for i, f in enumerate(self.fills):
+        for f in self.fills:
             if f.self_ref:
                 continue
             rng = (random.Random(seeds.derive(f.key, block)) if attempt == 0
                    else random.Random(seeds.derive(f.key, "retry", start, attempt)))
             picks[id(f.fk)] = f.picks(start, n, rng)
-        for cp in self.tp.columns:
+        for cp in self.active:
             if cp.source == "fk" and cp.fk.ref != self.tp.table.key:
                 j = picks[id(cp.fk)]
                 ref_col = cp.fk.ref_columns[cp.fk.columns.index(cp.name)]
@@ -207,7 +227,12 @@ class TableEngine:
                 row[cp.name] = self.parents.readers[(cp.fk.ref, cp.parent_column)].take(j)
             elif cp.source in ("cycle_null", "fk"):
                 row[cp.name] = [None] * n
-        for cp in self.tp.fill_order:
+        columns = self.active
+        order = self.fill
+        if overrides:
+            columns = [overrides.get(cp.name, cp) for cp in self.active]
+            order = fill_order(columns)
+        for cp in order:
             batch = Batch(rng=self._column_rng(cp, block, attempt, start), start=start, n=n,
                           row=row, attempt=attempt)
             values = cp.fn(batch)
@@ -223,34 +248,40 @@ class TableEngine:
             self.stats.generator_usage[cp.generator_id or cp.source] += n
             for tag in cp.tags:
                 self.stats.pii[tag] += n
-        for cp in self.tp.columns:
+        for cp in columns:
             for tid, fn in cp.transforms:
-                batch = Batch(rng=random.Random(seeds.derive(cp.key, "transform", tid, start, attempt)),
-                              start=start, n=n, row=row)
+                batch = Batch(rng=random.Random(seeds.derive(cp.key, "transform", tid, start,
+                                                             attempt)),
+                              start=start, n=n, row=row, attempt=attempt)
                 row[cp.name] = fn(batch, row[cp.name])
                 self.stats.transform_usage[tid] += n
-        for cp in self.tp.columns:
+            if cp.coerce is not None:
+                row[cp.name] = cp.coerce(row[cp.name])
             if cp.column.kind == "numeric" and cp.column.scale is not None:
                 s = cp.column.scale
                 row[cp.name] = [round(v, s) if type(v) is float else v for v in row[cp.name]]
         return row
 
-    def _row_problem(self, values: tuple) -> str | None:
+    def _row_problem(self, values: tuple) -> Problem | None:
         for i in self.not_null:
             if values[i] is None:
-                return f"column {self.names[i]} is NULL"
+                return Problem(f"NOT NULL on {self.names[i]}", (self.names[i],))
+        for i in self.coerced:
+            if values[i] is INVALID:
+                return Problem(f"the type of {self.names[i]} ({self.active[i].column.data_type})",
+                               (self.names[i],))
         if self.tp.check_mode != "ignore":
-            for name, check in self.checks:
+            for name, check, cols in self.checks:
                 if not check(values):
                     if self.tp.check_mode == "warn":
                         self.stats.warn("check_failed", f"CHECK {name} failed", None)
                         continue
-                    return f"CHECK {name}"
+                    return Problem(f"CHECK {name}", cols)
         return None
 
     def _format_row(self, values: tuple) -> list[str]:
         return [v if cp.preformatted and v is not None else cp.fmt([v])[0]
-                for cp, v in zip(self.tp.columns, values, strict=True)]
+                for cp, v in zip(self.active, values, strict=True)]
 
     def _unique_clash(self, fields: list[str]) -> int | None:
         for k, idx in enumerate(self.unique_sets):
@@ -267,32 +298,56 @@ class TableEngine:
             if "" not in key:
                 self.seen[k].add(key)
 
-    def _fix_row(self, i: int, problem: str) -> tuple[tuple, list[str]]:
-        """Make row ``i`` again until it is valid and unique; suffix text keys as a last resort."""
+    def _fix_row(self, i: int, problem: Problem) -> tuple[tuple, list[str]]:
+        """Make row ``i`` again until it is valid and unique. A ruled column that keeps
+        breaking the row falls back to its default; a text key gets a suffix last."""
+        overrides: dict[str, ColumnPlan] = {}
         for attempt in range(1, MAX_ATTEMPTS + 1):
             self.stats.retries += 1
-            raw = self._generate(i, 1, attempt)
+            if attempt > FALLBACK_AFTER and problem is not None:
+                for c in problem.columns:
+                    cp = self.active[self.index[c]]
+                    if cp.fallback is not None:
+                        overrides[c] = cp.fallback
+            raw = self._generate(i, 1, attempt, overrides)
             values = tuple(raw[n][0] for n in self.names)
-            problem = self._row_problem(values) or ""
-            if problem:
+            problem = self._row_problem(values)
+            if problem is not None:
                 continue
             fields = self._format_row(values)
             clash = self._unique_clash(fields)
             if clash is None:
+                self._fell_back(overrides)
                 return values, fields
             if attempt >= SUFFIX_AFTER:
                 suffixed = self._suffix(values, clash)
                 if suffixed is not None:
+                    self._fell_back(overrides)
                     return values, suffixed
-            problem = "UNIQUE (" + ", ".join(self.names[j] for j in self.unique_sets[clash]) + ")"
+            cols = tuple(self.names[j] for j in self.unique_sets[clash])
+            problem = Problem(f"UNIQUE ({', '.join(cols)})", cols)
         table = self.tp.table.qualified
-        if problem.startswith("UNIQUE"):
+        if problem.message.startswith("UNIQUE"):
             raise GenerationError(
-                f"{table}: cannot make row {i + 1} satisfy {problem}: the generators keep "
+                f"{table}: cannot make row {i + 1} satisfy {problem.message}: the generators keep "
                 f"repeating values already used ({MAX_ATTEMPTS} attempts); give the column a "
                 "generator with more distinct values, or fewer rows")
-        raise GenerationError(f"{table}: row {i + 1} still violates {problem} after "
+        raise GenerationError(f"{table}: row {i + 1} still violates {problem.message} after "
                               f"{MAX_ATTEMPTS} attempts")
+
+    def _fell_back(self, overrides: dict[str, ColumnPlan]) -> None:
+        """Count rows whose rule gave way; a rule that never works is replaced for good."""
+        for name in overrides:
+            self.stats.warn("rule_fallback", "the rule's generator gave no valid value for "
+                            "some rows; they use the column's default generator", name)
+            self.fallbacks[name] += 1
+            if self.fallbacks[name] >= STICKY_FALLBACKS and self.stats.rows == 0:
+                j = self.index[name]
+                self.stats.warn("rule_replaced", f"after {STICKY_FALLBACKS} rows in a row, "
+                                "the rule's generator is replaced by the default", name)
+                self.active[j] = self.active[j].fallback
+                self.fill = fill_order(self.active)
+                self.coerced = [k for k, cp in enumerate(self.active) if cp.coerce is not None]
 
     def _suffix(self, values: tuple, clash: int) -> list[str] | None:
         """Distinguish a repeated text value (``Prospeccao 2``, ``ana.silva2@…``), never with a
@@ -353,25 +408,34 @@ class TableEngine:
     def _block(self, start: int, n: int) -> list[list[str]]:
         raw = self._generate(start, n)
         cols = [raw[name] for name in self.names]
+        fixed: dict[int, list[str]] = {}
+        coerced = list(self.coerced)  # fixing rows may replace a rule for good
+        if self.not_null or self.checks or coerced:
+            problem_of = self._row_problem
+            for k, values in enumerate(zip(*cols, strict=True)):
+                problem = problem_of(values)
+                if problem is not None:
+                    fixed[k] = self._fix_row(start + k, problem)[1]
+            if coerced != self.coerced:  # a rule was replaced: make the block again without it
+                return self._block(start, n)
+            for j in coerced:
+                cols[j] = [None if v is INVALID else v for v in cols[j]]
         fields = [cp.fmt(values) if not cp.preformatted else
                   ["" if v is None else v for v in values]
-                  for cp, values in zip(self.tp.columns, cols, strict=True)]
-        rows_values = list(zip(*cols, strict=True))
-        needs_rows = self.not_null or self.checks
-        for k in range(n):
-            problem = self._row_problem(rows_values[k]) if needs_rows else None
-            row_fields = None
-            if problem is None and self.unique_sets:
+                  for cp, values in zip(self.active, cols, strict=True)]
+        for k, row_fields in fixed.items():
+            for j, f in enumerate(row_fields):
+                fields[j][k] = f
+        if self.unique_sets:
+            for k in range(n):
                 row_fields = [f[k] for f in fields]
                 clash = self._unique_clash(row_fields)
                 if clash is not None:
-                    problem = "UNIQUE"
-            if problem is not None:
-                values, row_fields = self._fix_row(start + k, problem)
-                for j, f in enumerate(row_fields):
-                    fields[j][k] = f
-            if self.unique_sets:
-                self._remember(row_fields if row_fields is not None else [f[k] for f in fields])
+                    cols_ = tuple(self.names[j] for j in self.unique_sets[clash])
+                    row_fields = self._fix_row(start + k, Problem("UNIQUE", cols_))[1]
+                    for j, f in enumerate(row_fields):
+                        fields[j][k] = f
+                self._remember(row_fields)
         if self.self_keys:
             self._fill_self_refs(start, n, fields)
         return fields

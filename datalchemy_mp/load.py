@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from datalchemy_mp.errors import DatalchemyError
 from datalchemy_mp.introspect import (
     connect_postgres,
@@ -102,16 +104,28 @@ def load_run(
 ) -> list[TableLoaded]:
     """Load every CSV of the run dir in one transaction; return rows per table, in load order."""
     tables = find_csv_tables(Path(run_dir))
+    generated = _generation_order(Path(run_dir))
     if is_sqlite_dsn(dsn):
-        return _load_sqlite(tables, dsn, truncate=truncate, on_table=on_table)
-    return _load_postgres(tables, dsn, truncate=truncate, on_table=on_table)
+        return _load_sqlite(tables, dsn, truncate=truncate, on_table=on_table,
+                            generated=generated)
+    return _load_postgres(tables, dsn, truncate=truncate, on_table=on_table, generated=generated)
 
 
-def fk_order(names: Sequence[str], edges: set[tuple[str, str]]) -> tuple[list[str], bool]:
+def _generation_order(run_dir: Path) -> list[str]:
+    """Tables in the order the run generated them (from its report), if it has one."""
+    try:
+        report = orjson.loads((run_dir / "generation_report.json").read_bytes())
+        return [f"{t['schema']}.{t['table']}" for t in report.get("tables", [])]
+    except (OSError, ValueError, TypeError, KeyError):
+        return []
+
+
+def fk_order(names: Sequence[str], edges: set[tuple[str, str]],
+             generated: Sequence[str] = ()) -> tuple[list[str], bool]:
     """Parents first (Kahn, ties by name); self-references ignored. Returns (order, had_cycle).
 
-    Tables caught in a cycle are appended in name order: the load then relies on deferrable
-    constraints, or fails with the database's own message.
+    Tables caught in a cycle are appended in the order they were generated (the generator
+    broke the cycle by leaving one FK NULL, so that order loads), else in name order.
     """
     children: dict[str, set[str]] = {n: set() for n in names}
     indegree = dict.fromkeys(names, 0)
@@ -129,7 +143,8 @@ def fk_order(names: Sequence[str], edges: set[tuple[str, str]]) -> tuple[list[st
             if indegree[child] == 0:
                 ready.append(child)
         ready.sort()
-    rest = sorted(n for n in names if n not in set(order))
+    rank = {n: i for i, n in enumerate(generated)}
+    rest = sorted((n for n in names if n not in set(order)), key=lambda n: (rank.get(n, 1 << 30), n))
     return order + rest, bool(rest)
 
 
@@ -139,7 +154,8 @@ _COPY_LINE_RE = re.compile(r"COPY [^,]+, line (\d+)(?:, column ([^:]+))?")
 
 
 def _load_postgres(
-    tables: list[CsvTable], dsn: str, *, truncate: bool, on_table: OnTable | None
+    tables: list[CsvTable], dsn: str, *, truncate: bool, on_table: OnTable | None,
+    generated: Sequence[str] = (),
 ) -> list[TableLoaded]:
     psycopg = import_psycopg()
     from psycopg import sql
@@ -160,7 +176,7 @@ def _load_postgres(
                         {"o": list(oids)},
                     )
                 }
-                order, cycle = fk_order(list(by_name), edges)
+                order, cycle = fk_order(list(by_name), edges, generated)
                 if cycle:
                     # Only deferrable FKs can hold across a cycle: check them at commit.
                     cur.execute("set constraints all deferred")
@@ -318,7 +334,8 @@ _SQLITE_FALSE = {"false", "f", "0", "no", "n"}
 
 
 def _load_sqlite(
-    tables: list[CsvTable], dsn: str, *, truncate: bool, on_table: OnTable | None
+    tables: list[CsvTable], dsn: str, *, truncate: bool, on_table: OnTable | None,
+    generated: Sequence[str] = (),
 ) -> list[TableLoaded]:
     by_name = {t.qualified: t for t in tables}
     conn = connect_sqlite(dsn, readonly=False)
@@ -335,7 +352,7 @@ def _load_sqlite(
                 parent = f"main.{row[2]}"
                 if parent in by_name:
                     edges.add((parent, t.qualified))
-        order, _cycle = fk_order(list(by_name), edges)
+        order, _cycle = fk_order(list(by_name), edges, generated)
         conn.execute("begin immediate")
         # FKs are checked at commit, so self-references and cycles load in any row order; a
         # failure is then located with `pragma foreign_key_check`.

@@ -102,7 +102,7 @@ class Report:
             "retries_total": sum(t.retries for t in self.tables),
             "generator_usage": dict(sorted(gen.items())),
             "transform_usage": dict(sorted(trans.items())),
-            "fallback_count": 0,
+            "fallback_count": by_code.get("rule_fallback", 0),
             "heuristic_count": gen.get("__heuristic__", 0),
             "unknown_generator_id_count": 0,
             "pii_columns_touched": dict(sorted(pii.items())),
