@@ -10,6 +10,7 @@ import orjson
 
 from datalchemy_mp import api
 from datalchemy_mp.errors import DatalchemyError, ValidationFailed
+from datalchemy_mp.report import failure_message
 
 GENERATE_EPILOG = """\b
 Examples:
@@ -96,6 +97,8 @@ def generate(schema_file, plan_file, out_dir, run_id, workers, memory_limit, tab
     for t in report.tables:
         if t.status != "OK":
             why = t.reason or ""
+            if t.status == "FAILED":
+                why += f": {failure_message(t)}"
             if t.blocked_by:
                 why += f" (blocked by {', '.join(t.blocked_by)})"
             click.echo(f"{t.schema}.{t.table}: {t.status} {why}".rstrip(), err=True)

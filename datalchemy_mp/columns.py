@@ -7,6 +7,7 @@ schema, the plan and the graph alone.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -166,7 +167,8 @@ def _parse_checks(table: Table) -> tuple[list, list]:
 
 def _hints(col: Column, hints: dict, base_date: dt.date) -> dict:
     """CHECK hints with ``today`` resolved, plus the range numeric(p,s) can hold."""
-    out = {k: (base_date if v == "today" else v) for k, v in hints.items()}
+    out = {k: (base_date if v == "today" else float(v) if isinstance(v, decimal.Decimal) else v)
+           for k, v in hints.items()}
     for bound in ("min", "max"):
         if col.kind in ("timestamp", "timestamptz") and isinstance(out.get(bound), dt.date) \
                 and not isinstance(out[bound], dt.datetime):

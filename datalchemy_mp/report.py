@@ -88,7 +88,7 @@ class Report:
                 (unsupported if w["code"] == "check_unsupported" else warnings).append(entry)
             if t.status == "FAILED":
                 unsupported.append({"level": "error", "code": "generation_failed",
-                                    "message": _failure_message(t), "schema": t.schema,
+                                    "message": failure_message(t), "schema": t.schema,
                                     "table": t.table, "path": None})
         duration_ms = int((time.monotonic() - self._t0) * 1000)
         written = sum(t.bytes for t in self.tables if t.status == "OK")
@@ -124,7 +124,7 @@ def _issue_entry(issue: Issue) -> dict:
             "path": issue.path or None}
 
 
-def _failure_message(t: TableState) -> str:
+def failure_message(t: TableState) -> str:
     d = t.detail or {}
     if t.reason == "exception":
         return f"{d.get('type', 'Exception')}: {d.get('message', '')}"

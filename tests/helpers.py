@@ -11,7 +11,6 @@ from pathlib import Path
 import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
-BASE_DATE = "2025-06-15"
 
 
 def scaled_plan(src: Path, dst: Path, max_rows: int) -> Path:
@@ -33,7 +32,7 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 300) -> subpro
 def generate(schema: Path, plan: Path, out: Path, *extra: str, env: dict | None = None,
              run_id: str = "run") -> tuple[subprocess.CompletedProcess, Path]:
     proc = run_cli("generate", "--schema", str(schema), "--plan", str(plan), "--out", str(out),
-                   "--run-id", run_id, "--base-date", BASE_DATE, *extra, env=env)
+                   "--run-id", run_id, *extra, env=env)
     return proc, out / run_id
 
 

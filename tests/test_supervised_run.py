@@ -13,7 +13,7 @@ import orjson
 import psutil
 import pytest
 
-from tests.helpers import BASE_DATE, ROOT, csv_files, generate, read_csv, report, scaled_plan
+from tests.helpers import ROOT, csv_files, generate, read_csv, report, scaled_plan
 
 FAULTS = {"DATALCHEMY_MP_FAULTS": "1"}
 FAULTY = ("crm", "contatos")
@@ -85,7 +85,7 @@ def test_fault_is_isolated(generator, extra, reason, check, shared_dir, crm_sche
 def _start(schema: Path, plan: Path, out: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "datalchemy_mp", "generate", "--schema", str(schema), "--plan",
-         str(plan), "--out", str(out), "--run-id", "run", "--base-date", BASE_DATE, *extra],
+         str(plan), "--out", str(out), "--run-id", "run", *extra],
         cwd=ROOT, env={**os.environ, **FAULTS}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True)
 

@@ -1,0 +1,112 @@
+"""Habits of an output directory that cron fills: one run at a time, a ``latest`` link to the last
+successful run, and pruning of old runs.
+
+A run directory is a directory of OUT holding ``generation_report.json``; nothing else in OUT is
+ever removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import orjson
+
+from datalchemy_mp.errors import DatalchemyError
+from datalchemy_mp.report import REPORT_NAME
+
+LOCK_NAME = ".datalchemy-mp.lock"
+LATEST = "latest"
+
+
+class RunInProgress(DatalchemyError):
+    """Another process holds the lock of the output directory."""
+
+    exit_code = 2
+
+
+class LatestLinkError(DatalchemyError):
+    """OUT/latest could not be switched to the new run (the run itself is complete)."""
+
+    exit_code = 1
+
+
+@contextlib.contextmanager
+def exclusive(out_dir: str | Path) -> Iterator[None]:
+    """Hold ``OUT/.datalchemy-mp.lock`` (flock, holder's pid inside) or raise RunInProgress at once.
+
+    The kernel releases a flock when its holder dies, however it dies: no stale lock to clean up.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    # No O_TRUNC: the holder's pid must survive our attempt. os.open fds are not inherited.
+    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            raise RunInProgress(f"another run is in progress in {out} (pid {holder})") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def point_latest(out_dir: str | Path, run_dir: str | Path) -> Path:
+    """Make ``OUT/latest`` a relative symlink to ``run_dir``, switched atomically (os.replace)."""
+    out, link = Path(out_dir), Path(out_dir) / LATEST
+    if link.exists() and not link.is_symlink():
+        raise LatestLinkError(f"{link} exists and is not a symlink; it was left alone")
+    tmp = out / f".{LATEST}.{os.getpid()}.tmp"
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+    os.symlink(os.path.relpath(run_dir, out), tmp)
+    os.replace(tmp, link)
+    return link
+
+
+def latest_run(out_dir: str | Path) -> Path | None:
+    """The run directory ``OUT/latest`` points to, if any."""
+    link = Path(out_dir) / LATEST
+    if not link.is_symlink():
+        return None
+    return (link.parent / os.readlink(link)).resolve()
+
+
+def run_dirs(out_dir: str | Path) -> list[Path]:
+    """The run directories of OUT, newest first (by the report's started_at, else by mtime)."""
+    found = [p for p in Path(out_dir).iterdir()
+             if p.is_dir() and not p.is_symlink() and (p / REPORT_NAME).is_file()]
+    return sorted(found, key=_started_at, reverse=True)
+
+
+def prune(out_dir: str | Path, keep: int, *, protect: Iterable[str | Path] = ()) -> list[Path]:
+    """Delete all but the ``keep`` newest run directories of OUT; the one ``latest`` points to
+    and those in ``protect`` stay whatever their age. Returns what was deleted, oldest first."""
+    if keep < 1:
+        raise ValueError(f"keep must be at least 1, got {keep}")
+    kept = {Path(p).resolve() for p in protect}
+    latest = latest_run(out_dir)
+    if latest is not None:
+        kept.add(latest)
+    removed = []
+    for run_dir in reversed(run_dirs(out_dir)[keep:]):
+        if run_dir.resolve() not in kept:
+            shutil.rmtree(run_dir)
+            removed.append(run_dir)
+    return removed
+
+
+def _started_at(run_dir: Path) -> float:
+    try:
+        started = orjson.loads((run_dir / REPORT_NAME).read_bytes())["started_at"]
+        return dt.datetime.fromisoformat(started).timestamp()
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return run_dir.stat().st_mtime
