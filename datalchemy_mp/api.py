@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,17 +21,17 @@ import orjson
 import psutil
 
 import supervisor
-from datalchemy_mp import columns, paths
 from datalchemy_mp import graph as graphmod
+from datalchemy_mp import jobs, logs, paths
 from datalchemy_mp.errors import DatalchemyError, InputError, Issue, ValidationFailed
 from datalchemy_mp.plan import Plan, load_plan
 from datalchemy_mp.report import REPORT_NAME, Report, TableState, utc_now
 from datalchemy_mp.schema import Schema, load_schema
 
-WORKER_TARGET = "datalchemy_mp.worker:run_job"
 PRELOAD = ("datalchemy_mp.worker", "datalchemy_mp.generators")
 EXIT = {"succeeded": 0, "failed": 1, "invalid": 2, "cancelled": 130}
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,200}$")
+log = logs.get_logger(process="supervisor")
 
 
 @dataclass
@@ -73,6 +74,7 @@ def generate(
     memory_limit: int | None = None,
     table_timeout: float | None = None,
     base_date: dt.date | None = None,
+    chunk_rows: int | None = None,
     on_event: Callable[[str, TableState], None] | None = None,
 ) -> RunResult:
     """Generate every table of the plan into ``out_dir/<run_id>/``; the report is always written."""
@@ -84,6 +86,7 @@ def generate(
         run_dir.mkdir(parents=True, exist_ok=False)
     except FileExistsError:
         raise InputError(f"run directory {run_dir} already exists") from None
+    logs.log_to_file(run_dir / logs.LOG_NAME)
     workers = workers or os.cpu_count() or 1
     memory_limit = memory_limit or default_memory_limit(workers)
     report = Report(path=run_dir / REPORT_NAME, run_id=run_id, settings={
@@ -91,39 +94,47 @@ def generate(
         "memory_limit_bytes": memory_limit, "table_timeout_s": table_timeout,
     })
     report.write()
+    log.info("run started", run_id=run_id, run_dir=str(run_dir), **report.settings)
     try:
         schema, plan, warnings = load_inputs(schema_file, plan_file)
         base = base_date or plan.options.base_date or dt.datetime.now(dt.UTC).date()
         graph = graphmod.build(schema, plan)
-        for key in graph.order:  # build every table's generators once, before any worker
-            columns.build(schema, plan, graph, key, base)
+        table_plans = jobs.plans_of(schema, plan, graph, base)
     except ValidationFailed as exc:
         return _invalid(report, run_dir, exc.issues)
     except DatalchemyError as exc:
         return _invalid(report, run_dir, [Issue("error", type(exc).__name__, exc.path or "",
                                                 exc.message, exc.file)])
     report.warnings = warnings + graph.warnings
+    log.info("plan valid", tables=len(graph.order), warnings=len(report.warnings))
+    for issue in report.warnings:
+        log.warning("plan warning", code=issue.code, path=issue.path, message=issue.message)
     report.settings.update({"seed": plan.seed, "base_date": base.isoformat()})
-    report.tables = [TableState(k[0], k[1], graph.rows[k], k in graph.auto) for k in graph.order]
     _write_resolved_plan(run_dir, plan_file)
-    tasks = _tasks(schema, plan, graph, run_dir, base)
+    tasks, runs = jobs.build(schema, plan, graph, table_plans, run_dir, base, workers, chunk_rows,
+                             common={"log_file": str(run_dir / logs.LOG_NAME)})
+    report.tables = list({id(r): r.state for r in runs.values()}.values())
+    table_of = {t: f"{r.state.schema}.{r.state.table}" for t, r in runs.items()}
     limits = supervisor.Limits(workers=workers, memory_limit_bytes=memory_limit,
                                timeout_s=table_timeout, preload=PRELOAD)
     report.write()
 
     def handle(event: supervisor.Event) -> None:
-        state = report.table(*event.task_id.split(".", 1))
-        _apply(state, event.outcome, run_dir)
+        run = runs[event.task_id]
+        state = run.state
+        run.apply(event.outcome, run_dir, table_of)
         if event.kind == "progress":
-            state.rows_generated = event.data.get("rows", state.rows_generated)
+            run.report_progress(event.task_id, event.data.get("rows", 0))
         else:
             report.write()
+            _log_table(event.kind, state)
         if on_event is not None:
             on_event(event.kind, state)
 
     result = supervisor.run(tasks, limits, on_event=handle)
     for task_id, outcome in result.outcomes.items():
-        _apply(report.table(*task_id.split(".", 1)), outcome, run_dir)
+        runs[task_id].apply(outcome, run_dir, table_of)
+    shutil.rmtree(paths.parts_dir(run_dir), ignore_errors=True)
     if result.interrupted_by:
         report.status = "cancelled"
     elif all(t.status == "OK" for t in report.tables):
@@ -135,6 +146,11 @@ def generate(
     code = EXIT[report.status]
     if result.interrupted_by == "SIGTERM":
         code = 143
+    statuses = [t.status for t in report.tables]
+    log.info("run finished", status=report.status, exit_code=code,
+             interrupted_by=result.interrupted_by,
+             tables={s: statuses.count(s) for s in dict.fromkeys(statuses)},
+             rows=sum(t.rows_generated for t in report.tables if t.status == "OK"))
     return RunResult(run_dir, report.status, code, report)
 
 
@@ -144,6 +160,8 @@ def _invalid(report: Report, run_dir: Path, issues: list[Issue]) -> RunResult:
     report.warnings = [i for i in issues if i.severity != "error"]
     report.finished_at = utc_now()
     report.write()
+    log.error("plan invalid", errors=[str(i) for i in report.errors])
+    log.info("run finished", status="invalid", exit_code=2)
     return RunResult(run_dir, "invalid", 2, report)
 
 
@@ -162,71 +180,24 @@ def _write_resolved_plan(run_dir: Path, plan_file: str | Path) -> None:
     (run_dir / "resolved_plan.json").write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
 
 
-def _needed_keys(schema: Schema, plan: Plan, graph: graphmod.Graph) -> dict[tuple, set[str]]:
-    """Parent columns that children read: FK targets and ``derive.parent_value`` columns."""
-    needed: dict[tuple, set[str]] = {k: set() for k in graph.order}
-    for key in graph.order:
-        table = schema.tables[key]
-        for fk in graphmod.active_fks(schema, table, graph.fk_disabled):
-            if fk.ref != key and not graph.is_broken(key, fk) and fk.ref in needed:
-                needed[fk.ref].update(fk.ref_columns)
-    for rule in plan.column_rules:
-        if rule.generator.id == "derive.parent_value":
-            p = rule.generator.params
-            ref = (p.get("parent_schema"), p.get("parent_table"))
-            if ref in needed:
-                needed[ref].add(p.get("parent_column"))
-    return needed
-
-
-def _tasks(schema: Schema, plan: Plan, graph: graphmod.Graph, run_dir: Path,
-           base: dt.date) -> list[supervisor.Task]:
-    paths.parts_dir(run_dir).mkdir()
-    needed = _needed_keys(schema, plan, graph)
-    graph_json = graph.to_json()
-    key_specs: dict[tuple, dict] = {}
-    tasks = []
-    for key in graph.order:
-        table = schema.tables[key]
-        q = graphmod.qualified(key)
-        key_paths = {c: str(paths.key_path(run_dir, *key, c, 0)) for c in sorted(needed[key])}
-        key_specs[key] = {c: {"kind": table.column(c).kind, "paths": [p]}
-                          for c, p in key_paths.items()}
-        job = {
-            "schema_file": str(Path(schema.file).resolve()),
-            "plan_file": str(Path(plan.file).resolve()),
-            "graph": graph_json,
-            "schema": key[0], "table": key[1],
-            "start": 0, "end": graph.rows[key], "header": True,
-            "part": str(paths.part_path(run_dir, *key, 0)),
-            "key_paths": key_paths,
-            "parent_keys": {graphmod.qualified(p): key_specs[p] for p in graph.parents[key]},
-            "base_date": base.isoformat(),
-        }
-        tasks.append(supervisor.Task(
-            id=q, target=WORKER_TARGET, payload=job, group=q,
-            deps=tuple(graphmod.qualified(p) for p in graph.parents[key])))
-    return tasks
-
-
-def _apply(state: TableState, outcome: supervisor.Outcome, run_dir: Path) -> None:
-    """Copy a task's outcome into its table's state; publish the CSV of a table that is OK."""
-    state.reason = outcome.reason
-    state.detail = outcome.detail or {}
-    state.blocked_by = list(outcome.blocked_by or [])
-    state.peak_rss_bytes = outcome.peak_rss_bytes
-    state.duration_ms = outcome.duration_ms
-    state.pid = outcome.pid
-    state.exit_code = outcome.exit_code
-    state.signal = outcome.signal
-    if outcome.status == "OK" and state.status != "OK":
-        stats = outcome.result or {}
-        final = paths.csv_path(run_dir, state.schema, state.table)
-        os.replace(paths.part_path(run_dir, state.schema, state.table, 0), final)
-        state.csv = final.name
-        state.rows_generated = stats.get("rows", 0)
-        state.retries = stats.get("retries", 0)
-        state.bytes = stats.get("bytes", 0)
-        state.warnings = stats.get("warnings", [])
-        state.stats = stats
-    state.status = outcome.status
+def _log_table(kind: str, state: TableState) -> None:
+    """A table started or finished: one line with its figures, one per warning it raised."""
+    table = f"{state.schema}.{state.table}"
+    if kind == "started":
+        log.info("table started", table=table, worker_pid=state.pid, rows=state.rows_requested)
+        return
+    level = {"OK": "info", "FAILED": "error"}.get(state.status, "warning")
+    d = state.detail or {}
+    figures = {
+        "status": state.status, "reason": state.reason, "blocked_by": state.blocked_by or None,
+        "error": f"{d['type']}: {d.get('message', '')}" if "type" in d else None,
+        "rows": state.rows_generated, "rows_requested": state.rows_requested,
+        "duration_ms": state.duration_ms, "peak_rss_bytes": state.peak_rss_bytes,
+        "bytes": state.bytes, "retries": state.retries, "worker_pid": state.pid,
+        "exit_code": state.exit_code, "signal": state.signal,
+    }
+    getattr(log, level)("table finished", table=table,
+                        **{k: v for k, v in figures.items() if v is not None})
+    for w in state.warnings:
+        log.warning("table warning", table=table, column=w.get("column"), code=w.get("code"),
+                    message=w.get("message"), count=w.get("count"))

@@ -4,25 +4,38 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 
 import click
 import orjson
 
-from datalchemy_mp import api
+from datalchemy_mp import api, logs, progress, runs
 from datalchemy_mp.errors import DatalchemyError, ValidationFailed
 from datalchemy_mp.report import failure_message
 
 GENERATE_EPILOG = """\b
 Examples:
-  datalchemy-mp generate --schema plans/crm.schema.json \\
-      --plan plans/full_stack_ptbr.plan.json --out out/
+  datalchemy-mp generate --schema plans/crm/schema.json \\
+      --plan plans/crm/full_stack_ptbr.plan.json --out out/
   datalchemy-mp generate -s schema.json -p plan.json -o /srv/fixtures \\
       --workers 4 --memory-limit 1GiB --table-timeout 600
+  # crontab: nightly, keep a week, progress lines every 30 s in the mail
+  0 3 * * * datalchemy-mp generate -s schema.json -p plan.json \\
+      -o /srv/fixtures --keep 7 --progress-interval 30
 
+\b
 The run directory OUT/<run_id>/ gets one <schema>.<table>.csv per table,
-resolved_plan.json and generation_report.json (always written). The last
-line printed is run_dir=<path>. Exit codes: 0 all tables OK, 1 a table
-failed, 2 invalid input, 130/143 interrupted by SIGINT/SIGTERM."""
+resolved_plan.json, generation_report.json (always written) and
+logs.ndjson (JSON lines from the supervisor and every worker).
+OUT/latest points to the last successful run. One run at a time per OUT:
+another one exits at once with code 2.
+
+\b
+On a terminal, stderr shows a live view of the tables and log lines;
+otherwise one key=value line per running table every --progress-interval
+seconds and one per finished table. The last line on stdout is
+run_dir=<path>. Exit codes: 0 all tables OK, 1 a table failed, 2 invalid
+input or OUT busy, 130/143 interrupted by SIGINT/SIGTERM."""
 
 
 class Group(click.Group):
@@ -84,12 +97,45 @@ def _date(ctx, param, value):
 @click.option("--base-date", callback=_date,
               help="Date that stands for CURRENT_DATE/now() (default: today, UTC). Fix it to "
                    "get the same bytes on another day.")
+@click.option("--chunk-rows", type=click.IntRange(min=1), metavar="ROWS",
+              help="Split tables into chunks of about ROWS rows that run on several workers "
+                   "(default: rows / workers, at least 32768). The bytes do not depend on it.")
+@click.option("--keep", type=click.IntRange(min=1), metavar="N",
+              help="After the run, delete all but the N newest run directories of OUT (the one "
+                   "OUT/latest points to is always kept).")
+@click.option("--progress-interval", type=click.FloatRange(min=0.1), default=5.0,
+              show_default=True, metavar="SECONDS",
+              help="When stderr is not a terminal: seconds between progress lines of a table.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Only errors on stderr: no progress, no log lines.")
 def generate(schema_file, plan_file, out_dir, run_id, workers, memory_limit, table_timeout,
-             base_date) -> None:
+             base_date, chunk_rows, keep, progress_interval, quiet) -> None:
     """Generate one CSV per table of the plan, in FK order, each table in its own worker."""
-    result = api.generate(schema_file, plan_file, out_dir, run_id=run_id, workers=workers,
-                          memory_limit=memory_limit, table_timeout=table_timeout,
-                          base_date=base_date)
+    if run_id == runs.LATEST:
+        raise click.BadParameter(f"{runs.LATEST!r} is the link to the last successful run",
+                                 param_hint="--run-id")
+    out = Path(out_dir)
+    view = progress.for_stream(sys.stderr, quiet=quiet, interval=progress_interval)
+    if sys.stderr.isatty() and not quiet:
+        logs.log_to_console(view.write_line)
+    log = logs.get_logger(process="supervisor")
+    try:
+        with runs.exclusive(out):
+            result = api.generate(schema_file, plan_file, out, run_id=run_id, workers=workers,
+                                  memory_limit=memory_limit, table_timeout=table_timeout,
+                                  base_date=base_date, chunk_rows=chunk_rows,
+                                  on_event=view.on_event)
+            if result.status == "succeeded":
+                runs.point_latest(out, result.run_dir)
+                log.info("latest updated", latest=str(out / runs.LATEST),
+                         run_id=result.run_dir.name)
+            if keep is not None:
+                for removed in runs.prune(out, keep, protect=[result.run_dir]):
+                    log.info("run pruned", run_dir=str(removed), keep=keep)
+    finally:
+        view.close()
+        logs.log_to_console(None)
+        logs.log_to_file(None)
     report = result.report
     if result.status == "invalid":
         for issue in report.errors:

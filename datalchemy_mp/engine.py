@@ -28,7 +28,8 @@ MAX_ATTEMPTS = 50
 FALLBACK_AFTER = 10
 """Attempts with a ruled column's own generator before its rows fall back to the default."""
 STICKY_FALLBACKS = 64
-"""Rows that fell back, from the table's first block, before a rule is replaced outright."""
+"""Rows of a block that fell back before the rule is replaced for the rest of the block
+(per block, so that the bytes do not depend on how a table is chunked)."""
 SUFFIX_AFTER = 20
 """Collisions on a UNIQUE text value before a distinguishing suffix is added instead."""
 
@@ -341,7 +342,7 @@ class TableEngine:
             self.stats.warn("rule_fallback", "the rule's generator gave no valid value for "
                             "some rows; they use the column's default generator", name)
             self.fallbacks[name] += 1
-            if self.fallbacks[name] >= STICKY_FALLBACKS and self.stats.rows == 0:
+            if self.fallbacks[name] == STICKY_FALLBACKS:
                 j = self.index[name]
                 self.stats.warn("rule_replaced", f"after {STICKY_FALLBACKS} rows in a row, "
                                 "the rule's generator is replaced by the default", name)
@@ -405,7 +406,12 @@ class TableEngine:
         self.stats.duration_s = time.perf_counter() - t0
         return self.stats
 
-    def _block(self, start: int, n: int) -> list[list[str]]:
+    def _block(self, start: int, n: int, fresh: bool = True) -> list[list[str]]:
+        if fresh:
+            self.active = list(self.tp.columns)
+            self.fill = list(self.tp.fill_order)
+            self.coerced = [k for k, cp in enumerate(self.active) if cp.coerce is not None]
+            self.fallbacks.clear()
         raw = self._generate(start, n)
         cols = [raw[name] for name in self.names]
         fixed: dict[int, list[str]] = {}
@@ -417,7 +423,7 @@ class TableEngine:
                 if problem is not None:
                     fixed[k] = self._fix_row(start + k, problem)[1]
             if coerced != self.coerced:  # a rule was replaced: make the block again without it
-                return self._block(start, n)
+                return self._block(start, n, fresh=False)
             for j in coerced:
                 cols[j] = [None if v is INVALID else v for v in cols[j]]
         fields = [cp.fmt(values) if not cp.preformatted else

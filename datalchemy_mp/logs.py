@@ -95,11 +95,12 @@ _sinks = _Sinks()
 _json = structlog.processors.JSONRenderer(serializer=orjson.dumps)
 _console = structlog.dev.ConsoleRenderer(colors=True, pad_event_to=24)
 _CONSOLE_HIDDEN = ("pid", "process", "timestamp")
+_HEAD = ("timestamp", "level", "event", "process", "pid", "table")
 
 
 def _render(_logger: Any, method: str, event_dict: MutableMapping[str, Any]) -> dict:
-    """One JSON line for the file (time, level, event first) and, if wanted, a console line."""
-    head = {k: event_dict.pop(k) for k in ("timestamp", "level", "event") if k in event_dict}
+    """One JSON line for the file (time, level, event, who first) and, if wanted, a console line."""
+    head = {k: event_dict.pop(k) for k in _HEAD if k in event_dict}
     ordered = {**head, **event_dict}
     text = None
     level = _LEVELS.get(str(ordered.get("level", "info")).upper(), logging.INFO)

@@ -281,4 +281,4 @@ def _terminal_size(stream: TextIO) -> tuple[int, int]:
         size = os.get_terminal_size(stream.fileno())
     except (OSError, ValueError, AttributeError):  # not a real terminal (tests, odd streams)
         return 100, 40
-    return size.columns, size.lines
+    return size.columns or 100, size.lines or 40  # 0: a pseudo-terminal whose size was never set

@@ -6,7 +6,7 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from datalchemy_mp import columns
+from datalchemy_mp import columns, logs
 from datalchemy_mp.engine import TableEngine, open_parents
 from datalchemy_mp.graph import Graph
 from datalchemy_mp.plan import load_plan
@@ -20,6 +20,9 @@ def run_job(job: dict) -> dict:
     import datalchemy_mp.generators  # noqa: F401  (registers the catalog)
     import supervisor
 
+    logs.log_to_file(job.get("log_file"))
+    log = logs.get_logger(process="worker", table=f"{job['schema']}.{job['table']}")
+    log.info("worker started", rows=job["end"] - job["start"], start=job["start"])
     schema = load_schema(job["schema_file"])
     plan = load_plan(job["plan_file"])
     graph = Graph.from_json(job["graph"])
@@ -36,6 +39,13 @@ def run_job(job: dict) -> dict:
             supervisor.progress(rows=rows, total=total)
 
     engine = TableEngine(tp, parents, key_columns=list(job["key_paths"]), progress=progress)
-    stats = engine.run(job["start"], job["end"], Path(job["part"]),
-                       {c: Path(p) for c, p in job["key_paths"].items()}, header=job["header"])
-    return stats.to_json()
+    try:
+        stats = engine.run(job["start"], job["end"], Path(job["part"]),
+                           {c: Path(p) for c, p in job["key_paths"].items()}, header=job["header"])
+    except Exception:
+        log.exception("worker failed")
+        raise
+    result = stats.to_json()
+    log.info("worker finished", rows=result.get("rows"), bytes=result.get("bytes"),
+             retries=result.get("retries"))
+    return result

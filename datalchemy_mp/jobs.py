@@ -1,0 +1,193 @@
+"""Tables as supervisor tasks: one task per chunk of rows, and chunk outcomes back to tables.
+
+A big table is split into chunks of whole RNG blocks that run on several workers at once;
+its CSV is the chunk parts concatenated in order, so the bytes do not depend on the chunking.
+A table that checks uniqueness from memory or references its own rows runs as one chunk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import supervisor
+from datalchemy_mp import columns, paths
+from datalchemy_mp import graph as graphmod
+from datalchemy_mp.engine import Parents, TableEngine
+from datalchemy_mp.generators.base import BLOCK_ROWS
+from datalchemy_mp.plan import Plan
+from datalchemy_mp.report import TableState
+from datalchemy_mp.schema import Schema
+
+WORKER_TARGET = "datalchemy_mp.worker:run_job"
+MIN_CHUNK_ROWS = 8 * BLOCK_ROWS
+"""Smaller tables run as one task: a worker costs tens of milliseconds to start."""
+
+
+@dataclass
+class TableRun:
+    """One table: its report entry and the outcomes of its chunk tasks."""
+
+    state: TableState
+    task_ids: list[str]
+    outcomes: dict[str, supervisor.Outcome] = field(default_factory=dict)
+    progress: dict[str, int] = field(default_factory=dict)
+
+    def apply(self, outcome: supervisor.Outcome, run_dir: Path, table_of: dict[str, str]) -> None:
+        """Fold a chunk's outcome into the table's state; publish the CSV once all are OK."""
+        self.outcomes[outcome.task_id] = outcome
+        if self.state.status == "OK":
+            return
+        seen = [self.outcomes[t] for t in self.task_ids if t in self.outcomes]
+        statuses = {o.status for o in seen}
+        first_bad = next((o for o in seen if o.status == "FAILED"), None)
+        lead = first_bad or max(seen, key=lambda o: o.started_at or 0)
+        s = self.state
+        s.reason, s.detail = lead.reason, lead.detail or {}
+        s.pid, s.exit_code, s.signal = lead.pid, lead.exit_code, lead.signal
+        s.blocked_by = sorted({table_of.get(b, b) for o in seen for b in o.blocked_by or []})
+        rss = [o.peak_rss_bytes for o in seen if o.peak_rss_bytes]
+        s.peak_rss_bytes = max(rss) if rss else None
+        starts = [o.started_at for o in seen if o.started_at]
+        ends = [o.finished_at for o in seen if o.finished_at]
+        if starts and ends:
+            s.duration_ms = int((max(ends) - min(starts)) * 1000)
+        if "FAILED" in statuses:
+            s.status = "FAILED"
+        elif "CANCELLED" in statuses:
+            s.status = "CANCELLED"
+        elif "SKIPPED" in statuses:
+            s.status, s.reason = "SKIPPED", "parent_failed"
+        elif len(seen) == len(self.task_ids) and statuses == {"OK"}:
+            self._publish(run_dir)
+        elif "RUNNING" in statuses or "OK" in statuses:
+            s.status = "RUNNING"
+
+    def report_progress(self, task_id: str, rows: int) -> None:
+        self.progress[task_id] = rows
+        self.state.rows_generated = sum(self.progress.values())
+
+    def _publish(self, run_dir: Path) -> None:
+        s = self.state
+        final = paths.csv_path(run_dir, s.schema, s.table)
+        parts = [paths.part_path(run_dir, s.schema, s.table, k) for k in range(len(self.task_ids))]
+        if len(parts) == 1:
+            os.replace(parts[0], final)
+        else:
+            tmp = final.with_name(final.name + ".tmp")
+            with open(tmp, "wb") as out:
+                for part in parts:
+                    with open(part, "rb") as src:
+                        shutil.copyfileobj(src, out, 1 << 22)
+            os.replace(tmp, final)
+            for part in parts:
+                part.unlink()
+        s.stats = merge_stats([self.outcomes[t].result or {} for t in self.task_ids])
+        s.csv = final.name
+        s.rows_generated = s.stats.get("rows", 0)
+        s.retries = s.stats.get("retries", 0)
+        s.bytes = s.stats.get("bytes", 0)
+        s.warnings = s.stats.get("warnings", [])
+        s.status = "OK"
+
+
+def merge_stats(results: list[dict]) -> dict:
+    """Counters of a table's chunks added up (warnings by code, column and message)."""
+    out: dict = {"rows": 0, "retries": 0, "bytes": 0}
+    counters: dict[str, Counter] = {k: Counter() for k in
+                                    ("generator_usage", "transform_usage", "pii")}
+    warnings: dict[tuple, dict] = {}
+    for r in results:
+        for k in ("rows", "retries", "bytes"):
+            out[k] += r.get(k, 0)
+        for k, c in counters.items():
+            c.update(r.get(k, {}))
+        for w in r.get("warnings", []):
+            key = (w["code"], w.get("column"), w["message"])
+            warnings.setdefault(key, {**w, "count": 0})["count"] += w["count"]
+    out.update({k: dict(sorted(c.items())) for k, c in counters.items()})
+    out["warnings"] = list(warnings.values())
+    return out
+
+
+def chunk_bounds(rows: int, workers: int, chunk_rows: int | None) -> list[tuple[int, int]]:
+    """Row ranges of whole blocks; one range for small tables."""
+    size = chunk_rows or max(MIN_CHUNK_ROWS, math.ceil(rows / max(workers, 1)))
+    size = max(BLOCK_ROWS, math.ceil(size / BLOCK_ROWS) * BLOCK_ROWS)
+    if rows <= size:
+        return [(0, rows)]
+    return [(s, min(s + size, rows)) for s in range(0, rows, size)]
+
+
+def needed_keys(schema: Schema, plan: Plan, graph: graphmod.Graph) -> dict[tuple, set[str]]:
+    """Parent columns that children read: FK targets and ``derive.parent_value`` columns."""
+    needed: dict[tuple, set[str]] = {k: set() for k in graph.order}
+    for key in graph.order:
+        for fk in graphmod.active_fks(schema, schema.tables[key], graph.fk_disabled):
+            if fk.ref != key and not graph.is_broken(key, fk) and fk.ref in needed:
+                needed[fk.ref].update(fk.ref_columns)
+    for rule in plan.column_rules:
+        if rule.generator.id == "derive.parent_value":
+            p = rule.generator.params
+            ref = (p.get("parent_schema"), p.get("parent_table"))
+            if ref in needed:
+                needed[ref].add(p.get("parent_column"))
+    return needed
+
+
+def build(schema: Schema, plan: Plan, graph: graphmod.Graph, plans: dict, run_dir: Path,
+          base: dt.date, workers: int, chunk_rows: int | None,
+          common: dict) -> tuple[list[supervisor.Task], dict[str, TableRun]]:
+    """The supervisor tasks of every table, and the TableRun each task id belongs to.
+
+    ``plans``: the TablePlan of each table (built once by the caller, to validate)."""
+    paths.parts_dir(run_dir).mkdir()
+    needed = needed_keys(schema, plan, graph)
+    graph_json = graph.to_json()
+    key_specs: dict[tuple, dict] = {}
+    chunk_ids: dict[tuple, list[str]] = {}
+    tasks: list[supervisor.Task] = []
+    runs: dict[str, TableRun] = {}
+    for key in graph.order:
+        table = schema.tables[key]
+        q = graphmod.qualified(key)
+        rows = graph.rows[key]
+        probe = TableEngine(plans[key], Parents({}, {p: graph.rows[p] for p in graph.parents[key]}),
+                            key_columns=[])
+        bounds = ([(0, rows)] if probe.needs_whole_table
+                  else chunk_bounds(rows, workers, chunk_rows))
+        ids = [q] if len(bounds) == 1 else [f"{q}#{k}" for k in range(len(bounds))]
+        chunk_ids[key] = ids
+        key_specs[key] = {c: {"kind": table.column(c).kind,
+                              "paths": [str(paths.key_path(run_dir, *key, c, k))
+                                        for k in range(len(bounds))]}
+                          for c in sorted(needed[key])}
+        deps = tuple(t for p in graph.parents[key] for t in chunk_ids[p])
+        parent_keys = {graphmod.qualified(p): key_specs[p] for p in graph.parents[key]}
+        for k, (start, end) in enumerate(bounds):
+            job = {
+                **common,
+                "schema_file": str(Path(schema.file).resolve()),
+                "plan_file": str(Path(plan.file).resolve()),
+                "graph": graph_json, "schema": key[0], "table": key[1],
+                "start": start, "end": end, "header": k == 0,
+                "part": str(paths.part_path(run_dir, *key, k)),
+                "key_paths": {c: spec["paths"][k] for c, spec in key_specs[key].items()},
+                "parent_keys": parent_keys, "base_date": base.isoformat(),
+            }
+            tasks.append(supervisor.Task(id=ids[k], target=WORKER_TARGET, payload=job,
+                                         group=q, deps=deps))
+        run = TableRun(TableState(key[0], key[1], rows, key in graph.auto), ids)
+        for t in ids:
+            runs[t] = run
+    return tasks, runs
+
+
+def plans_of(schema: Schema, plan: Plan, graph: graphmod.Graph, base: dt.date) -> dict:
+    """Every table's TablePlan: builds every generator once, so bad params fail early."""
+    return {key: columns.build(schema, plan, graph, key, base) for key in graph.order}
