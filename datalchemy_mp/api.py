@@ -122,12 +122,13 @@ def generate(
     def handle(event: supervisor.Event) -> None:
         run = runs[event.task_id]
         state = run.state
+        was = state.status
         run.apply(event.outcome, run_dir, table_of)
         if event.kind == "progress":
             run.report_progress(event.task_id, event.data.get("rows", 0))
         else:
             report.write()
-            _log_table(event.kind, state)
+            _log_table(was, state)
         if on_event is not None:
             on_event(event.kind, state)
 
@@ -180,10 +181,13 @@ def _write_resolved_plan(run_dir: Path, plan_file: str | Path) -> None:
     (run_dir / "resolved_plan.json").write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
 
 
-def _log_table(kind: str, state: TableState) -> None:
-    """A table started or finished: one line with its figures, one per warning it raised."""
+def _log_table(was: str, state: TableState) -> None:
+    """A table started or finished (not each of its chunks): one line with its figures, and one
+    per warning it raised."""
     table = f"{state.schema}.{state.table}"
-    if kind == "started":
+    if state.status == was:
+        return
+    if state.status == "RUNNING":
         log.info("table started", table=table, worker_pid=state.pid, rows=state.rows_requested)
         return
     level = {"OK": "info", "FAILED": "error"}.get(state.status, "warning")

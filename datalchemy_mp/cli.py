@@ -51,7 +51,14 @@ class Group(click.Group):
             sys.exit(exc.exit_code)
 
 
-@click.group(cls=Group)
+@click.group(cls=Group, epilog="""\b
+Examples (a database to fixtures and back):
+  datalchemy-mp introspect --dsn postgresql://app@localhost/crm -o schema.json
+  datalchemy-mp validate -s schema.json -p plan.json
+  datalchemy-mp generate -s schema.json -p plan.json -o out/
+  datalchemy-mp load out/latest --dsn postgresql://app@localhost/crm_test
+
+Run `datalchemy-mp COMMAND --help` for the options and examples of each.""")
 @click.version_option(package_name="datalchemy-mp")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 @click.pass_context
@@ -89,11 +96,13 @@ def _date(ctx, param, value):
               help="Directory that receives the run directory.")
 @click.option("--run-id", help="Name of the run directory (default: <UTC time>__run_<uuid>).")
 @click.option("-w", "--workers", type=click.IntRange(min=1),
-              help="Tables generated at once, each in its own process (default: CPU count).")
+              help="Worker processes at once, each generating a table or a chunk of one "
+                   "(default: CPU count).")
 @click.option("--memory-limit", callback=_size,
               help="RSS limit per worker, e.g. 512MiB or 2GB (default: half the RAM / workers, "
                    "at most 2GiB).")
-@click.option("--table-timeout", type=click.FloatRange(min=0.1), help="Seconds per table.")
+@click.option("--table-timeout", type=click.FloatRange(min=0.1),
+              help="Seconds per worker (a table, or a chunk of a split table).")
 @click.option("--base-date", callback=_date,
               help="Date that stands for CURRENT_DATE/now() (default: today, UTC). Fix it to "
                    "get the same bytes on another day.")
@@ -139,12 +148,12 @@ def generate(schema_file, plan_file, out_dir, run_id, workers, memory_limit, tab
     report = result.report
     if result.status == "invalid":
         for issue in report.errors:
-            click.echo(f"Error: {issue}", err=True)
+            click.echo(f"Error: {logs.scrub_text(str(issue))}", err=True)
     for t in report.tables:
         if t.status != "OK":
             why = t.reason or ""
             if t.status == "FAILED":
-                why += f": {failure_message(t)}"
+                why += f": {logs.scrub_text(failure_message(t))}"
             if t.blocked_by:
                 why += f" (blocked by {', '.join(t.blocked_by)})"
             click.echo(f"{t.schema}.{t.table}: {t.status} {why}".rstrip(), err=True)
@@ -154,14 +163,19 @@ def generate(schema_file, plan_file, out_dir, run_id, workers, memory_limit, tab
 
 
 @cli.command()
-@click.option("-s", "--schema", "schema_file", required=True, type=click.Path(dir_okay=False))
-@click.option("-p", "--plan", "plan_file", required=True, type=click.Path(dir_okay=False))
+@click.option("-s", "--schema", "schema_file", required=True, type=click.Path(dir_okay=False),
+              help="schema.json (v0.2) of the database.")
+@click.option("-p", "--plan", "plan_file", required=True, type=click.Path(dir_okay=False),
+              help="plan.json (v0.2) to check against it.")
 def validate(schema_file, plan_file) -> None:
     """Check a plan against a schema without generating anything (exit 0 or 2).
 
+    Every error and warning is printed on stderr with its file and JSON path; `valid` on
+    stdout when there is no error.
+
     \b
     Example:
-      datalchemy-mp validate -s plans/crm.schema.json -p plans/full_stack_ptbr.plan.json
+      datalchemy-mp validate -s plans/crm/schema.json -p plans/crm/full_stack_ptbr.plan.json
     """
     try:
         _, _, warnings = api.load_inputs(schema_file, plan_file)

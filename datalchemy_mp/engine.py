@@ -417,9 +417,9 @@ class TableEngine:
         fixed: dict[int, list[str]] = {}
         coerced = list(self.coerced)  # fixing rows may replace a rule for good
         if self.not_null or self.checks or coerced:
-            problem_of = self._row_problem
-            for k, values in enumerate(zip(*cols, strict=True)):
-                problem = problem_of(values)
+            rows = list(zip(*cols, strict=True))
+            for k in sorted(self._suspects(cols, rows, coerced)):
+                problem = self._row_problem(rows[k])
                 if problem is not None:
                     fixed[k] = self._fix_row(start + k, problem)[1]
             if coerced != self.coerced:  # a rule was replaced: make the block again without it
@@ -445,6 +445,20 @@ class TableEngine:
         if self.self_keys:
             self._fill_self_refs(start, n, fields)
         return fields
+
+    def _suspects(self, cols: list[list], rows: list[tuple], coerced: list[int]) -> set[int]:
+        """Rows of a block that may break NOT NULL, a type or a CHECK, found column-wise."""
+        bad: set[int] = set()
+        for j in self.not_null:
+            if None in cols[j]:
+                bad.update(k for k, v in enumerate(cols[j]) if v is None)
+        for j in coerced:
+            if INVALID in cols[j]:
+                bad.update(k for k, v in enumerate(cols[j]) if v is INVALID)
+        if self.tp.check_mode != "ignore":
+            for _, check, _ in self.checks:
+                bad.update([k for k, r in enumerate(rows) if not check(r)])
+        return bad
 
     def _fill_self_refs(self, start: int, n: int, fields: list[list[str]]) -> None:
         """Point each row at an earlier row of the same table (the first rows are roots)."""

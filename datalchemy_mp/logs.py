@@ -32,6 +32,7 @@ _KV_PASSWORD_RE = re.compile(
 )
 _SECRET_KEYS = frozenset({"password", "passwd", "pwd", "secret", "token", "api_key", "apikey"})
 _LEVELS = logging.getLevelNamesMapping()
+_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
 
 
 def scrub_text(text: str) -> str:
@@ -80,7 +81,7 @@ class _Sinks:
     def msg(self, line: bytes, text: str | None) -> None:
         if self.file is not None:
             with contextlib.suppress(OSError):  # a lost log line must not fail a table or a run
-                fd = os.open(self.file, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+                fd = os.open(self.file, _APPEND, 0o644)
                 try:
                     os.write(fd, line)
                 finally:
@@ -92,7 +93,6 @@ class _Sinks:
 
 
 _sinks = _Sinks()
-_json = structlog.processors.JSONRenderer(serializer=orjson.dumps)
 _console = structlog.dev.ConsoleRenderer(colors=True, pad_event_to=24)
 _CONSOLE_HIDDEN = ("pid", "process", "timestamp")
 _HEAD = ("timestamp", "level", "event", "process", "pid", "table")
@@ -107,10 +107,11 @@ def _render(_logger: Any, method: str, event_dict: MutableMapping[str, Any]) -> 
     if _sinks.console is not None and level >= _sinks.console_level:
         shown = {k: v for k, v in ordered.items() if k not in _CONSOLE_HIDDEN}
         text = str(_console(_logger, method, shown))
-    return {"line": bytes(_json(_logger, method, ordered)) + b"\n", "text": text}
+    line = orjson.dumps(ordered, default=str, option=orjson.OPT_NON_STR_KEYS) + b"\n"
+    return {"line": line, "text": text}
 
 
-_PROCESSORS = [
+_PROCESSORS: list[structlog.typing.Processor] = [
     structlog.processors.add_log_level,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
     _add_pid,

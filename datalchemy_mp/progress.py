@@ -1,9 +1,12 @@
 """Progress of a run on stderr: a live table view on a terminal, key=value lines otherwise.
 
-Each view takes the ``on_event(kind, TableState)`` calls of ``api.generate``. ``for_stream``
-picks one: ``LiveView`` (redrawn at most 5 times a second, erased by ``close``) when the stream
-is a terminal, ``LineProgress`` (no escape codes; for cron and CI) when it is not, ``Quiet``
-for ``--quiet``.
+A view takes the ``on_event(kind, TableState)`` calls of ``api.generate``. ``kind`` is about one
+task, and a big table runs as several tasks (chunks), so views go by the table's status instead:
+a table starts when it turns RUNNING and finishes when it turns OK, FAILED, SKIPPED or CANCELLED.
+
+``for_stream`` picks the view: ``LiveView`` (redrawn at most 5 times a second, erased by
+``close``) on a terminal, ``LineProgress`` (no escape codes; for cron and CI) elsewhere, and
+``Quiet`` for ``--quiet``.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class _Table:
     state: TableState
     started: float | None = None
     ended: float | None = None
+    seen_status: str = "PENDING"
 
     @property
     def name(self) -> str:
@@ -82,18 +86,22 @@ class _Tables:
         self.clock = clock
         self.by_name: dict[str, _Table] = {}
 
-    def update(self, kind: str, state: TableState) -> _Table:
+    def update(self, state: TableState) -> tuple[_Table, str | None]:
+        """The table of ``state``, and its new status if it changed since the last event."""
         now = self.clock()
         name = f"{state.schema}.{state.table}"
         table = self.by_name.get(name)
         if table is None:
             table = self.by_name[name] = _Table(state)
         table.state = state
-        if kind == "started":
+        if state.status == table.seen_status:
+            return table, None
+        table.seen_status = state.status
+        if state.status == "RUNNING":
             table.started = now
-        elif kind == "finished":
+        elif state.status in _DONE:
             table.ended = now
-        return table
+        return table, state.status
 
 
 class Quiet:
@@ -121,16 +129,16 @@ class LineProgress:
         self._last_line: dict[str, float] = {}
 
     def on_event(self, kind: str, state: TableState) -> None:
-        table = self.tables.update(kind, state)
+        table, changed = self.tables.update(state)
         now = self.tables.clock()
-        if kind == "started":
+        if changed == "RUNNING":
             self._last_line[table.name] = now
-        elif kind == "progress":
+        elif changed in _DONE:
+            self.write_line(_logfmt("table_finished", _figures(table, now)))
+        elif state.status == "RUNNING":
             if now - self._last_line.setdefault(table.name, now) >= self.interval:
                 self._last_line[table.name] = now
                 self.write_line(_logfmt("table_progress", _figures(table, now)))
-        elif kind == "finished":
-            self.write_line(_logfmt("table_finished", _figures(table, now)))
 
     def write_line(self, text: str) -> None:
         self.stream.write(text + "\n")
@@ -196,7 +204,7 @@ class LiveView:
         self._last_draw = float("-inf")
 
     def on_event(self, kind: str, state: TableState) -> None:
-        self.tables.update(kind, state)
+        self.tables.update(state)
         if self.tables.clock() - self._last_draw >= self.min_interval:
             self._draw()
 

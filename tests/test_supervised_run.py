@@ -137,10 +137,12 @@ def test_same_seed_same_bytes_whatever_the_worker_count(shared_dir, crm_schema, 
     plan = scaled_plan(shared_dir / "datalchemy/plans/examples/full_stack_ptbr.plan.json",
                        tmp_path / "plan.json", 5000)
     p1, one = generate(crm_schema, plan, tmp_path / "a", "--workers", "1")
-    p4, four = generate(crm_schema, plan, tmp_path / "b", "--workers", "4")
+    p4, four = generate(crm_schema, plan, tmp_path / "b", "--workers", "4", "--chunk-rows", "4096")
     assert p1.returncode == 0 and p4.returncode == 0, p1.stderr + p4.stderr
     first, second = csv_files(one), csv_files(four)
     assert len(first) == 13 and first == second
+    chunked = [t for t in report(four)["tables"] if t["rows_generated"] == 5000]
+    assert chunked  # 5000-row tables ran as two chunks and still have one report entry each
 
 
 def test_invalid_plan_is_one_clear_error(crm_schema, tmp_path):

@@ -18,7 +18,6 @@ from datalchemy_mp.generators._util import (
     BlockPermutation,
     check_order,
     fit,
-    mix64,
     parse_date,
     parse_time,
     parse_timestamp,
@@ -370,27 +369,12 @@ def text_lorem(col: ColumnInfo, params: dict) -> BatchFn:
 # --- uuid ----------------------------------------------------------------------------------
 
 _VARIANT = "89ab"
-_VERSION_VARIANT = (4 << 76) | (0b10 << 62)
 
 
 @generator("primitive.uuid", kinds=UUID | TEXT, unique=True)
 def uuid4(col: ColumnInfo, params: dict) -> BatchFn:
-    """Random version-4 UUID, lowercase and hyphenated; distinct by construction if unique."""
-    if col.unique:
-        key = col.seed
-
-        def gen_unique(b: Batch) -> list:
-            # 64 of the 122 random bits are a bijection of the row index, the rest random.
-            rnd = b.rng.getrandbits
-            out = []
-            for i in range(b.start, b.start + b.n):
-                m = mix64(i ^ key)
-                u = ((m >> 16) << 80) | (((m >> 4) & 0xFFF) << 64) | ((m & 0xF) << 58) \
-                    | rnd(58) | _VERSION_VARIANT
-                h = f"{u:032x}"
-                out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
-            return out
-        return gen_unique
+    """Random version-4 UUID, lowercase and hyphenated (122 random bits, as gen_random_uuid():
+    two equal values in 10 million rows have odds below 1e-22)."""
 
     def gen(b: Batch) -> list:
         h = b.rng.randbytes(16 * b.n).hex()

@@ -39,8 +39,13 @@ def _text(v: Any) -> str:
 
 
 def format_text(values: list) -> list:
+    texts = ["" if v is None else v if type(v) is str else _text(v) for v in values]
+    joined = "\x00".join(texts)
+    if not ('"' in joined or "," in joined or "\n" in joined or "\r" in joined
+            or "\\." in joined or values.count("")):
+        return texts  # the common case: nothing to quote, checked at C speed
     q = quote
-    return ["" if v is None else q(v if type(v) is str else _text(v)) for v in values]
+    return ["" if v is None else q(t) for v, t in zip(values, texts, strict=True)]
 
 
 def format_int(values: list) -> list:
