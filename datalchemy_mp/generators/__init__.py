@@ -18,6 +18,7 @@ from datalchemy_mp.generators import (  # noqa: F401  (each import registers its
     domain,
     faker_gen,
     primitive,
+    relational,
     semantic,
     semantic_br,
     transforms,
@@ -27,18 +28,8 @@ from datalchemy_mp.generators.base import GENERATORS, TRANSFORMS
 ENTRY_POINT_GROUP = "datalchemy_mp.generators"
 
 
-def _optional(module: str) -> None:
-    """Import a family that may not exist yet (written by someone else)."""
-    try:
-        importlib.import_module(f"{__name__}.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.{module}":
-            raise
-
-
-_optional("relational")
 if os.environ.get("DATALCHEMY_MP_FAULTS") == "1":
-    _optional("fault")
+    importlib.import_module(f"{__name__}.fault")
 
 
 def load_plugins() -> list[str]:
