@@ -160,7 +160,7 @@ class TableEngine:
             if f.self_ref:
                 for ref_col in f.fk.ref_columns:
                     self.self_keys.setdefault(ref_col, [])
-        for name, message in tp.unsupported:
+        for _, message in tp.unsupported:
             self.stats.warn("check_unsupported", message, None)
 
     # -- uniqueness ---------------------------------------------------------------------
