@@ -39,6 +39,8 @@ class Stats:
     rows: int = 0
     retries: int = 0
     bytes: int = 0
+    heuristic: int = 0
+    """Values chosen by column type and name, for columns without a rule."""
     generator_usage: Counter = field(default_factory=Counter)
     transform_usage: Counter = field(default_factory=Counter)
     pii: Counter = field(default_factory=Counter)
@@ -53,6 +55,7 @@ class Stats:
     def to_json(self) -> dict:
         return {
             "rows": self.rows, "retries": self.retries, "bytes": self.bytes,
+            "heuristic": self.heuristic,
             "generator_usage": dict(sorted(self.generator_usage.items())),
             "transform_usage": dict(sorted(self.transform_usage.items())),
             "pii": dict(sorted(self.pii.items())),
@@ -73,6 +76,8 @@ class Problem(NamedTuple):
 
     message: str
     columns: tuple[str, ...]
+    unique: bool = False
+    """A clash with earlier rows: retried and suffixed, never a reason to drop the rule."""
 
 
 class _FkFill:
@@ -247,6 +252,8 @@ class TableEngine:
                 values = [None if rnd() < rate else v for v in values]
             row[cp.name] = values
             self.stats.generator_usage[cp.generator_id or cp.source] += n
+            if cp.source == "default":
+                self.stats.heuristic += n
             for tag in cp.tags:
                 self.stats.pii[tag] += n
         for cp in columns:
@@ -305,7 +312,7 @@ class TableEngine:
         overrides: dict[str, ColumnPlan] = {}
         for attempt in range(1, MAX_ATTEMPTS + 1):
             self.stats.retries += 1
-            if attempt > FALLBACK_AFTER and problem is not None:
+            if attempt > FALLBACK_AFTER and problem is not None and not problem.unique:
                 for c in problem.columns:
                     cp = self.active[self.index[c]]
                     if cp.fallback is not None:
@@ -326,7 +333,7 @@ class TableEngine:
                     self._fell_back(overrides)
                     return values, suffixed
             cols = tuple(self.names[j] for j in self.unique_sets[clash])
-            problem = Problem(f"UNIQUE ({', '.join(cols)})", cols)
+            problem = Problem(f"UNIQUE ({', '.join(cols)})", cols, unique=True)
         table = self.tp.table.qualified
         if problem.message.startswith("UNIQUE"):
             raise GenerationError(
@@ -438,7 +445,7 @@ class TableEngine:
                 clash = self._unique_clash(row_fields)
                 if clash is not None:
                     cols_ = tuple(self.names[j] for j in self.unique_sets[clash])
-                    row_fields = self._fix_row(start + k, Problem("UNIQUE", cols_))[1]
+                    row_fields = self._fix_row(start + k, Problem("UNIQUE", cols_, unique=True))[1]
                     for j, f in enumerate(row_fields):
                         fields[j][k] = f
                 self._remember(row_fields)

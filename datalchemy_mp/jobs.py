@@ -98,12 +98,12 @@ class TableRun:
 
 def merge_stats(results: list[dict]) -> dict:
     """Counters of a table's chunks added up (warnings by code, column and message)."""
-    out: dict = {"rows": 0, "retries": 0, "bytes": 0}
+    out: dict = {"rows": 0, "retries": 0, "bytes": 0, "heuristic": 0}
     counters: dict[str, Counter] = {k: Counter() for k in
                                     ("generator_usage", "transform_usage", "pii")}
     warnings: dict[tuple, dict] = {}
     for r in results:
-        for k in ("rows", "retries", "bytes"):
+        for k in ("rows", "retries", "bytes", "heuristic"):
             out[k] += r.get(k, 0)
         for k, c in counters.items():
             c.update(r.get(k, {}))

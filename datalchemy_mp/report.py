@@ -103,7 +103,7 @@ class Report:
             "generator_usage": dict(sorted(gen.items())),
             "transform_usage": dict(sorted(trans.items())),
             "fallback_count": by_code.get("rule_fallback", 0),
-            "heuristic_count": gen.get("__heuristic__", 0),
+            "heuristic_count": sum(t.stats.get("heuristic", 0) for t in self.tables),
             "unknown_generator_id_count": 0,
             "pii_columns_touched": dict(sorted(pii.items())),
             "warnings_by_code": dict(sorted(by_code.items())),
