@@ -135,6 +135,7 @@ def generate(
     result = supervisor.run(tasks, limits, on_event=handle)
     for task_id, outcome in result.outcomes.items():
         runs[task_id].apply(outcome, run_dir, table_of)
+    jobs.withdraw_orphans(report.tables, graph, run_dir)
     shutil.rmtree(paths.parts_dir(run_dir), ignore_errors=True)
     if result.interrupted_by:
         report.status = "cancelled"

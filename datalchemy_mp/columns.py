@@ -47,6 +47,9 @@ class ColumnPlan:
     """Fits a ruled generator's values to the column type (INVALID where they cannot fit)."""
     fallback: ColumnPlan | None = None
     """How the column is filled without its rule: used for rows the rule cannot make valid."""
+    by_index: Callable[[list[int]], list] | None = None
+    """Its values as a pure function of the row index (sequences, UUID keys): children compute
+    them instead of reading a key file."""
 
     @property
     def name(self) -> str:
@@ -143,8 +146,13 @@ def build(schema: Schema, plan: Plan, graph: Graph, key: tuple[str, str],
             if cp.fallback is not None:
                 _apply_orderings({**plans, cp.name: cp.fallback}, [c for _, c in parsed])
     _apply_null_rates(plans, table)
+    checked = {c for _, expr in parsed for c in expr.columns}
     for cp in plans.values():
         cp.fmt = formatter(cp.column.kind, cp.column.scale)
+        fn = getattr(cp.fn, "by_index", None)
+        if (fn is not None and cp.source in ("rule", "default", "sequence") and not cp.transforms
+                and not cp.null_rate and cp.coerce is None and cp.name not in checked):
+            cp.by_index = fn
         if cp.fallback is not None:
             cp.fallback.fmt = cp.fmt
     columns = list(plans.values())
@@ -334,6 +342,14 @@ def _apply_null_rates(plans: dict[str, ColumnPlan], table: Table) -> None:
         col = cp.column
         if col.nullable and cp.source in ("default", "after") and col.name not in keyed:
             cp.null_rate = DEFAULT_NULL_RATE
+
+
+def key_functions(tp: TablePlan, names: tuple[str, ...]) -> list[Callable[[list[int]], list]] | None:
+    """Formatted values of columns ``names`` for given row indexes, if all are index functions."""
+    plans = {cp.name: cp for cp in tp.columns}
+    if not all(n in plans and plans[n].by_index is not None for n in names):
+        return None
+    return [lambda idx, cp=plans[n]: cp.fmt(cp.by_index(idx)) for n in names]
 
 
 def fill_order(columns: list[ColumnPlan]) -> list[ColumnPlan]:

@@ -69,6 +69,15 @@ class Parents:
 
     readers: dict[tuple[tuple[str, str], str], KeyReader]
     rows: dict[tuple[str, str], int]
+    computed: dict[tuple[tuple[str, str], str], Callable[[list[int]], list]] = field(
+        default_factory=dict)
+    """Parent columns whose values are a function of the row index: no file to read."""
+
+    def take(self, table: tuple[str, str], column: str, indexes: list[int]) -> list:
+        fn = self.computed.get((table, column))
+        if fn is not None:
+            return fn(indexes)
+        return self.readers[(table, column)].take(indexes)
 
 
 class Problem(NamedTuple):
@@ -227,10 +236,10 @@ class TableEngine:
             if cp.source == "fk" and cp.fk.ref != self.tp.table.key:
                 j = picks[id(cp.fk)]
                 ref_col = cp.fk.ref_columns[cp.fk.columns.index(cp.name)]
-                row[cp.name] = self.parents.readers[(cp.fk.ref, ref_col)].take(j)
+                row[cp.name] = self.parents.take(cp.fk.ref, ref_col, j)
             elif cp.source == "parent_value":
                 j = picks[id(cp.fk)]
-                row[cp.name] = self.parents.readers[(cp.fk.ref, cp.parent_column)].take(j)
+                row[cp.name] = self.parents.take(cp.fk.ref, cp.parent_column, j)
             elif cp.source in ("cycle_null", "fk"):
                 row[cp.name] = [None] * n
         columns = self.active

@@ -124,20 +124,26 @@ def chunk_bounds(rows: int, workers: int, chunk_rows: int | None) -> list[tuple[
     return [(s, min(s + size, rows)) for s in range(0, rows, size)]
 
 
-def needed_keys(schema: Schema, plan: Plan, graph: graphmod.Graph) -> dict[tuple, set[str]]:
-    """Parent columns that children read: FK targets and ``derive.parent_value`` columns."""
-    needed: dict[tuple, set[str]] = {k: set() for k in graph.order}
-    for key in graph.order:
-        for fk in graphmod.active_fks(schema, schema.tables[key], graph.fk_disabled):
-            if fk.ref != key and not graph.is_broken(key, fk) and fk.ref in needed:
-                needed[fk.ref].update(fk.ref_columns)
+def parent_columns(schema: Schema, plan: Plan, graph: graphmod.Graph, plans: dict,
+                   key: tuple) -> tuple[dict[tuple, set[str]], dict[tuple, set[str]]]:
+    """What ``key`` reads of each parent: (columns from key files, columns it computes).
+
+    FK targets that are functions of the row index (sequences, UUID keys) are computed; other
+    FK targets and ``derive.parent_value`` columns are read from the parent's key files."""
+    files: dict[tuple, set[str]] = {}
+    computed: dict[tuple, set[str]] = {}
+    for fk in graphmod.active_fks(schema, schema.tables[key], graph.fk_disabled):
+        if fk.ref == key or graph.is_broken(key, fk) or fk.ref not in plans:
+            continue
+        into = computed if columns.key_functions(plans[fk.ref], fk.ref_columns) else files
+        into.setdefault(fk.ref, set()).update(fk.ref_columns)
     for rule in plan.column_rules:
-        if rule.generator.id == "derive.parent_value":
+        if (rule.schema, rule.table) == key and rule.generator.id == "derive.parent_value":
             p = rule.generator.params
             ref = (p.get("parent_schema"), p.get("parent_table"))
-            if ref in needed:
-                needed[ref].add(p.get("parent_column"))
-    return needed
+            if ref in plans:
+                files.setdefault(ref, set()).add(p.get("parent_column"))
+    return files, computed
 
 
 def build(schema: Schema, plan: Plan, graph: graphmod.Graph, plans: dict, run_dir: Path,
@@ -147,7 +153,11 @@ def build(schema: Schema, plan: Plan, graph: graphmod.Graph, plans: dict, run_di
 
     ``plans``: the TablePlan of each table (built once by the caller, to validate)."""
     paths.parts_dir(run_dir).mkdir()
-    needed = needed_keys(schema, plan, graph)
+    reads = {k: parent_columns(schema, plan, graph, plans, k) for k in graph.order}
+    needed: dict[tuple, set[str]] = {k: set() for k in graph.order}
+    for files, _ in reads.values():
+        for parent, cols in files.items():
+            needed[parent].update(cols)
     graph_json = graph.to_json()
     key_specs: dict[tuple, dict] = {}
     chunk_ids: dict[tuple, list[str]] = {}
@@ -167,8 +177,10 @@ def build(schema: Schema, plan: Plan, graph: graphmod.Graph, plans: dict, run_di
                               "paths": [str(paths.key_path(run_dir, *key, c, k))
                                         for k in range(len(bounds))]}
                           for c in sorted(needed[key])}
-        deps = tuple(t for p in graph.parents[key] for t in chunk_ids[p])
-        parent_keys = {graphmod.qualified(p): key_specs[p] for p in graph.parents[key]}
+        files, computed = reads[key]
+        # a child waits only for the parents whose key files it reads
+        deps = tuple(t for p in graph.parents[key] if p in files for t in chunk_ids[p])
+        parent_keys = {graphmod.qualified(p): key_specs[p] for p in files}
         for k, (start, end) in enumerate(bounds):
             job = {
                 **common,
@@ -179,6 +191,7 @@ def build(schema: Schema, plan: Plan, graph: graphmod.Graph, plans: dict, run_di
                 "part": str(paths.part_path(run_dir, *key, k)),
                 "key_paths": {c: spec["paths"][k] for c, spec in key_specs[key].items()},
                 "parent_keys": parent_keys, "base_date": base.isoformat(),
+                "computed_keys": {graphmod.qualified(p): sorted(c) for p, c in computed.items()},
             }
             tasks.append(supervisor.Task(id=ids[k], target=WORKER_TARGET, payload=job,
                                          group=q, deps=deps))
@@ -191,3 +204,23 @@ def build(schema: Schema, plan: Plan, graph: graphmod.Graph, plans: dict, run_di
 def plans_of(schema: Schema, plan: Plan, graph: graphmod.Graph, base: dt.date) -> dict:
     """Every table's TablePlan: builds every generator once, so bad params fail early."""
     return {key: columns.build(schema, plan, graph, key, base) for key in graph.order}
+
+
+def withdraw_orphans(states: list[TableState], graph: graphmod.Graph, run_dir: Path) -> None:
+    """A table that computed its parents' keys may finish although a parent did not: its rows
+    would point nowhere, so it is withdrawn (SKIPPED, or CANCELLED) and its CSV removed."""
+    by_key = {(s.schema, s.table): s for s in states}
+    for key in graph.order:
+        state = by_key[key]
+        bad = [by_key[p] for p in graph.parents[key] if by_key[p].status != "OK"]
+        if not bad or state.status != "OK":
+            continue
+        cancelled = any(p.status == "CANCELLED" for p in bad)
+        state.status = "CANCELLED" if cancelled else "SKIPPED"
+        state.reason = "shutdown" if cancelled else "parent_failed"
+        state.blocked_by = sorted({b for p in bad for b in
+                                   (p.blocked_by if p.status == "SKIPPED"
+                                    else [f"{p.schema}.{p.table}"])})
+        if state.csv:
+            (run_dir / state.csv).unlink(missing_ok=True)
+            state.csv = None

@@ -28,7 +28,13 @@ def run_job(job: dict) -> dict:
     graph = Graph.from_json(job["graph"])
     key = (job["schema"], job["table"])
     tp = columns.build(schema, plan, graph, key, dt.date.fromisoformat(job["base_date"]))
+    base = dt.date.fromisoformat(job["base_date"])
     parents = open_parents(job["parent_keys"], {k: graph.rows[k] for k in graph.parents[key]})
+    for qualified, cols in job["computed_keys"].items():
+        parent = tuple(qualified.split(".", 1))
+        parent_plan = columns.build(schema, plan, graph, parent, base)
+        fns = columns.key_functions(parent_plan, tuple(cols))
+        parents.computed.update({(parent, c): fn for c, fn in zip(cols, fns, strict=True)})
     total = job["end"] - job["start"]
     last = [0.0]
 

@@ -100,6 +100,18 @@ BatchFn = Callable[[Batch], list]
 TransformFn = Callable[[Batch, list], list]
 
 
+def by_index(values_of: Callable[[Sequence[int]], list]) -> BatchFn:
+    """A generator whose values are a pure function of the row index. The engine uses
+    ``fn.by_index(indexes)`` to compute a parent's keys in a child, with no key file and no
+    waiting for the parent to be written."""
+
+    def gen(b: Batch) -> list:
+        return values_of(range(b.start, b.start + b.n))
+
+    gen.by_index = values_of  # type: ignore[attr-defined]
+    return gen
+
+
 @dataclass(frozen=True)
 class Param:
     """One param of a generator or transform, checked when the plan is validated."""
