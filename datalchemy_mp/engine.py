@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from datalchemy_mp import seeds
 from datalchemy_mp.bijection import Permutation
 from datalchemy_mp.coerce import INVALID
-from datalchemy_mp.columns import ColumnPlan, TablePlan, fill_order
+from datalchemy_mp.columns import ColumnPlan, TablePlan, fill_order, key_functions
 from datalchemy_mp.errors import GenerationError
 from datalchemy_mp.generators.base import BLOCK_ROWS, GENERATORS, Batch
 from datalchemy_mp.keys import KeyReader, KeyWriter
@@ -170,10 +170,17 @@ class TableEngine:
         self.unique_sets = self._unguaranteed_unique_sets()
         self.seen: list[set] = [set() for _ in self.unique_sets]
         self.self_keys: dict[str, list[str]] = {}
+        """Key values of earlier rows, kept only for self-references whose keys are not
+        functions of the row index (those are computed, so such a table can be chunked)."""
+        self.self_computed: dict[int, list] = {}
         for f in self.fills:
             if f.self_ref:
-                for ref_col in f.fk.ref_columns:
-                    self.self_keys.setdefault(ref_col, [])
+                fns = key_functions(tp, f.fk.ref_columns)
+                if fns is not None:
+                    self.self_computed[id(f.fk)] = fns
+                else:
+                    for ref_col in f.fk.ref_columns:
+                        self.self_keys.setdefault(ref_col, [])
         for _, message in tp.unsupported:
             self.stats.warn("check_unsupported", message, None)
 
@@ -458,7 +465,7 @@ class TableEngine:
                     for j, f in enumerate(row_fields):
                         fields[j][k] = f
                 self._remember(row_fields)
-        if self.self_keys:
+        if any(f.self_ref for f in self.fills):
             self._fill_self_refs(start, n, fields)
         return fields
 
@@ -482,17 +489,25 @@ class TableEngine:
             if not f.self_ref:
                 continue
             rng = random.Random(seeds.derive(f.key, start // BLOCK_ROWS))
+            targets = []
+            for i in range(start, start + n):
+                if i == 0 or (f.nullable and rng.random() < 0.2):
+                    targets.append(None if f.nullable else i)
+                else:
+                    targets.append(int(rng.random() * i))
             cols = [self.index[c] for c in f.fk.columns]
+            fns = self.self_computed.get(id(f.fk))
+            if fns is not None:
+                picked = [t for t in targets if t is not None]
+                for c, fn in zip(cols, fns, strict=True):
+                    values = iter(fn(picked))
+                    fields[c] = ["" if t is None else next(values) for t in targets]
+                continue
             refs = [self.self_keys[c] for c in f.fk.ref_columns]
             ref_idx = [self.index[c] for c in f.fk.ref_columns]
-            for k in range(n):
-                i = start + k
+            for k, target in enumerate(targets):
                 for r, j in zip(refs, ref_idx, strict=True):
                     r.append(fields[j][k])
-                if i == 0 or (f.nullable and rng.random() < 0.2):
-                    target = None if f.nullable else i
-                else:
-                    target = int(rng.random() * i)
                 for c, r in zip(cols, refs, strict=True):
                     fields[c][k] = "" if target is None else r[target]
 
