@@ -135,7 +135,8 @@ def generate(
     result = supervisor.run(tasks, limits, on_event=handle)
     for task_id, outcome in result.outcomes.items():
         runs[task_id].apply(outcome, run_dir, table_of)
-    jobs.withdraw_orphans(report.tables, graph, run_dir)
+    for state in jobs.withdraw_orphans(report.tables, graph, run_dir):
+        _log_table("OK", state)
     shutil.rmtree(paths.parts_dir(run_dir), ignore_errors=True)
     if result.interrupted_by:
         report.status = "cancelled"

@@ -206,10 +206,13 @@ def plans_of(schema: Schema, plan: Plan, graph: graphmod.Graph, base: dt.date) -
     return {key: columns.build(schema, plan, graph, key, base) for key in graph.order}
 
 
-def withdraw_orphans(states: list[TableState], graph: graphmod.Graph, run_dir: Path) -> None:
+def withdraw_orphans(states: list[TableState], graph: graphmod.Graph,
+                     run_dir: Path) -> list[TableState]:
     """A table that computed its parents' keys may finish although a parent did not: its rows
-    would point nowhere, so it is withdrawn (SKIPPED, or CANCELLED) and its CSV removed."""
+    would point nowhere, so it is withdrawn (SKIPPED, or CANCELLED) and its CSV removed.
+    Returns the tables withdrawn."""
     by_key = {(s.schema, s.table): s for s in states}
+    withdrawn = []
     for key in graph.order:
         state = by_key[key]
         bad = [by_key[p] for p in graph.parents[key] if by_key[p].status != "OK"]
@@ -224,3 +227,5 @@ def withdraw_orphans(states: list[TableState], graph: graphmod.Graph, run_dir: P
         if state.csv:
             (run_dir / state.csv).unlink(missing_ok=True)
             state.csv = None
+        withdrawn.append(state)
+    return withdrawn
