@@ -28,7 +28,7 @@ from datalchemy_mp.plan import Plan, load_plan
 from datalchemy_mp.report import REPORT_NAME, Report, TableState, utc_now
 from datalchemy_mp.schema import Schema, load_schema
 
-PRELOAD = ("datalchemy_mp.worker", "datalchemy_mp.generators")
+PRELOAD = ("datalchemy_mp.worker", "datalchemy_mp.generators", "datalchemy_mp.preload")
 EXIT = {"succeeded": 0, "failed": 1, "invalid": 2, "cancelled": 130}
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,200}$")
 log = logs.get_logger(process="supervisor")
@@ -94,6 +94,7 @@ def generate(
         "memory_limit_bytes": memory_limit, "table_timeout_s": table_timeout,
     })
     report.write()
+    supervisor.prestart(PRELOAD)  # warms the workers' caches while the plan is validated
     log.info("run started", run_id=run_id, run_dir=str(run_dir), **report.settings)
     try:
         schema, plan, warnings = load_inputs(schema_file, plan_file)

@@ -325,10 +325,19 @@ def _profile_main(argv: list[str]) -> None:
             print(f"{task.id}: {result['rows']} rows in {time.perf_counter() - started:.2f} s "
                   "(under the profiler)")
         session = profiler.last_session
-        flat = ConsoleRenderer(flat=True, time="percent_of_total", show_all=True).render(session)
-        lines = flat.splitlines()
-        body = [line for line in lines if line.strip()]
-        print("\n".join(body[: args.top + 8]))
+        root = session.root_frame()
+        self_time: dict[str, float] = {}
+        stack = [(root, "")]
+        while stack:
+            frame, parent_key = stack.pop()
+            key = (parent_key if frame.is_synthetic  # "[self]": time spent in the parent
+                   else f"{frame.function}  {frame.file_path_short}:{frame.line_no}")
+            stack.extend((child, key) for child in frame.children)
+            own = frame.time - sum(c.time for c in frame.children)
+            self_time[key] = self_time.get(key, 0.0) + own
+        print(f"\nself time, top {args.top} (of {root.time:.2f} s):")
+        for key, t in sorted(self_time.items(), key=lambda kv: -kv[1])[: args.top]:
+            print(f"{t / root.time * 100:5.1f}%  {key}")
         print(ConsoleRenderer(time="percent_of_total").render(session))
 
 

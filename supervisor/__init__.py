@@ -6,7 +6,7 @@ Generic: it knows tasks, edges, processes and limits, nothing of what the tasks 
 from .atomic import write_json_atomic
 from .child import progress
 from .outcome import Event, Outcome, RunResult
-from .pool import run
+from .pool import prestart, run
 from .sizes import parse_size
 from .task import Limits, Task
 
@@ -17,6 +17,7 @@ __all__ = [
     "RunResult",
     "Task",
     "parse_size",
+    "prestart",
     "progress",
     "run",
     "write_json_atomic",

@@ -574,6 +574,7 @@ def last_name(col: ColumnInfo, params: dict) -> BatchFn:
     return gen
 
 
+@functools.cache
 def _email_parts() -> tuple[list[str], list[str]]:
     nm = names()
     return [ascii_word(f) for f in nm.first["any"]], [ascii_word(s) for s in nm.last]

@@ -1,0 +1,5 @@
+"""Imported once by the forkserver that starts the workers: warms the caches they all use."""
+
+from datalchemy_mp.worker import warm
+
+warm()
