@@ -8,7 +8,6 @@ a UNIQUE is made again from a retry seed, a bounded number of times; then a clea
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -141,13 +140,12 @@ def _setup_pairs(tp: TablePlan, fills: list[_FkFill]) -> None:
 class TableEngine:
     """Generates rows ``[start, end)`` of one table into a CSV part and parent key files."""
 
-    def __init__(self, tp: TablePlan, parents: Parents, *, key_columns: list[str],
+    def __init__(self, tp: TablePlan, parents: Parents, *,
                  progress: Callable[[int], None] | None = None):
         self.tp = tp
         self.parents = parents
         self.stats = Stats()
         self.progress = progress
-        self.key_columns = key_columns
         table = tp.table
         self.names = [cp.name for cp in tp.columns]
         self.index = {n: i for i, n in enumerate(self.names)}
@@ -403,7 +401,6 @@ class TableEngine:
 
     def run(self, start: int, end: int, csv_path: Path, key_paths: dict[str, Path],
             header: bool) -> Stats:
-        t0 = time.perf_counter()
         writers = {c: KeyWriter(p, self.tp.columns[self.index[c]].column.kind)
                    for c, p in key_paths.items()}
         with open(csv_path, "wb", buffering=1 << 20) as out:
@@ -426,7 +423,6 @@ class TableEngine:
                     self.progress(self.stats.rows)
         for w in writers.values():
             w.close()
-        self.stats.duration_s = time.perf_counter() - t0
         return self.stats
 
     def _block(self, start: int, n: int, fresh: bool = True) -> list[list[str]]:

@@ -168,7 +168,7 @@ def build(schema: Schema, plan: Plan, graph: graphmod.Graph, plans: dict, run_di
         q = graphmod.qualified(key)
         rows = graph.rows[key]
         probe = TableEngine(plans[key], Parents({}, {p: graph.rows[p] for p in graph.parents[key]}),
-                            key_columns=[])
+)
         bounds = ([(0, rows)] if probe.needs_whole_table
                   else chunk_bounds(rows, workers, chunk_rows))
         ids = [q] if len(bounds) == 1 else [f"{q}#{k}" for k in range(len(bounds))]

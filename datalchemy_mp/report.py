@@ -66,9 +66,6 @@ class Report:
     warnings: list[Issue] = field(default_factory=list)
     _t0: float = field(default_factory=time.monotonic)
 
-    def table(self, schema: str, name: str) -> TableState:
-        return next(t for t in self.tables if (t.schema, t.table) == (schema, name))
-
     def to_json(self) -> dict:
         gen, trans, pii, by_code = Counter(), Counter(), Counter(), Counter()
         warnings, unsupported = [], []

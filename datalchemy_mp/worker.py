@@ -59,7 +59,7 @@ def run_job(job: dict) -> dict:
             last[0] = now
             supervisor.progress(rows=rows, total=total)
 
-    engine = TableEngine(tp, parents, key_columns=list(job["key_paths"]), progress=progress)
+    engine = TableEngine(tp, parents, progress=progress)
     try:
         stats = engine.run(job["start"], job["end"], Path(job["part"]),
                            {c: Path(p) for c, p in job["key_paths"].items()}, header=job["header"])

@@ -236,6 +236,8 @@ def _inprocess_main(argv: list[str]) -> None:
     import supervisor
 
     supervisor.run = run_inline  # api.py calls supervisor.run(...) through the module
+    if hasattr(supervisor, "prestart"):  # no forkserver either: nothing would use it
+        supervisor.prestart = lambda preload=(): None
     from datalchemy_mp import cli
 
     sys.argv = ["datalchemy-mp", *argv]
