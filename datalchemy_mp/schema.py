@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,6 +132,7 @@ _KINDS = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def kind_of(data_type: str, udt_name: str | None, is_enum: bool, engine: str) -> tuple[str, str | None]:
     """The normalised kind of a column type, and its element kind for arrays."""
     if is_enum:
