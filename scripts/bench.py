@@ -296,6 +296,7 @@ def _profile_main(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     try:
         from pyinstrument import Profiler
+        from pyinstrument.frame import Frame
         from pyinstrument.renderers import ConsoleRenderer
     except ImportError:
         sys.exit("profile needs pyinstrument: .venv/bin/pip install pyinstrument")
@@ -327,9 +328,11 @@ def _profile_main(argv: list[str]) -> None:
             print(f"{task.id}: {result['rows']} rows in {time.perf_counter() - started:.2f} s "
                   "(under the profiler)")
         session = profiler.last_session
-        root = session.root_frame()
+        root = session.root_frame() if session is not None else None
+        if session is None or root is None:
+            sys.exit(f"no task of table {args.table} in {args.plan}")
         self_time: dict[str, float] = {}
-        stack = [(root, "")]
+        stack: list[tuple[Frame, str]] = [(root, "")]
         while stack:
             frame, parent_key = stack.pop()
             key = (parent_key if frame.is_synthetic  # "[self]": time spent in the parent
@@ -423,7 +426,8 @@ def scenario_supervision(args, tmp: Path, rows: list[Row], extra: dict) -> None:
         one, inline = [], []
         for i in range(args.runs):
             one.append(run_cli(schema, plan, tmp / "out", workers=1))
-            inline.append(run_cli(schema, plan, tmp / "out", in_process=True))
+            # --workers 1 here too: the same chunks (one per table), so the same work.
+            inline.append(run_cli(schema, plan, tmp / "out", workers=1, in_process=True))
             print(f"  supervision {name} run {i + 1}/{args.runs}: --workers 1 "
                   f"{one[-1].wall_s:.2f} s, in-process {inline[-1].wall_s:.2f} s",
                   file=sys.stderr, flush=True)
@@ -489,8 +493,8 @@ def print_table(rows: list[Row], extra: dict, info: dict, runs: int) -> None:
           f"{info['source_sha256']} at end"
           + (f" + uncommitted changes: {info['engine_changes_not_committed']}"
              if info["engine_changes_not_committed"] else "") + "\n")
-    print("| scenario | rows | median wall s | rows/s | supervisor peak RSS MB "
-          "| largest worker peak RSS MB | any process peak RSS MB (sampled) |")
+    print("| scenario | rows | median wall s | rows/s | supervisor peak RSS MiB "
+          "| largest worker peak RSS MiB | any process peak RSS MiB (sampled) |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r.scenario} | {r.rows:,} | {r.wall_s:.2f} | {r.rows_per_s:,.0f} "
@@ -511,8 +515,8 @@ def print_table(rows: list[Row], extra: dict, info: dict, runs: int) -> None:
               f"{', '.join(i['sha256'])}: {i['identical']} ({next(iter(i['sha256'].values()))})")
     if "fk" in extra:
         f = extra["fk"]
-        print(f"- FK lookup memory: child worker peak {f['child_peak_rss_big_parent'] / MIB:.1f} MB"
-              f" (big parent) - {f['child_peak_rss_tiny_parent'] / MIB:.1f} MB (tiny parent) = "
+        print(f"- FK lookup memory: child worker peak {f['child_peak_rss_big_parent'] / MIB:.1f} "
+              f"MiB (big parent) - {f['child_peak_rss_tiny_parent'] / MIB:.1f} MiB (tiny parent) = "
               f"{f['bytes_per_parent_row']:.2f} bytes per parent row")
     for name, s in extra.get("supervision", {}).items():
         print(f"- supervision overhead, {name}: --workers 1 wall / in-process wall - 1 = "
