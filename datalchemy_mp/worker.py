@@ -16,18 +16,18 @@ PROGRESS_EVERY_S = 0.25
 
 
 def warm() -> None:
-    """Load vocabularies, check-digit tables and Faker once, in the forkserver that imports this
-    module: every worker it starts then has them already (tens of milliseconds each)."""
-    from datalchemy_mp.generators import faker_gen, semantic_br
+    """Load vocabularies and check-digit tables once, in the forkserver that imports this
+    module: every worker it starts then has them already (tens of milliseconds each). Faker
+    instances stay lazy: they cost ~50 ms each and most plans use one locale or none."""
+    from datalchemy_mp.generators import semantic_br
 
     semantic_br.places()
     semantic_br.names()
     semantic_br.business()
     semantic_br._email_parts()
     semantic_br._streets()
-    semantic_br._dv_table()
-    for locale in ("pt_BR", "en_US"):
-        faker_gen.faker_for(locale)
+    semantic_br._cpf_strings([0])  # builds the check-digit tables
+    semantic_br._cnpj_strings([0], [1])
 
 
 def run_job(job: dict) -> dict:
