@@ -99,7 +99,9 @@ def default_locale(plan: Plan) -> str:
 
 
 def build(schema: Schema, plan: Plan, graph: Graph, key: tuple[str, str],
-          base_date: dt.date) -> TablePlan:
+          base_date: dt.date, only: set[str] | None = None) -> TablePlan:
+    """How every column of ``key`` is filled (``only``: just these columns, e.g. the parent
+    keys a child computes)."""
     table = schema.tables[key]
     table_key = seeds.table_seed(plan.seed, *key)
     rules = {r.column: r for r in plan.column_rules if (r.schema, r.table) == key}
@@ -113,7 +115,7 @@ def build(schema: Schema, plan: Plan, graph: Graph, key: tuple[str, str],
     locale = default_locale(plan)
     plans: dict[str, ColumnPlan] = {}
     for col in table.columns:
-        if col.generated:
+        if col.generated or (only is not None and col.name not in only):
             continue
         rule = rules.get(col.name)
         col_locale = (rule.generator.locale if rule else None) or locale

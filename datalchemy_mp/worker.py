@@ -47,7 +47,7 @@ def run_job(job: dict) -> dict:
     parents = open_parents(job["parent_keys"], {k: graph.rows[k] for k in graph.parents[key]})
     for qualified, cols in job["computed_keys"].items():
         parent = tuple(qualified.split(".", 1))
-        parent_plan = columns.build(schema, plan, graph, parent, base)
+        parent_plan = columns.build(schema, plan, graph, parent, base, only=set(cols))
         fns = columns.key_functions(parent_plan, tuple(cols))
         parents.computed.update({(parent, c): fn for c, fn in zip(cols, fns, strict=True)})
     total = job["end"] - job["start"]
