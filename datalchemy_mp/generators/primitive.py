@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import math
 import string
+import struct
 from collections.abc import Sequence
 from hashlib import blake2b
 
@@ -372,6 +373,9 @@ def text_lorem(col: ColumnInfo, params: dict) -> BatchFn:
 # --- uuid ----------------------------------------------------------------------------------
 
 _VARIANT = "89ab"
+_VARIANT_OF = {c: _VARIANT[int(c, 16) & 3] for c in "0123456789abcdef"}
+"""RFC 4122 variant: the first hex digit of the 4th group becomes one of 8, 9, a, b."""
+_U64 = struct.Struct("<Q")
 
 
 @generator("primitive.uuid", kinds=UUID | TEXT, unique=True)
@@ -379,18 +383,14 @@ def uuid4(col: ColumnInfo, params: dict) -> BatchFn:
     """Version-4 UUID, lowercase and hyphenated: 122 bits of a keyed hash of the row index
     (random-looking; two equal values in 10 million rows have odds below 1e-22). Being a
     function of the row index, a child table computes its parent's keys without waiting."""
-    keyed = blake2b(digest_size=16, key=col.seed.to_bytes(8, "little"))
-    v = _VARIANT
-
-    def digest(j: int) -> bytes:
-        h = keyed.copy()
-        h.update(j.to_bytes(8, "little"))
-        return h.digest()
+    copy = blake2b(digest_size=16, key=col.seed.to_bytes(8, "little")).copy
+    pack = _U64.pack
+    var = _VARIANT_OF
 
     def uuids(idx: Sequence[int]) -> list:
-        h = b"".join([digest(j) for j in idx]).hex()
+        h = b"".join([(d := copy(), d.update(pack(j)), d.digest())[2] for j in idx]).hex()
         return [f"{h[k:k + 8]}-{h[k + 8:k + 12]}-4{h[k + 13:k + 16]}-"
-                f"{v[int(h[k + 16], 16) & 3]}{h[k + 17:k + 20]}-{h[k + 20:k + 32]}"
+                f"{var[h[k + 16]]}{h[k + 17:k + 20]}-{h[k + 20:k + 32]}"
                 for k in range(0, len(h), 32)]
     return by_index(uuids)
 

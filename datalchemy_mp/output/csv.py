@@ -48,6 +48,11 @@ def format_text(values: list) -> list:
     return ["" if v is None else q(t) for v, t in zip(values, texts, strict=True)]
 
 
+def format_uuid(values: list) -> list:
+    """UUIDs hold only hex digits and hyphens: nothing to quote."""
+    return ["" if v is None else v if type(v) is str else str(v) for v in values]
+
+
 def format_int(values: list) -> list:
     return ["" if v is None else str(int(v)) if type(v) is not str else v for v in values]
 
@@ -158,6 +163,8 @@ def formatter(kind: str, scale: int | None) -> Formatter:
         return format_time
     if kind in ("timestamp", "timestamptz"):
         return make_timestamp(kind == "timestamptz")
+    if kind == "uuid":
+        return format_uuid
     if kind == "json":
         return format_json
     if kind == "bytea":
