@@ -14,7 +14,7 @@ import math
 import random
 import unicodedata
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib import resources
 from typing import Any
 
@@ -110,7 +110,32 @@ def require_rows(col: ColumnInfo, gen_id: str, distinct: int, start: int, n: int
             f"values, row {row} needs more")
 
 
-class TieredTokens:
+class _Tiers:
+    """Row indexes split into tiers of growing size, each tier a keyed permutation of its own
+    range, so distinct rows get distinct (tier, value) pairs."""
+
+    def __init__(self, key: int, tiers: list[tuple[int, int, int]]):
+        self.key = key
+        self.tiers = tiers  # (first row, rows, what the subclass needs to show the tier)
+        self.capacity = sum(size for _, size, _ in tiers)
+        self._perms: dict[int, BlockPermutation] = {}
+
+    def _walk(self, start: int, n: int) -> Iterator[tuple[int, list[int]]]:
+        """(the tier's third field, permuted values) for rows ``[start, start + n)``."""
+        end = start + n
+        if end > self.capacity:
+            raise IndexError(f"row {end} is beyond the {self.capacity} tokens")
+        for t, (first, size, shown) in enumerate(self.tiers):
+            lo, hi = max(start, first), min(end, first + size)
+            if lo >= hi:
+                continue
+            perm = self._perms.get(t)
+            if perm is None:
+                perm = self._perms[t] = BlockPermutation(size, seeds.derive(self.key, "tier", t))
+            yield shown, perm.block(lo - first, hi - lo)
+
+
+class TieredTokens(_Tiers):
     """Distinct decimal tokens for row indexes, short first: ``min_digits`` digits for the
     first ``9*10**(min_digits-1)`` rows, one digit more for the next tier, and so on.
 
@@ -119,30 +144,15 @@ class TieredTokens:
     """
 
     def __init__(self, key: int, min_digits: int = 4, max_digits: int = 18):
-        self.key = key
-        self.tiers: list[tuple[int, int, int]] = []  # (first row, rows, lowest token)
-        first = 0
+        tiers, first = [], 0
         for d in range(min_digits, max_digits + 1):
             size = 9 * 10 ** (d - 1)
-            self.tiers.append((first, size, 10 ** (d - 1)))
+            tiers.append((first, size, 10 ** (d - 1)))  # lowest token of the tier
             first += size
-        self.capacity = first
-        self._perms: dict[int, BlockPermutation] = {}
+        super().__init__(key, tiers)
 
     def numbers(self, start: int, n: int) -> list[int]:
-        out: list[int] = []
-        end = start + n
-        if end > self.capacity:
-            raise IndexError(f"row {end} is beyond the {self.capacity} tokens")
-        for t, (first, size, low) in enumerate(self.tiers):
-            lo, hi = max(start, first), min(end, first + size)
-            if lo >= hi:
-                continue
-            perm = self._perms.get(t)
-            if perm is None:
-                perm = self._perms[t] = BlockPermutation(size, seeds.derive(self.key, "tier", t))
-            out.extend(low + x for x in perm.block(lo - first, hi - lo))
-        return out
+        return [low + x for low, xs in self._walk(start, n) for x in xs]
 
     def block(self, start: int, n: int) -> list[str]:
         return [str(x) for x in self.numbers(start, n)]
@@ -297,31 +307,16 @@ def check_locale(col: ColumnInfo) -> str:
     return col.locale
 
 
-class PaddedTokens:
+class PaddedTokens(_Tiers):
     """Distinct zero-padded decimal tokens for row indexes: ``digits`` digits for the first
     ``10**digits`` rows, then one more digit per tier (lengths differ, so never equal)."""
 
     def __init__(self, key: int, digits: int = 6, max_digits: int = 18):
-        self.key = key
-        self.tiers: list[tuple[int, int, int]] = []  # (first row, rows, digits)
-        first = 0
+        tiers, first = [], 0
         for d in range(digits, max_digits + 1):
-            self.tiers.append((first, 10 ** d, d))
+            tiers.append((first, 10 ** d, d))  # digits of the tier
             first += 10 ** d
-        self.capacity = first
-        self._perms: dict[int, BlockPermutation] = {}
+        super().__init__(key, tiers)
 
     def block(self, start: int, n: int) -> list[str]:
-        out: list[str] = []
-        end = start + n
-        if end > self.capacity:
-            raise IndexError(f"row {end} is beyond the {self.capacity} tokens")
-        for t, (first, size, d) in enumerate(self.tiers):
-            lo, hi = max(start, first), min(end, first + size)
-            if lo >= hi:
-                continue
-            perm = self._perms.get(t)
-            if perm is None:
-                perm = self._perms[t] = BlockPermutation(size, seeds.derive(self.key, "tier", t))
-            out.extend(f"{x:0{d}d}" for x in perm.block(lo - first, hi - lo))
-        return out
+        return [f"{x:0{d}d}" for d, xs in self._walk(start, n) for x in xs]
