@@ -205,11 +205,9 @@ def _number_range(nm: _Name, integer: bool) -> tuple[float, float, int | None]:
     return 0, 10000, None
 
 
-def _within(lo: float, hi: float, hints: dict, floor: float, ceiling: float) -> tuple:
-    """[lo, hi] narrowed to the CHECK bounds; if they do not overlap, the bounds win."""
-    hmin, hmax = hints.get("min"), hints.get("max")
-    hmin = hmin if isinstance(hmin, int | float) and not isinstance(hmin, bool) else None
-    hmax = hmax if isinstance(hmax, int | float) and not isinstance(hmax, bool) else None
+def _narrow(lo, hi, hmin, hmax) -> tuple:
+    """[lo, hi] narrowed to [hmin, hmax] (either may be None); if they do not overlap, the range
+    keeps its width and moves inside the bounds. Numbers and dates alike."""
     span = hi - lo
     if hmin is not None and hmin > hi:
         lo, hi = hmin, hmin + span
@@ -219,6 +217,16 @@ def _within(lo: float, hi: float, hints: dict, floor: float, ceiling: float) -> 
         lo = max(lo, hmin)
     if hmax is not None:
         hi = min(hi, hmax)
+    return lo, max(lo, hi)
+
+
+def _numeric_bound(v) -> float | None:
+    return v if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def _within(lo: float, hi: float, hints: dict, floor: float, ceiling: float) -> tuple:
+    """[lo, hi] narrowed to the CHECK bounds, then to what the type can hold."""
+    lo, hi = _narrow(lo, hi, _numeric_bound(hints.get("min")), _numeric_bound(hints.get("max")))
     lo, hi = max(lo, floor), min(hi, ceiling)
     return lo, max(lo, hi)
 
@@ -262,17 +270,7 @@ def _as_date(v) -> dt.date | None:
 
 
 def _within_dates(lo: dt.date, hi: dt.date, hints: dict) -> tuple[dt.date, dt.date]:
-    hmin, hmax = _as_date(hints.get("min")), _as_date(hints.get("max"))
-    span = hi - lo
-    if hmin is not None and hmin > hi:
-        lo, hi = hmin, hmin + span
-    elif hmax is not None and hmax < lo:
-        lo, hi = hmax - span, hmax
-    if hmin is not None:
-        lo = max(lo, hmin)
-    if hmax is not None:
-        hi = min(hi, hmax)
-    return lo, max(lo, hi)
+    return _narrow(lo, hi, _as_date(hints.get("min")), _as_date(hints.get("max")))
 
 
 # --- text ------------------------------------------------------------------------------------
