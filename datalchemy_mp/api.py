@@ -21,14 +21,15 @@ import orjson
 import psutil
 
 import supervisor
-from datalchemy_mp import graph as graphmod
-from datalchemy_mp import jobs, logs, paths
+from datalchemy_mp.contracts.plan import Plan, load_plan
+from datalchemy_mp.contracts.schema import Schema, load_schema
 from datalchemy_mp.errors import DatalchemyError, InputError, Issue, ValidationFailed
-from datalchemy_mp.plan import Plan, load_plan
-from datalchemy_mp.report import REPORT_NAME, Report, TableState, utc_now
-from datalchemy_mp.schema import Schema, load_schema
+from datalchemy_mp.planning import graph as graphmod
+from datalchemy_mp.planning import jobs
+from datalchemy_mp.run import logs, paths
+from datalchemy_mp.run.report import REPORT_NAME, Report, TableState, utc_now
 
-PRELOAD = ("datalchemy_mp.worker", "datalchemy_mp.generators", "datalchemy_mp.preload")
+PRELOAD = ("datalchemy_mp.engine.worker", "datalchemy_mp.generators", "datalchemy_mp.engine.preload")
 EXIT = {"succeeded": 0, "failed": 1, "invalid": 2, "cancelled": 130}
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,200}$")
 log = logs.get_logger(process="supervisor")
@@ -56,7 +57,7 @@ def default_memory_limit(workers: int) -> int:
 def load_inputs(schema_file: str | Path, plan_file: str | Path) -> tuple[Schema, Plan, list[Issue]]:
     """Load and validate both files; raise ValidationFailed with every error found."""
     from datalchemy_mp import generators  # noqa: F401  (registers the catalog)
-    from datalchemy_mp.validate import check
+    from datalchemy_mp.contracts.validate import check
 
     schema = load_schema(schema_file)
     plan = load_plan(plan_file)

@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 import orjson
 
-from datalchemy_mp import api, logs, progress, runs
+from datalchemy_mp import api
 from datalchemy_mp.errors import DatalchemyError, ValidationFailed
-from datalchemy_mp.report import failure_message
+from datalchemy_mp.run import logs, progress, runs
+from datalchemy_mp.run.report import failure_message
 
 GENERATE_EPILOG = """\b
 Examples:

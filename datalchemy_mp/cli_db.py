@@ -68,7 +68,7 @@ def introspect(dsn: str, schemas: tuple[str, ...], output: Path) -> None:
     Tables, columns with their types and defaults, primary keys, UNIQUE, CHECK and FOREIGN KEY
     constraints, indexes and enums, in a stable order. The password is never printed.
     """
-    from datalchemy_mp import introspect as introspection
+    from datalchemy_mp.db import introspect as introspection
 
     with user_errors():
         doc = introspection.introspect(dsn, schemas or None)
@@ -105,7 +105,7 @@ def load(run_dir: Path, dsn: str, truncate: bool) -> None:
     target's own foreign keys say, in one transaction. SQLite: batched inserts, foreign keys on.
     Any failure rolls everything back and names the table, CSV line and constraint (exit 1).
     """
-    from datalchemy_mp import load as loader
+    from datalchemy_mp.db import load as loader
 
     def report(done: loader.TableLoaded) -> None:
         click.echo(f"{done.qualified}: {done.rows} rows")

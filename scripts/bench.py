@@ -300,8 +300,10 @@ def _profile_main(argv: list[str]) -> None:
         from pyinstrument.renderers import ConsoleRenderer
     except ImportError:
         sys.exit("profile needs pyinstrument: .venv/bin/pip install pyinstrument")
-    from datalchemy_mp import api, jobs, worker
-    from datalchemy_mp import graph as graphmod
+    from datalchemy_mp import api
+    from datalchemy_mp.engine import worker
+    from datalchemy_mp.planning import graph as graphmod
+    from datalchemy_mp.planning import jobs
 
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         plan_file = args.plan

@@ -61,7 +61,7 @@ def pg_dsn() -> str:
         import psycopg
     except ImportError:
         _no_postgres("psycopg is not installed (pip install -e '.[test]')")
-    from datalchemy_mp.introspect import redact_dsn, scrub
+    from datalchemy_mp.db.introspect import redact_dsn, scrub
 
     try:
         with psycopg.connect(dsn, connect_timeout=5) as conn:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from datalchemy_mp.introspect import introspect, write_schema
-from datalchemy_mp.load import load_run
+from datalchemy_mp.db.introspect import introspect, write_schema
+from datalchemy_mp.db.load import load_run
 from tests import pg
 from tests.helpers import ROOT, generate, report, scaled_plan
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from datalchemy_mp.contracts.jsonfile import Reader, pointer, read_json
 from datalchemy_mp.errors import ValidationFailed
-from datalchemy_mp.jsonfile import Reader, pointer, read_json
 
 LOCALES = ("en_US", "pt_BR")
 CONSTRAINT_KINDS = ("check", "unique", "not_null", "primary_key", "foreign_key")

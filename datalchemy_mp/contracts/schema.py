@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from datalchemy_mp.contracts.jsonfile import Reader, pointer, read_json
 from datalchemy_mp.errors import ValidationFailed
-from datalchemy_mp.jsonfile import Reader, pointer, read_json
 
 SCHEMA_VERSION = "0.2"
 ENGINES = ("postgres", "sqlite")

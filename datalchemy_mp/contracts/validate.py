@@ -13,7 +13,9 @@ from typing import Any
 
 import datalchemy_mp.generators  # noqa: F401  (importing the package registers every generator)
 from datalchemy_mp import seeds
-from datalchemy_mp.columns import column_info, default_locale
+from datalchemy_mp.contracts.jsonfile import Reader
+from datalchemy_mp.contracts.plan import ColumnRule, Plan
+from datalchemy_mp.contracts.schema import SCHEMA_VERSION, Column, Schema, Table
 from datalchemy_mp.errors import GenerationError, Issue, ParamError, ValidationFailed
 from datalchemy_mp.generators.base import (
     GENERATORS,
@@ -23,9 +25,7 @@ from datalchemy_mp.generators.base import (
     TransformSpec,
     check_params,
 )
-from datalchemy_mp.jsonfile import Reader
-from datalchemy_mp.plan import ColumnRule, Plan
-from datalchemy_mp.schema import SCHEMA_VERSION, Column, Schema, Table
+from datalchemy_mp.planning.columns import column_info, default_locale
 
 TABLE_KINDS = ("table", "partitioned_table")
 PARENT_VALUE = "derive.parent_value"

@@ -17,8 +17,7 @@ from typing import Any
 
 import orjson
 
-from datalchemy_mp.errors import DatalchemyError
-from datalchemy_mp.introspect import (
+from datalchemy_mp.db.introspect import (
     connect_postgres,
     connect_sqlite,
     import_psycopg,
@@ -27,6 +26,7 @@ from datalchemy_mp.introspect import (
     redact_dsn,
     scrub,
 )
+from datalchemy_mp.errors import DatalchemyError
 
 COPY_BLOCK_SIZE = 1 << 16
 

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from datalchemy_mp import seeds
-from datalchemy_mp.bijection import Permutation
-from datalchemy_mp.coerce import INVALID
-from datalchemy_mp.columns import ColumnPlan, TablePlan, fill_order, key_functions
+from datalchemy_mp.engine.bijection import Permutation
+from datalchemy_mp.engine.keys import KeyReader, KeyWriter
 from datalchemy_mp.errors import GenerationError
 from datalchemy_mp.generators.base import BLOCK_ROWS, GENERATORS, Batch
-from datalchemy_mp.keys import KeyReader, KeyWriter
 from datalchemy_mp.output import csv as csvout
+from datalchemy_mp.planning.coerce import INVALID
+from datalchemy_mp.planning.columns import ColumnPlan, TablePlan, fill_order, key_functions
 
 MAX_ATTEMPTS = 50
 FALLBACK_AFTER = 10

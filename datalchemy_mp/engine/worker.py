@@ -6,11 +6,12 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from datalchemy_mp import columns, logs
-from datalchemy_mp.engine import TableEngine, open_parents
-from datalchemy_mp.graph import Graph
-from datalchemy_mp.plan import load_plan
-from datalchemy_mp.schema import load_schema
+from datalchemy_mp.contracts.plan import load_plan
+from datalchemy_mp.contracts.schema import load_schema
+from datalchemy_mp.engine.table import TableEngine, open_parents
+from datalchemy_mp.planning import columns
+from datalchemy_mp.planning.graph import Graph
+from datalchemy_mp.run import logs
 
 PROGRESS_EVERY_S = 0.25
 

@@ -244,7 +244,7 @@ TEXT_LIMITS = (
 
 def _pattern_fn(pattern: str, max_repeat: int, col: ColumnInfo, params: dict,
                 gen_id: str) -> BatchFn:
-    from datalchemy_mp.regex_gen import compile_pattern
+    from datalchemy_mp.generators.regex_gen import compile_pattern
 
     try:
         draw = compile_pattern(pattern, max_repeat)

@@ -14,14 +14,14 @@ from typing import Any
 
 from datalchemy_mp import checks as checkmod
 from datalchemy_mp import seeds
-from datalchemy_mp.coerce import coercer
+from datalchemy_mp.contracts.plan import ColumnRule, Plan
+from datalchemy_mp.contracts.schema import Column, ForeignKey, Schema, Table
 from datalchemy_mp.errors import GenerationError, ParamError
 from datalchemy_mp.generators import base
 from datalchemy_mp.generators.base import GENERATORS, TRANSFORMS, Batch, BatchFn, ColumnInfo
-from datalchemy_mp.graph import Graph, active_fks
 from datalchemy_mp.output.csv import Formatter, formatter
-from datalchemy_mp.plan import ColumnRule, Plan
-from datalchemy_mp.schema import Column, ForeignKey, Schema, Table
+from datalchemy_mp.planning.coerce import coercer
+from datalchemy_mp.planning.graph import Graph, active_fks
 
 DEFAULT_NULL_RATE = 0.1
 """Share of NULLs in a nullable column that has no rule and no role in a key."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from datalchemy_mp.contracts.plan import Plan
+from datalchemy_mp.contracts.schema import ForeignKey, Schema, Table
 from datalchemy_mp.errors import DependencyCycleError, Issue
-from datalchemy_mp.plan import Plan
-from datalchemy_mp.schema import ForeignKey, Schema, Table
 
 Key = tuple[str, str]
 

@@ -16,15 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import supervisor
-from datalchemy_mp import columns, paths
-from datalchemy_mp import graph as graphmod
-from datalchemy_mp.engine import Parents, TableEngine
+from datalchemy_mp.contracts.plan import Plan
+from datalchemy_mp.contracts.schema import Schema
+from datalchemy_mp.engine.table import Parents, TableEngine
 from datalchemy_mp.generators.base import BLOCK_ROWS
-from datalchemy_mp.plan import Plan
-from datalchemy_mp.report import TableState
-from datalchemy_mp.schema import Schema
+from datalchemy_mp.planning import columns
+from datalchemy_mp.planning import graph as graphmod
+from datalchemy_mp.run import paths
+from datalchemy_mp.run.report import TableState
 
-WORKER_TARGET = "datalchemy_mp.worker:run_job"
+WORKER_TARGET = "datalchemy_mp.engine.worker:run_job"
 MIN_CHUNK_ROWS = 8 * BLOCK_ROWS
 """Smaller tables run as one task: a worker costs tens of milliseconds to start."""
 

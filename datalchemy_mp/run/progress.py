@@ -20,7 +20,7 @@ from typing import Protocol, TextIO
 
 import orjson
 
-from datalchemy_mp.report import TableState
+from datalchemy_mp.run.report import TableState
 
 Clock = Callable[[], float]
 _DONE = ("OK", "FAILED", "SKIPPED", "CANCELLED")

@@ -18,7 +18,7 @@ from pathlib import Path
 import orjson
 
 from datalchemy_mp.errors import DatalchemyError
-from datalchemy_mp.report import REPORT_NAME
+from datalchemy_mp.run.report import REPORT_NAME
 
 LOCK_NAME = ".datalchemy-mp.lock"
 LATEST = "latest"

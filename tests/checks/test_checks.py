@@ -21,10 +21,10 @@ from datalchemy_mp.checks import (
     orderings,
     parse_check,
 )
-from datalchemy_mp.regex_gen import compile_pattern
+from datalchemy_mp.generators.regex_gen import compile_pattern
 
 CRM_SCHEMA = (
-    Path(__file__).resolve().parents[2] / "shared" / "datalchemy" / "schemas" / "crm.schema.json"
+    Path(__file__).resolve().parents[3] / "shared" / "datalchemy" / "schemas" / "crm.schema.json"
 )
 TODAY = dt.date(2024, 1, 1)
 UTC = dt.UTC

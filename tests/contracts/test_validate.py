@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from datalchemy_mp.columns import column_info
+from datalchemy_mp.contracts.plan import load_plan
+from datalchemy_mp.contracts.schema import Schema, load_schema
+from datalchemy_mp.contracts.validate import check, validate
 from datalchemy_mp.errors import Issue, ParamError, ValidationFailed
 from datalchemy_mp.generators.base import (
     ANY,
@@ -22,11 +24,9 @@ from datalchemy_mp.generators.base import (
     Param,
     TransformSpec,
 )
-from datalchemy_mp.plan import load_plan
-from datalchemy_mp.schema import Schema, load_schema
-from datalchemy_mp.validate import check, validate
+from datalchemy_mp.planning.columns import column_info
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "datalchemy"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "datalchemy"
 DATA = Path(__file__).resolve().parent / "data" / "validate"
 SHOP_SCHEMA = DATA / "shop.schema.json"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from datalchemy_mp import cli_db
-from datalchemy_mp.introspect import (
+from datalchemy_mp.db.introspect import (
     MissingDriverError,
     connect_postgres,
     introspect,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from datalchemy_mp import cli_db
-from datalchemy_mp import load as loader
+from datalchemy_mp.db import load as loader
 
 EMPRESAS = """\
 id,razao_social,nome_fantasia,cnpj,email,telefone,site,ativo,data_criacao,data_atualizacao

@@ -154,7 +154,7 @@ def test_every_kind_has_a_default():
 
 
 def test_crm_schema_columns_all_get_a_building_generator(shared_dir):
-    from datalchemy_mp.schema import load_schema
+    from datalchemy_mp.contracts.schema import load_schema
 
     schema = load_schema(shared_dir / "datalchemy" / "schemas" / "crm.schema.json")
     seen = {}

@@ -73,7 +73,7 @@ def test_text_lengths_and_charset():
 
 
 def test_text_pattern_uses_ascii_digits():
-    pytest.importorskip("datalchemy_mp.regex_gen")
+    pytest.importorskip("datalchemy_mp.generators.regex_gen")
     values = generate("primitive.text.pattern", {"pattern": r"[A-Z]{3}\d{4}"}, n=500)
     assert all(re.fullmatch(r"[A-Z]{3}[0-9]{4}", v) for v in values)
     values = generate("primitive.text.pattern", {"pattern": "COT-2025-[0-9]{5}"})

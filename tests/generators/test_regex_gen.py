@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from datalchemy_mp.regex_gen import compile_pattern
+from datalchemy_mp.generators.regex_gen import compile_pattern
 
 PATTERNS = [
     ("literal", "abc"),

@@ -7,7 +7,7 @@ import importlib.metadata
 import pytest
 
 import datalchemy_mp.generators as generators
-from datalchemy_mp.bijection import Permutation
+from datalchemy_mp.engine.bijection import Permutation
 from datalchemy_mp.generators._util import (
     BlockPermutation,
     PaddedTokens,

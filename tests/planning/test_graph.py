@@ -1,9 +1,9 @@
 import pytest
 
-from datalchemy_mp import graph
+from datalchemy_mp.contracts.plan import load_plan
+from datalchemy_mp.contracts.schema import load_schema
 from datalchemy_mp.errors import DependencyCycleError
-from datalchemy_mp.plan import load_plan
-from datalchemy_mp.schema import load_schema
+from datalchemy_mp.planning import graph
 from tests.factory import col, plan_doc, schema_doc, table, write
 
 

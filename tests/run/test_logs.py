@@ -9,7 +9,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from datalchemy_mp import logs
+from datalchemy_mp.run import logs
 from tests.factory import col, plan_doc, rule, schema_doc, table, write
 from tests.helpers import generate, report
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from datalchemy_mp import progress
-from datalchemy_mp.report import TableState
+from datalchemy_mp.run import progress
+from datalchemy_mp.run.report import TableState
 from tests.factory import col, plan_doc, schema_doc, table, write
 from tests.helpers import generate, report, run_dir_of
 

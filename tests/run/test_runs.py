@@ -13,8 +13,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from datalchemy_mp import runs
-from datalchemy_mp.report import REPORT_NAME
+from datalchemy_mp.run import runs
+from datalchemy_mp.run.report import REPORT_NAME
 from tests.factory import col, plan_doc, rule, schema_doc, table, write
 from tests.helpers import ROOT, generate, report
 
@@ -106,7 +106,7 @@ def test_lock_dies_with_its_holder(tmp_path):
     out = tmp_path / "out"
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from datalchemy_mp import runs\n"
+         "import sys, time; from datalchemy_mp.run import runs\n"
          "with runs.exclusive(sys.argv[1]):\n"
          "    print('locked', flush=True); time.sleep(60)", str(out)],
         cwd=ROOT, stdout=subprocess.PIPE, text=True)
