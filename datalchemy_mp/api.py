@@ -90,10 +90,17 @@ def generate(
     logs.log_to_file(run_dir / logs.LOG_NAME)
     workers = workers or os.cpu_count() or 1
     memory_limit = memory_limit or default_memory_limit(workers)
-    report = Report(path=run_dir / REPORT_NAME, run_id=run_id, settings={
-        "schema_file": str(schema_file), "plan_file": str(plan_file), "workers": workers,
-        "memory_limit_bytes": memory_limit, "table_timeout_s": table_timeout,
-    })
+    report = Report(
+        path=run_dir / REPORT_NAME,
+        run_id=run_id,
+        settings={
+            "schema_file": str(schema_file),
+            "plan_file": str(plan_file),
+            "workers": workers,
+            "memory_limit_bytes": memory_limit,
+            "table_timeout_s": table_timeout,
+        },
+    )
     report.write()
     supervisor.prestart(PRELOAD)  # warms the workers' caches while the plan is validated
     log.info("run started", run_id=run_id, run_dir=str(run_dir), **report.settings)
@@ -105,20 +112,31 @@ def generate(
     except ValidationFailed as exc:
         return _invalid(report, run_dir, exc.issues)
     except DatalchemyError as exc:
-        return _invalid(report, run_dir, [Issue("error", type(exc).__name__, exc.path or "",
-                                                exc.message, exc.file)])
+        return _invalid(
+            report, run_dir, [Issue("error", type(exc).__name__, exc.path or "", exc.message, exc.file)]
+        )
     report.warnings = warnings + graph.warnings
     log.info("plan valid", tables=len(graph.order), warnings=len(report.warnings))
     for issue in report.warnings:
         log.warning("plan warning", code=issue.code, path=issue.path, message=issue.message)
     report.settings.update({"seed": plan.seed, "base_date": base.isoformat()})
     _write_resolved_plan(run_dir, plan_file)
-    tasks, runs = jobs.build(schema, plan, graph, table_plans, run_dir, base, workers, chunk_rows,
-                             common={"log_file": str(run_dir / logs.LOG_NAME)})
+    tasks, runs = jobs.build(
+        schema,
+        plan,
+        graph,
+        table_plans,
+        run_dir,
+        base,
+        workers,
+        chunk_rows,
+        common={"log_file": str(run_dir / logs.LOG_NAME)},
+    )
     report.tables = list({id(r): r.state for r in runs.values()}.values())
     table_of = {t: f"{r.state.schema}.{r.state.table}" for t, r in runs.items()}
-    limits = supervisor.Limits(workers=workers, memory_limit_bytes=memory_limit,
-                               timeout_s=table_timeout, preload=PRELOAD)
+    limits = supervisor.Limits(
+        workers=workers, memory_limit_bytes=memory_limit, timeout_s=table_timeout, preload=PRELOAD
+    )
     report.write()
 
     def handle(event: supervisor.Event) -> None:
@@ -152,10 +170,14 @@ def generate(
     if result.interrupted_by == "SIGTERM":
         code = 143
     statuses = [t.status for t in report.tables]
-    log.info("run finished", status=report.status, exit_code=code,
-             interrupted_by=result.interrupted_by,
-             tables={s: statuses.count(s) for s in dict.fromkeys(statuses)},
-             rows=sum(t.rows_generated for t in report.tables if t.status == "OK"))
+    log.info(
+        "run finished",
+        status=report.status,
+        exit_code=code,
+        interrupted_by=result.interrupted_by,
+        tables={s: statuses.count(s) for s in dict.fromkeys(statuses)},
+        rows=sum(t.rows_generated for t in report.tables if t.status == "OK"),
+    )
     return RunResult(run_dir, report.status, code, report)
 
 
@@ -197,15 +219,27 @@ def _log_table(was: str, state: TableState) -> None:
     level = {"OK": "info", "FAILED": "error"}.get(state.status, "warning")
     d = state.detail or {}
     figures = {
-        "status": state.status, "reason": state.reason, "blocked_by": state.blocked_by or None,
+        "status": state.status,
+        "reason": state.reason,
+        "blocked_by": state.blocked_by or None,
         "error": f"{d['type']}: {d.get('message', '')}" if "type" in d else None,
-        "rows": state.rows_generated, "rows_requested": state.rows_requested,
-        "duration_ms": state.duration_ms, "peak_rss_bytes": state.peak_rss_bytes,
-        "bytes": state.bytes, "retries": state.retries, "worker_pid": state.pid,
-        "exit_code": state.exit_code, "signal": state.signal,
+        "rows": state.rows_generated,
+        "rows_requested": state.rows_requested,
+        "duration_ms": state.duration_ms,
+        "peak_rss_bytes": state.peak_rss_bytes,
+        "bytes": state.bytes,
+        "retries": state.retries,
+        "worker_pid": state.pid,
+        "exit_code": state.exit_code,
+        "signal": state.signal,
     }
-    getattr(log, level)("table finished", table=table,
-                        **{k: v for k, v in figures.items() if v is not None})
+    getattr(log, level)("table finished", table=table, **{k: v for k, v in figures.items() if v is not None})
     for w in state.warnings:
-        log.warning("table warning", table=table, column=w.get("column"), code=w.get("code"),
-                    message=w.get("message"), count=w.get("count"))
+        log.warning(
+            "table warning",
+            table=table,
+            column=w.get("column"),
+            code=w.get("code"),
+            message=w.get("message"),
+            count=w.get("count"),
+        )

@@ -52,14 +52,17 @@ class Group(click.Group):
             sys.exit(exc.exit_code)
 
 
-@click.group(cls=Group, epilog="""\b
+@click.group(
+    cls=Group,
+    epilog="""\b
 Examples (a database to fixtures and back):
   datalchemy-mp introspect --dsn postgresql://app@localhost/crm -o schema.json
   datalchemy-mp validate -s schema.json -p plan.json
   datalchemy-mp generate -s schema.json -p plan.json -o out/
   datalchemy-mp load out/latest --dsn postgresql://app@localhost/crm_test
 
-Run `datalchemy-mp COMMAND --help` for the options and examples of each.""")
+Run `datalchemy-mp COMMAND --help` for the options and examples of each.""",
+)
 @click.version_option(package_name="datalchemy-mp")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 @click.pass_context
@@ -89,41 +92,95 @@ def _date(ctx, param, value):
 
 
 @cli.command(epilog=GENERATE_EPILOG)
-@click.option("-s", "--schema", "schema_file", required=True, type=click.Path(dir_okay=False),
-              help="schema.json (v0.2) of the database.")
-@click.option("-p", "--plan", "plan_file", required=True, type=click.Path(dir_okay=False),
-              help="plan.json (v0.2): targets, rules, options.")
-@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Directory that receives the run directory.")
+@click.option(
+    "-s",
+    "--schema",
+    "schema_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="schema.json (v0.2) of the database.",
+)
+@click.option(
+    "-p",
+    "--plan",
+    "plan_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="plan.json (v0.2): targets, rules, options.",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory that receives the run directory.",
+)
 @click.option("--run-id", help="Name of the run directory (default: <UTC time>__run_<uuid>).")
-@click.option("-w", "--workers", type=click.IntRange(min=1),
-              help="Worker processes at once, each generating a table or a chunk of one "
-                   "(default: CPU count).")
-@click.option("--memory-limit", callback=_size,
-              help="RSS limit per worker, e.g. 512MiB or 2GB (default: half the RAM / workers, "
-                   "at most 2GiB).")
-@click.option("--table-timeout", type=click.FloatRange(min=0.1),
-              help="Seconds per worker (a table, or a chunk of a split table).")
-@click.option("--base-date", callback=_date,
-              help="Date that stands for CURRENT_DATE/now() (default: today, UTC). Fix it to "
-                   "get the same bytes on another day.")
-@click.option("--chunk-rows", type=click.IntRange(min=1), metavar="ROWS",
-              help="Split tables into chunks of about ROWS rows that run on several workers "
-                   "(default: rows / workers, at least 32768). The bytes do not depend on it.")
-@click.option("--keep", type=click.IntRange(min=1), metavar="N",
-              help="After the run, delete all but the N newest run directories of OUT (the one "
-                   "OUT/latest points to is always kept).")
-@click.option("--progress-interval", type=click.FloatRange(min=0.1), default=5.0,
-              show_default=True, metavar="SECONDS",
-              help="When stderr is not a terminal: seconds between progress lines of a table.")
-@click.option("-q", "--quiet", is_flag=True,
-              help="Only errors on stderr: no progress, no log lines.")
-def generate(schema_file, plan_file, out_dir, run_id, workers, memory_limit, table_timeout,
-             base_date, chunk_rows, keep, progress_interval, quiet) -> None:
+@click.option(
+    "-w",
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Worker processes at once, each generating a table or a chunk of one (default: CPU count).",
+)
+@click.option(
+    "--memory-limit",
+    callback=_size,
+    help="RSS limit per worker, e.g. 512MiB or 2GB (default: half the RAM / workers, at most 2GiB).",
+)
+@click.option(
+    "--table-timeout",
+    type=click.FloatRange(min=0.1),
+    help="Seconds per worker (a table, or a chunk of a split table).",
+)
+@click.option(
+    "--base-date",
+    callback=_date,
+    help="Date that stands for CURRENT_DATE/now() (default: today, UTC). Fix it to "
+    "get the same bytes on another day.",
+)
+@click.option(
+    "--chunk-rows",
+    type=click.IntRange(min=1),
+    metavar="ROWS",
+    help="Split tables into chunks of about ROWS rows that run on several workers "
+    "(default: rows / workers, at least 32768). The bytes do not depend on it.",
+)
+@click.option(
+    "--keep",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="After the run, delete all but the N newest run directories of OUT (the one "
+    "OUT/latest points to is always kept).",
+)
+@click.option(
+    "--progress-interval",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="When stderr is not a terminal: seconds between progress lines of a table.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr: no progress, no log lines.")
+def generate(
+    schema_file,
+    plan_file,
+    out_dir,
+    run_id,
+    workers,
+    memory_limit,
+    table_timeout,
+    base_date,
+    chunk_rows,
+    keep,
+    progress_interval,
+    quiet,
+) -> None:
     """Generate one CSV per table of the plan, in FK order, each table in its own worker."""
     if run_id == runs.LATEST:
-        raise click.BadParameter(f"{runs.LATEST!r} is the link to the last successful run",
-                                 param_hint="--run-id")
+        raise click.BadParameter(
+            f"{runs.LATEST!r} is the link to the last successful run", param_hint="--run-id"
+        )
     out = Path(out_dir)
     view = progress.for_stream(sys.stderr, quiet=quiet, interval=progress_interval)
     if sys.stderr.isatty() and not quiet:
@@ -131,14 +188,21 @@ def generate(schema_file, plan_file, out_dir, run_id, workers, memory_limit, tab
     log = logs.get_logger(process="supervisor")
     try:
         with runs.exclusive(out):
-            result = api.generate(schema_file, plan_file, out, run_id=run_id, workers=workers,
-                                  memory_limit=memory_limit, table_timeout=table_timeout,
-                                  base_date=base_date, chunk_rows=chunk_rows,
-                                  on_event=view.on_event)
+            result = api.generate(
+                schema_file,
+                plan_file,
+                out,
+                run_id=run_id,
+                workers=workers,
+                memory_limit=memory_limit,
+                table_timeout=table_timeout,
+                base_date=base_date,
+                chunk_rows=chunk_rows,
+                on_event=view.on_event,
+            )
             if result.status == "succeeded":
                 runs.point_latest(out, result.run_dir)
-                log.info("latest updated", latest=str(out / runs.LATEST),
-                         run_id=result.run_dir.name)
+                log.info("latest updated", latest=str(out / runs.LATEST), run_id=result.run_dir.name)
             if keep is not None:
                 for removed in runs.prune(out, keep, protect=[result.run_dir]):
                     log.info("run pruned", run_dir=str(removed), keep=keep)
@@ -164,10 +228,22 @@ def generate(schema_file, plan_file, out_dir, run_id, workers, memory_limit, tab
 
 
 @cli.command()
-@click.option("-s", "--schema", "schema_file", required=True, type=click.Path(dir_okay=False),
-              help="schema.json (v0.2) of the database.")
-@click.option("-p", "--plan", "plan_file", required=True, type=click.Path(dir_okay=False),
-              help="plan.json (v0.2) to check against it.")
+@click.option(
+    "-s",
+    "--schema",
+    "schema_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="schema.json (v0.2) of the database.",
+)
+@click.option(
+    "-p",
+    "--plan",
+    "plan_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="plan.json (v0.2) to check against it.",
+)
 def validate(schema_file, plan_file) -> None:
     """Check a plan against a schema without generating anything (exit 0 or 2).
 

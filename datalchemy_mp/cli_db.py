@@ -93,9 +93,7 @@ Examples:
   datalchemy-mp load RUN_DIR --dsn sqlite:///rental.db
 """
 )
-@click.argument(
-    "run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="RUN_DIR"
-)
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="RUN_DIR")
 @click.option("--dsn", required=True, envvar="DATALCHEMY_MP_DSN", help=DSN_HELP)
 @click.option("--truncate", is_flag=True, help="Empty the loaded tables first (same transaction).")
 def load(run_dir: Path, dsn: str, truncate: bool) -> None:

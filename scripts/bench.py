@@ -125,18 +125,40 @@ class _Poller(threading.Thread):
             self.done.wait(SUPERVISOR_POLL_S)
 
 
-def run_cli(schema: Path, plan: Path, out: Path, *, workers: int | None = None,
-            chunk_rows: int | None = None, in_process: bool = False,
-            hash_tables: tuple[str, ...] = ()) -> Run:
+def run_cli(
+    schema: Path,
+    plan: Path,
+    out: Path,
+    *,
+    workers: int | None = None,
+    chunk_rows: int | None = None,
+    in_process: bool = False,
+    hash_tables: tuple[str, ...] = (),
+) -> Run:
     """Run the CLI once in a subprocess, measure it, then delete its output."""
-    args = ["generate", "-s", str(schema), "-p", str(plan), "-o", str(out), "--quiet",
-            "--base-date", BASE_DATE, "--run-id", "bench"]
+    args = [
+        "generate",
+        "-s",
+        str(schema),
+        "-p",
+        str(plan),
+        "-o",
+        str(out),
+        "--quiet",
+        "--base-date",
+        BASE_DATE,
+        "--run-id",
+        "bench",
+    ]
     if workers is not None:
         args += ["--workers", str(workers)]
     if chunk_rows is not None:
         args += ["--chunk-rows", str(chunk_rows)]
-    cmd = ([PYTHON, str(Path(__file__).resolve()), "_inprocess", *args] if in_process
-           else [PYTHON, "-m", "datalchemy_mp", *args])
+    cmd = (
+        [PYTHON, str(Path(__file__).resolve()), "_inprocess", *args]
+        if in_process
+        else [PYTHON, "-m", "datalchemy_mp", *args]
+    )
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -148,20 +170,29 @@ def run_cli(schema: Path, plan: Path, out: Path, *, workers: int | None = None,
     poller.join()
     run_dir = out / "bench"
     if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n"
-                           f"{stdout.decode()}{stderr.decode()}")
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{stdout.decode()}{stderr.decode()}")
     report = json.loads((run_dir / "generation_report.json").read_bytes())
-    tables = {f"{t['schema']}.{t['table']}": {
-        "rows": t["rows_generated"], "duration_ms": t["duration_ms"],
-        "peak_rss_bytes": t["peak_rss_bytes"] or 0} for t in report["tables"]}
+    tables = {
+        f"{t['schema']}.{t['table']}": {
+            "rows": t["rows_generated"],
+            "duration_ms": t["duration_ms"],
+            "peak_rss_bytes": t["peak_rss_bytes"] or 0,
+        }
+        for t in report["tables"]
+    }
     if len(tables) != len(report["tables"]):
         raise RuntimeError(f"{run_dir}: a table has more than one entry in the report")
     hashes = {t: _sha256(run_dir / f"{t}.csv") for t in hash_tables}
     shutil.rmtree(out, ignore_errors=True)
-    return Run(wall_s=wall, rows=sum(t["rows"] for t in tables.values()),
-               supervisor_peak_rss=poller.peak,
-               largest_worker_peak_rss=max(t["peak_rss_bytes"] for t in tables.values()),
-               largest_process_peak_rss=poller.tree_peak, tables=tables, sha256=hashes)
+    return Run(
+        wall_s=wall,
+        rows=sum(t["rows"] for t in tables.values()),
+        supervisor_peak_rss=poller.peak,
+        largest_worker_peak_rss=max(t["peak_rss_bytes"] for t in tables.values()),
+        largest_process_peak_rss=poller.tree_peak,
+        tables=tables,
+        sha256=hashes,
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -177,8 +208,9 @@ def repeat(label: str, runs: int, **kwargs) -> Row:
     for i in range(runs):
         run = run_cli(**kwargs)
         measured.append(run)
-        print(f"  {label} run {i + 1}/{runs}: {run.wall_s:.2f} s, {run.rows} rows",
-              file=sys.stderr, flush=True)
+        print(
+            f"  {label} run {i + 1}/{runs}: {run.wall_s:.2f} s, {run.rows} rows", file=sys.stderr, flush=True
+        )
     return Row(label, measured[0].rows, measured)
 
 
@@ -203,8 +235,9 @@ def run_inline(tasks, limits, on_event=None):
 
     outcomes: dict[str, Outcome] = {}
     for task in tasks:
-        outcome = Outcome(task.id, group=task.group, status="RUNNING", pid=os.getpid(),
-                          started_at=time.time())
+        outcome = Outcome(
+            task.id, group=task.group, status="RUNNING", pid=os.getpid(), started_at=time.time()
+        )
         outcomes[task.id] = outcome
         if any(outcomes[d].status != "OK" for d in task.deps):
             outcome.status, outcome.reason = "SKIPPED", "parent_failed"
@@ -260,8 +293,7 @@ def _start_latency_main(runs: int) -> None:
     import supervisor
     from datalchemy_mp import api
 
-    limits = supervisor.Limits(workers=1, memory_limit_bytes=None,
-                               preload=(*api.PRELOAD, "bench"))
+    limits = supervisor.Limits(workers=1, memory_limit_bytes=None, preload=(*api.PRELOAD, "bench"))
     latencies = []
     for _ in range(runs):
         seen: list[float] = []
@@ -276,8 +308,13 @@ def _start_latency_main(runs: int) -> None:
 
 
 def start_latencies_ms(runs: int) -> list[float]:
-    out = subprocess.run([PYTHON, str(Path(__file__).resolve()), "_start_latency", str(runs)],
-                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [PYTHON, str(Path(__file__).resolve()), "_start_latency", str(runs)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out.splitlines()[-1])
 
 
@@ -309,15 +346,17 @@ def _profile_main(argv: list[str]) -> None:
         plan_file = args.plan
         if args.rows is not None:
             doc = json.loads(plan_file.read_text())
-            plan_file = plan_with_rows(plan_file, Path(tmp) / "plan.json",
-                                       {t["table"]: args.rows for t in doc["targets"]})
+            plan_file = plan_with_rows(
+                plan_file, Path(tmp) / "plan.json", {t["table"]: args.rows for t in doc["targets"]}
+            )
         schema, plan, _ = api.load_inputs(args.schema, plan_file)
         base = plan.options.base_date or dt.date.fromisoformat(BASE_DATE)
         graph = graphmod.build(schema, plan)
         run_dir = Path(tmp) / "run"
         run_dir.mkdir()
-        tasks, _ = jobs.build(schema, plan, graph, jobs.plans_of(schema, plan, graph, base),
-                              run_dir, base, 1, None, common={})
+        tasks, _ = jobs.build(
+            schema, plan, graph, jobs.plans_of(schema, plan, graph, base), run_dir, base, 1, None, common={}
+        )
         profiler = Profiler(interval=0.001)
         for task in tasks:
             if task.group != args.table:
@@ -327,8 +366,10 @@ def _profile_main(argv: list[str]) -> None:
             profiler.start()
             result = worker.run_job(task.payload)
             profiler.stop()
-            print(f"{task.id}: {result['rows']} rows in {time.perf_counter() - started:.2f} s "
-                  "(under the profiler)")
+            print(
+                f"{task.id}: {result['rows']} rows in {time.perf_counter() - started:.2f} s "
+                "(under the profiler)"
+            )
         session = profiler.last_session
         root = session.root_frame() if session is not None else None
         if session is None or root is None:
@@ -337,8 +378,11 @@ def _profile_main(argv: list[str]) -> None:
         stack: list[tuple[Frame, str]] = [(root, "")]
         while stack:
             frame, parent_key = stack.pop()
-            key = (parent_key if frame.is_synthetic  # "[self]": time spent in the parent
-                   else f"{frame.function}  {frame.file_path_short}:{frame.line_no}")
+            key = (
+                parent_key
+                if frame.is_synthetic  # "[self]": time spent in the parent
+                else f"{frame.function}  {frame.file_path_short}:{frame.line_no}"
+            )
             stack.extend((child, key) for child in frame.children)
             own = frame.time - sum(c.time for c in frame.children)
             self_time[key] = self_time.get(key, 0.0) + own
@@ -352,31 +396,47 @@ def _profile_main(argv: list[str]) -> None:
 
 
 def scenario_crm(args, tmp: Path, rows: list[Row], extra: dict) -> None:
-    rows.append(repeat("1. crm full_stack_ptbr", args.runs, schema=CRM_SCHEMA, plan=CRM_PLAN,
-                       out=tmp / "out"))
+    rows.append(
+        repeat("1. crm full_stack_ptbr", args.runs, schema=CRM_SCHEMA, plan=CRM_PLAN, out=tmp / "out")
+    )
 
 
 def scenario_chain(args, tmp: Path, rows: list[Row], extra: dict) -> None:
     n = args.chain_rows
-    plan = plan_with_rows(BENCH_DIR / "chain.plan.json", tmp / "chain.plan.json",
-                          {"company": n, "employee": n, "timesheet": n})
-    rows.append(repeat(f"2. chain company->employee->timesheet ({_n(n)} each)", args.runs,
-                       schema=BENCH_SCHEMA, plan=plan, out=tmp / "out"))
+    plan = plan_with_rows(
+        BENCH_DIR / "chain.plan.json", tmp / "chain.plan.json", {"company": n, "employee": n, "timesheet": n}
+    )
+    rows.append(
+        repeat(
+            f"2. chain company->employee->timesheet ({_n(n)} each)",
+            args.runs,
+            schema=BENCH_SCHEMA,
+            plan=plan,
+            out=tmp / "out",
+        )
+    )
 
 
 def scenario_big(args, tmp: Path, rows: list[Row], extra: dict) -> None:
     src = BENCH_DIR / "usuarios.plan.json"
     small_rows, big_rows = args.small_rows, args.big_rows
-    small = repeat(f"3. usuarios {_n(small_rows)}", args.runs, schema=BENCH_SCHEMA,
-                   plan=plan_with_rows(src, tmp / "u_small.plan.json", {"usuarios": small_rows}),
-                   out=tmp / "out")
-    big = repeat(f"3. usuarios {_n(big_rows)}", args.runs, schema=BENCH_SCHEMA,
-                 plan=plan_with_rows(src, tmp / "u_big.plan.json", {"usuarios": big_rows}),
-                 out=tmp / "out")
+    small = repeat(
+        f"3. usuarios {_n(small_rows)}",
+        args.runs,
+        schema=BENCH_SCHEMA,
+        plan=plan_with_rows(src, tmp / "u_small.plan.json", {"usuarios": small_rows}),
+        out=tmp / "out",
+    )
+    big = repeat(
+        f"3. usuarios {_n(big_rows)}",
+        args.runs,
+        schema=BENCH_SCHEMA,
+        plan=plan_with_rows(src, tmp / "u_big.plan.json", {"usuarios": big_rows}),
+        out=tmp / "out",
+    )
     rows += [small, big]
     table = "bench.usuarios"
-    small_rate, big_rate = (r.rows / (r.table_median(table, "duration_ms") / 1000)
-                            for r in (small, big))
+    small_rate, big_rate = (r.rows / (r.table_median(table, "duration_ms") / 1000) for r in (small, big))
     extra["big"] = {
         "rows_per_s_ratio_wall": big.rows_per_s / small.rows_per_s,
         "rows_per_s_ratio_table": big_rate / small_rate,
@@ -386,10 +446,11 @@ def scenario_big(args, tmp: Path, rows: list[Row], extra: dict) -> None:
     n = args.identity_rows
     plan = plan_with_rows(src, tmp / "u_identity.plan.json", {"usuarios": n})
     small_chunk = max(4096, n // 8)
-    variants = {f"--workers 1 --chunk-rows {n}": {"workers": 1, "chunk_rows": n},
-                "--workers 2 (default chunks)": {"workers": 2},
-                f"--workers 2 --chunk-rows {small_chunk}": {"workers": 2,
-                                                            "chunk_rows": small_chunk}}
+    variants = {
+        f"--workers 1 --chunk-rows {n}": {"workers": 1, "chunk_rows": n},
+        "--workers 2 (default chunks)": {"workers": 2},
+        f"--workers 2 --chunk-rows {small_chunk}": {"workers": 2, "chunk_rows": small_chunk},
+    }
     hashes = {}
     for label, kw in variants.items():
         run = run_cli(BENCH_SCHEMA, plan, tmp / "out", hash_tables=(table,), **kw)
@@ -401,27 +462,35 @@ def scenario_big(args, tmp: Path, rows: list[Row], extra: dict) -> None:
 def scenario_fk(args, tmp: Path, rows: list[Row], extra: dict) -> None:
     src = BENCH_DIR / "sessions.plan.json"
     big_parent, tiny_parent, child = args.big_rows, args.tiny_parent_rows, args.child_rows
-    big = repeat(f"4. sessions {_n(child)} under usuarios {_n(big_parent)}", args.runs,
-                 schema=BENCH_SCHEMA, out=tmp / "out",
-                 plan=plan_with_rows(src, tmp / "fk_big.plan.json",
-                                     {"usuarios": big_parent, "sessions": child}))
-    tiny = repeat(f"4. sessions {_n(child)} under usuarios {_n(tiny_parent)}", args.runs,
-                  schema=BENCH_SCHEMA, out=tmp / "out",
-                  plan=plan_with_rows(src, tmp / "fk_tiny.plan.json",
-                                      {"usuarios": tiny_parent, "sessions": child}))
+    big = repeat(
+        f"4. sessions {_n(child)} under usuarios {_n(big_parent)}",
+        args.runs,
+        schema=BENCH_SCHEMA,
+        out=tmp / "out",
+        plan=plan_with_rows(src, tmp / "fk_big.plan.json", {"usuarios": big_parent, "sessions": child}),
+    )
+    tiny = repeat(
+        f"4. sessions {_n(child)} under usuarios {_n(tiny_parent)}",
+        args.runs,
+        schema=BENCH_SCHEMA,
+        out=tmp / "out",
+        plan=plan_with_rows(src, tmp / "fk_tiny.plan.json", {"usuarios": tiny_parent, "sessions": child}),
+    )
     rows += [big, tiny]
     peak_big = big.table_median("bench.sessions", "peak_rss_bytes")
     peak_tiny = tiny.table_median("bench.sessions", "peak_rss_bytes")
     extra["fk"] = {
-        "child_peak_rss_big_parent": peak_big, "child_peak_rss_tiny_parent": peak_tiny,
+        "child_peak_rss_big_parent": peak_big,
+        "child_peak_rss_tiny_parent": peak_tiny,
         "bytes_per_parent_row": (peak_big - peak_tiny) / (big_parent - tiny_parent),
     }
 
 
 def scenario_supervision(args, tmp: Path, rows: list[Row], extra: dict) -> None:
     n = args.chain_rows
-    chain = plan_with_rows(BENCH_DIR / "chain.plan.json", tmp / "chain.plan.json",
-                           {"company": n, "employee": n, "timesheet": n})
+    chain = plan_with_rows(
+        BENCH_DIR / "chain.plan.json", tmp / "chain.plan.json", {"company": n, "employee": n, "timesheet": n}
+    )
     extra["supervision"] = {}
     for name, schema, plan in (("chain", BENCH_SCHEMA, chain), ("crm", CRM_SCHEMA, CRM_PLAN)):
         # Interleaved, so that a change in the machine's load hits both alike.
@@ -430,21 +499,33 @@ def scenario_supervision(args, tmp: Path, rows: list[Row], extra: dict) -> None:
             one.append(run_cli(schema, plan, tmp / "out", workers=1))
             # --workers 1 here too: the same chunks (one per table), so the same work.
             inline.append(run_cli(schema, plan, tmp / "out", workers=1, in_process=True))
-            print(f"  supervision {name} run {i + 1}/{args.runs}: --workers 1 "
-                  f"{one[-1].wall_s:.2f} s, in-process {inline[-1].wall_s:.2f} s",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  supervision {name} run {i + 1}/{args.runs}: --workers 1 "
+                f"{one[-1].wall_s:.2f} s, in-process {inline[-1].wall_s:.2f} s",
+                file=sys.stderr,
+                flush=True,
+            )
         w1 = Row(f"5. {name} --workers 1", one[0].rows, one)
         ip = Row(f"5. {name} in one process", inline[0].rows, inline)
         rows += [w1, ip]
         extra["supervision"][name] = {"overhead": w1.wall_s / ip.wall_s - 1}
     latencies = start_latencies_ms(2 * args.runs + 1)
-    extra["start_ms"] = {"cold": latencies[0], "warm_median": statistics.median(latencies[1:]),
-                         "warm_min": min(latencies[1:]), "warm_max": max(latencies[1:]),
-                         "warm_runs": len(latencies) - 1}
+    extra["start_ms"] = {
+        "cold": latencies[0],
+        "warm_median": statistics.median(latencies[1:]),
+        "warm_min": min(latencies[1:]),
+        "warm_max": max(latencies[1:]),
+        "warm_runs": len(latencies) - 1,
+    }
 
 
-RUNNERS = {"crm": scenario_crm, "chain": scenario_chain, "big": scenario_big,
-           "fk": scenario_fk, "supervision": scenario_supervision}
+RUNNERS = {
+    "crm": scenario_crm,
+    "chain": scenario_chain,
+    "big": scenario_big,
+    "fk": scenario_fk,
+    "supervision": scenario_supervision,
+}
 
 
 # -- output ----------------------------------------------------------------------------------
@@ -460,14 +541,17 @@ def _n(rows: int) -> str:
 def machine() -> dict:
     return {
         "date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpus": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / (1 << 30), 1),
-        "python": platform.python_version(), "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "memory_gib": round(psutil.virtual_memory().total / (1 << 30), 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
         "load_avg": [round(x, 2) for x in os.getloadavg()],
         "git": _git("rev-parse", "--short", "HEAD"),
         "source_sha256": _source_digest(),
         "engine_changes_not_committed": "; ".join(
-            line.strip() for line in _git("status", "--short", "--", "datalchemy_mp",
-                                          "supervisor").splitlines()),
+            line.strip()
+            for line in _git("status", "--short", "--", "datalchemy_mp", "supervisor").splitlines()
+        ),
     }
 
 
@@ -481,53 +565,73 @@ def _source_digest() -> str:
 
 def _git(*args: str) -> str:
     try:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
 
 def print_table(rows: list[Row], extra: dict, info: dict, runs: int) -> None:
-    print(f"\n{info['date_utc']} · {info['cpus']} CPUs · {info['memory_gib']} GiB · "
-          f"Python {info['python']} · load avg at start {info['load_avg_start']}, "
-          f"at end {info['load_avg']} · medians of {runs} runs · git {info['git']}"
-          f" · source {info['code_at_start']['source_sha256']} at start, "
-          f"{info['source_sha256']} at end"
-          + (f" + uncommitted changes: {info['engine_changes_not_committed']}"
-             if info["engine_changes_not_committed"] else "") + "\n")
-    print("| scenario | rows | median wall s | rows/s | supervisor peak RSS MiB "
-          "| largest worker peak RSS MiB | any process peak RSS MiB (sampled) |")
+    print(
+        f"\n{info['date_utc']} · {info['cpus']} CPUs · {info['memory_gib']} GiB · "
+        f"Python {info['python']} · load avg at start {info['load_avg_start']}, "
+        f"at end {info['load_avg']} · medians of {runs} runs · git {info['git']}"
+        f" · source {info['code_at_start']['source_sha256']} at start, "
+        f"{info['source_sha256']} at end"
+        + (
+            f" + uncommitted changes: {info['engine_changes_not_committed']}"
+            if info["engine_changes_not_committed"]
+            else ""
+        )
+        + "\n"
+    )
+    print(
+        "| scenario | rows | median wall s | rows/s | supervisor peak RSS MiB "
+        "| largest worker peak RSS MiB | any process peak RSS MiB (sampled) |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r.scenario} | {r.rows:,} | {r.wall_s:.2f} | {r.rows_per_s:,.0f} "
-              f"| {r.median('supervisor_peak_rss') / MIB:.0f} "
-              f"| {r.median('largest_worker_peak_rss') / MIB:.0f} "
-              f"| {r.median('largest_process_peak_rss') / MIB:.0f} |")
+        print(
+            f"| {r.scenario} | {r.rows:,} | {r.wall_s:.2f} | {r.rows_per_s:,.0f} "
+            f"| {r.median('supervisor_peak_rss') / MIB:.0f} "
+            f"| {r.median('largest_worker_peak_rss') / MIB:.0f} "
+            f"| {r.median('largest_process_peak_rss') / MIB:.0f} |"
+        )
     print()
     if "big" in extra:
         b = extra["big"]
-        print(f"- rows/s at big rows / rows/s at small rows: {b['rows_per_s_ratio_wall']:.2f} "
-              f"(whole-process wall), {b['rows_per_s_ratio_table']:.2f} (table duration in the "
-              f"report: " + ", ".join(f"{k}: {v:,.0f} rows/s"
-                                      for k, v in b["table_rows_per_s"].items()) + ")")
+        print(
+            f"- rows/s at big rows / rows/s at small rows: {b['rows_per_s_ratio_wall']:.2f} "
+            f"(whole-process wall), {b['rows_per_s_ratio_table']:.2f} (table duration in the "
+            f"report: " + ", ".join(f"{k}: {v:,.0f} rows/s" for k, v in b["table_rows_per_s"].items()) + ")"
+        )
         print(f"- one report entry per table: {b['one_report_entry_per_table']}")
     if "identity" in extra:
         i = extra["identity"]
-        print(f"- sha256 of bench.usuarios.csv at {i['rows']:,} rows identical under "
-              f"{', '.join(i['sha256'])}: {i['identical']} ({next(iter(i['sha256'].values()))})")
+        print(
+            f"- sha256 of bench.usuarios.csv at {i['rows']:,} rows identical under "
+            f"{', '.join(i['sha256'])}: {i['identical']} ({next(iter(i['sha256'].values()))})"
+        )
     if "fk" in extra:
         f = extra["fk"]
-        print(f"- FK lookup memory: child worker peak {f['child_peak_rss_big_parent'] / MIB:.1f} "
-              f"MiB (big parent) - {f['child_peak_rss_tiny_parent'] / MIB:.1f} MiB (tiny parent) = "
-              f"{f['bytes_per_parent_row']:.2f} bytes per parent row")
+        print(
+            f"- FK lookup memory: child worker peak {f['child_peak_rss_big_parent'] / MIB:.1f} "
+            f"MiB (big parent) - {f['child_peak_rss_tiny_parent'] / MIB:.1f} MiB (tiny parent) = "
+            f"{f['bytes_per_parent_row']:.2f} bytes per parent row"
+        )
     for name, s in extra.get("supervision", {}).items():
-        print(f"- supervision overhead, {name}: --workers 1 wall / in-process wall - 1 = "
-              f"{s['overhead'] * 100:+.1f}%")
+        print(
+            f"- supervision overhead, {name}: --workers 1 wall / in-process wall - 1 = "
+            f"{s['overhead'] * 100:+.1f}%"
+        )
     if "start_ms" in extra:
         s = extra["start_ms"]
-        print(f"- worker start: warm median {s['warm_median']:.1f} ms (min {s['warm_min']:.1f}, "
-              f"max {s['warm_max']:.1f}, {s['warm_runs']} runs); cold (forkserver starts and "
-              f"preloads too) {s['cold']:.0f} ms")
+        print(
+            f"- worker start: warm median {s['warm_median']:.1f} ms (min {s['warm_min']:.1f}, "
+            f"max {s['warm_max']:.1f}, {s['warm_runs']} runs); cold (forkserver starts and "
+            f"preloads too) {s['cold']:.0f} ms"
+        )
 
 
 def main() -> None:
@@ -537,19 +641,22 @@ def main() -> None:
         return _start_latency_main(int(sys.argv[2]))
     if len(sys.argv) > 1 and sys.argv[1] == "profile":
         return _profile_main(sys.argv[2:])
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, help="runs per configuration (default 5; 3 --quick)")
-    parser.add_argument("--big-rows", type=int,
-                        help="rows of the big table (default 10_000_000; 1_000_000 --quick)")
+    parser.add_argument(
+        "--big-rows", type=int, help="rows of the big table (default 10_000_000; 1_000_000 --quick)"
+    )
     parser.add_argument("--quick", action="store_true", help="1M big rows and 3 runs")
     parser.add_argument("--small-rows", type=int, default=100_000)
     parser.add_argument("--chain-rows", type=int, default=100_000)
     parser.add_argument("--identity-rows", type=int, default=1_000_000)
     parser.add_argument("--child-rows", type=int, default=1_000_000)
     parser.add_argument("--tiny-parent-rows", type=int, default=1_000)
-    parser.add_argument("--only", default=",".join(SCENARIOS),
-                        help=f"comma-separated, among {', '.join(SCENARIOS)}")
+    parser.add_argument(
+        "--only", default=",".join(SCENARIOS), help=f"comma-separated, among {', '.join(SCENARIOS)}"
+    )
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
     parser.add_argument("--work-dir", type=Path, help="where runs write (default: a temp dir)")
     args = parser.parse_args()
@@ -561,25 +668,41 @@ def main() -> None:
         parser.error(f"unknown scenario(s) {sorted(unknown)}; expected among {list(SCENARIOS)}")
 
     load_start = [round(x, 2) for x in os.getloadavg()]
-    code_start = {k: v for k, v in machine().items()
-                  if k.startswith(("git", "engine", "source"))}
+    code_start = {k: v for k, v in machine().items() if k.startswith(("git", "engine", "source"))}
     rows: list[Row] = []
     extra: dict = {}
     with tempfile.TemporaryDirectory(prefix="bench-", dir=args.work_dir) as tmp:
         for name in only:
             print(f"{name} ...", file=sys.stderr, flush=True)
             RUNNERS[name](args, Path(tmp), rows, extra)
-    info = {**machine(), "load_avg_start": load_start, "code_at_start": code_start,
-            "command": " ".join(sys.argv)}
+    info = {
+        **machine(),
+        "load_avg_start": load_start,
+        "code_at_start": code_start,
+        "command": " ".join(sys.argv),
+    }
     print_table(rows, extra, info, args.runs)
     if args.json:
-        args.json.write_text(json.dumps({
-            "machine": info, "args": {k: str(v) for k, v in vars(args).items()},
-            "rows": [{"scenario": r.scenario, "rows": r.rows, "median_wall_s": r.wall_s,
-                      "rows_per_s": r.rows_per_s, "runs": [asdict(x) for x in r.runs]}
-                     for r in rows],
-            "extra": extra,
-        }, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "machine": info,
+                    "args": {k: str(v) for k, v in vars(args).items()},
+                    "rows": [
+                        {
+                            "scenario": r.scenario,
+                            "rows": r.rows,
+                            "median_wall_s": r.wall_s,
+                            "rows_per_s": r.rows_per_s,
+                            "runs": [asdict(x) for x in r.runs],
+                        }
+                        for r in rows
+                    ],
+                    "extra": extra,
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

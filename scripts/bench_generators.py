@@ -29,8 +29,7 @@ CASES = [
     ("br phone", "semantic.br.phone", {}, "text", False, "pt_BR"),
     ("br phone (unique)", "semantic.br.phone", {}, "text", True, "pt_BR"),
     ("int.range", "primitive.int.range", {"min": 1, "max": 1000}, "integer", False, "en_US"),
-    ("int.range (unique)", "primitive.int.range", {"min": 1, "max": 10**9}, "integer", True,
-     "en_US"),
+    ("int.range (unique)", "primitive.int.range", {"min": 1, "max": 10**9}, "integer", True, "en_US"),
     ("decimal.numeric", "primitive.decimal.numeric", {}, "numeric", False, "en_US"),
     ("timestamp", "primitive.timestamp", {}, "timestamp", False, "en_US"),
     ("date", "primitive.date", {}, "date", False, "en_US"),
@@ -40,11 +39,18 @@ CASES = [
 ]
 
 
-def bench(gen_id: str, params: dict, kind: str, unique: bool, locale: str, rows: int,
-          repeat: int) -> float:
+def bench(gen_id: str, params: dict, kind: str, unique: bool, locale: str, rows: int, repeat: int) -> float:
     spec = GENERATORS[gen_id]
-    col = ColumnInfo(schema="bench", table="t", name="c", kind=kind, unique=unique, seed=7,
-                     locale=locale, scale=2 if kind == "numeric" else None)
+    col = ColumnInfo(
+        schema="bench",
+        table="t",
+        name="c",
+        kind=kind,
+        unique=unique,
+        seed=7,
+        locale=locale,
+        scale=2 if kind == "numeric" else None,
+    )
     fn = spec.factory(col, check_params(spec.params, params, strict=spec.strict, path=""))
     fn(Batch(rng=random.Random(0), start=0, n=16))  # warm-up: lazy tables, Faker instances
     best = float("inf")

@@ -31,22 +31,48 @@ FAULTS = [
 ]
 
 
-def drill(name: str, generator: dict, extra: tuple, table: str, column: str, rows: int,
-          out: Path) -> int:
+def drill(name: str, generator: dict, extra: tuple, table: str, column: str, rows: int, out: Path) -> int:
     doc = orjson.loads(PLAN.read_bytes())
     for t in doc["targets"]:
         t["rows"] = min(t["rows"], rows)
     schema, tname = table.split(".", 1)
-    doc["rules"] = [r for r in doc["rules"]
-                    if (r.get("schema"), r.get("table"), r.get("column")) != (schema, tname, column)]
-    doc["rules"].append({"type": "column_generator", "schema": schema, "table": tname,
-                         "column": column, "generator": generator})
+    doc["rules"] = [
+        r
+        for r in doc["rules"]
+        if (r.get("schema"), r.get("table"), r.get("column")) != (schema, tname, column)
+    ]
+    doc["rules"].append(
+        {
+            "type": "column_generator",
+            "schema": schema,
+            "table": tname,
+            "column": column,
+            "generator": generator,
+        }
+    )
     plan = out / f"{name}.plan.json"
     plan.write_bytes(orjson.dumps(doc))
     proc = subprocess.run(
-        [sys.executable, "-m", "datalchemy_mp", "generate", "-q", "-s", str(SCHEMA), "-p",
-         str(plan), "-o", str(out), "--run-id", name, *extra],
-        env={**os.environ, "DATALCHEMY_MP_FAULTS": "1"}, capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "datalchemy_mp",
+            "generate",
+            "-q",
+            "-s",
+            str(SCHEMA),
+            "-p",
+            str(plan),
+            "-o",
+            str(out),
+            "--run-id",
+            name,
+            *extra,
+        ],
+        env={**os.environ, "DATALCHEMY_MP_FAULTS": "1"},
+        capture_output=True,
+        text=True,
+    )
     report = orjson.loads((out / name / "generation_report.json").read_bytes())
     print(f"== {name}: exit {proc.returncode}, run {report['status']}")
     for t in report["tables"]:
@@ -66,8 +92,7 @@ def main() -> None:
     ap.add_argument("--column", default="cargo", help="the column that gets the fault")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        codes = [drill(n, g, e, args.table, args.column, args.rows, Path(tmp))
-                 for n, g, e in FAULTS]
+        codes = [drill(n, g, e, args.table, args.column, args.rows, Path(tmp)) for n, g, e in FAULTS]
     sys.exit(0 if all(c == 1 for c in codes) else 1)
 
 

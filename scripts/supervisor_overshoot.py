@@ -92,12 +92,8 @@ def main() -> None:
         f"worker start, warm: median {statistics.median(warm):.1f} ms "
         f"(min {min(warm):.1f}, max {max(warm):.1f}, {len(warm)} runs, preload {PRELOAD})"
     )
-    print(
-        f"\nmemory hog, {CHUNK // MIB} MiB chunks, poll every {poll_ms:.0f} ms, median of {runs}:"
-    )
-    print(
-        "limit MiB | RSS at kill MiB | peak seen MiB | overshoot MiB | overshoot % | worst MiB | ms"
-    )
+    print(f"\nmemory hog, {CHUNK // MIB} MiB chunks, poll every {poll_ms:.0f} ms, median of {runs}:")
+    print("limit MiB | RSS at kill MiB | peak seen MiB | overshoot MiB | overshoot % | worst MiB | ms")
     for limit_mib in LIMITS_MIB:
         r = overshoot(limit_mib, runs)
         print(

@@ -56,9 +56,7 @@ class RunResult:
     interrupted_by: str | None = None  # "SIGINT" | "SIGTERM" if a shutdown signal stopped the run
 
 
-def classify(
-    exit_code: int, final: FinalMessage | None, kill: Kill | None
-) -> tuple[str, str | None, dict]:
+def classify(exit_code: int, final: FinalMessage | None, kill: Kill | None) -> tuple[str, str | None, dict]:
     """Status, reason and detail of a worker that ended: its own kill wins, then the message."""
     if kill is not None:
         reason, detail = kill

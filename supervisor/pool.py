@@ -149,9 +149,7 @@ class _Pool:
 
     def _start(self, task: Task) -> None:
         receiver, sender = _CONTEXT.Pipe(duplex=False)
-        process = _CONTEXT.Process(
-            target=child.main, args=(sender, task.target, task.payload), name=task.id
-        )
+        process = _CONTEXT.Process(target=child.main, args=(sender, task.target, task.payload), name=task.id)
         outcome = self.outcomes[task.id]
         outcome.started_at = time.time()
         started = time.monotonic()
@@ -205,9 +203,7 @@ class _Pool:
         task_id = worker.task.id
         del self.running[task_id]
         outcome = worker.outcome
-        outcome.status, outcome.reason, outcome.detail = classify(
-            exit_code, worker.final, worker.kill
-        )
+        outcome.status, outcome.reason, outcome.detail = classify(exit_code, worker.final, worker.kill)
         outcome.exit_code = exit_code
         outcome.signal = signal_name(exit_code) if exit_code < 0 else None
         outcome.finished_at = time.time()
@@ -289,8 +285,7 @@ class _Pool:
             self.on_event(Event(kind, outcome.task_id, outcome.snapshot(), data or {}))
         except Exception:
             print(
-                f"supervisor: on_event raised on {kind!r} of task {outcome.task_id!r};"
-                " the run goes on",
+                f"supervisor: on_event raised on {kind!r} of task {outcome.task_id!r}; the run goes on",
                 file=sys.stderr,
             )
             traceback.print_exc(file=sys.stderr)

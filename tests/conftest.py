@@ -29,9 +29,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def _no_postgres(reason: str) -> NoReturn:
-    message = (
-        f"no Postgres: set {ENV_DSN} to a superuser DSN (scripts/pg_start.sh prints one); {reason}"
-    )
+    message = f"no Postgres: set {ENV_DSN} to a superuser DSN (scripts/pg_start.sh prints one); {reason}"
     if os.environ.get(ENV_REQUIRE) == "1":
         pytest.fail(f"{message} [{ENV_REQUIRE}=1 makes this a failure]", pytrace=False)
     pytest.skip(message)

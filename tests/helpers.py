@@ -25,14 +25,32 @@ def scaled_plan(src: Path, dst: Path, max_rows: int) -> Path:
 def run_cli(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """``python -m datalchemy_mp ARGS`` in a subprocess (real workers, real signals)."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "datalchemy_mp", *args], capture_output=True,
-                          text=True, env=full_env, cwd=ROOT, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "datalchemy_mp", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=ROOT,
+        timeout=timeout,
+    )
 
 
-def generate(schema: Path, plan: Path, out: Path, *extra: str, env: dict | None = None,
-             run_id: str = "run") -> tuple[subprocess.CompletedProcess, Path]:
-    proc = run_cli("generate", "--schema", str(schema), "--plan", str(plan), "--out", str(out),
-                   "--run-id", run_id, *extra, env=env)
+def generate(
+    schema: Path, plan: Path, out: Path, *extra: str, env: dict | None = None, run_id: str = "run"
+) -> tuple[subprocess.CompletedProcess, Path]:
+    proc = run_cli(
+        "generate",
+        "--schema",
+        str(schema),
+        "--plan",
+        str(plan),
+        "--out",
+        str(out),
+        "--run-id",
+        run_id,
+        *extra,
+        env=env,
+    )
     return proc, out / run_id
 
 

@@ -57,9 +57,7 @@ def create_database(server_dsn: str) -> tuple[str, str]:
 
 
 def drop_database(server_dsn: str, name: str) -> None:
-    admin_execute(
-        server_dsn, sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
-    )
+    admin_execute(server_dsn, sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
 
 
 def apply_sql_files(dsn: str, files: Iterable[Path]) -> None:

@@ -30,22 +30,36 @@ def _shared_plans(shared: Path) -> list[Path]:
     return sorted((shared / SHARED_PLANS).rglob("*.plan.json"))
 
 
-@pytest.mark.parametrize("name", [
-    "full_stack_ptbr", "crm_realistic", "minimal", "m2_primitives", "m3_ptbr", "m4_derives",
-    "m5_relationships", "faker_ptbr", "faker_enus", "faker_baseline", "crm_domain",
-    "finance_domain", "logistics_domain"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "full_stack_ptbr",
+        "crm_realistic",
+        "minimal",
+        "m2_primitives",
+        "m3_ptbr",
+        "m4_derives",
+        "m5_relationships",
+        "faker_ptbr",
+        "faker_enus",
+        "faker_baseline",
+        "crm_domain",
+        "finance_domain",
+        "logistics_domain",
+    ],
+)
 def test_shared_plan_loads_into_the_crm_database(name, crm_db, shared_dir, tmp_path):
     src = next(p for p in _shared_plans(shared_dir) if p.name == f"{name}.plan.json")
     plan = scaled_plan(src, tmp_path / "plan.json", 400)
-    rep = _generate_and_load(shared_dir / "datalchemy/schemas/crm.schema.json", plan, crm_db,
-                             tmp_path)
+    rep = _generate_and_load(shared_dir / "datalchemy/schemas/crm.schema.json", plan, crm_db, tmp_path)
     assert rep["unknown_generator_id_count"] == 0
 
 
 def test_full_stack_10k_loads(crm_db, shared_dir, tmp_path):
     plan = shared_dir / SHARED_PLANS / "examples/full_stack_ptbr.plan.json"
-    rep = _generate_and_load(shared_dir / "datalchemy/schemas/crm.schema.json", plan, crm_db,
-                             tmp_path, "--workers", "2")
+    rep = _generate_and_load(
+        shared_dir / "datalchemy/schemas/crm.schema.json", plan, crm_db, tmp_path, "--workers", "2"
+    )
     assert len(rep["tables"]) == 13
     assert sum(t["rows_generated"] for t in rep["tables"]) == 10000 * 6 + 5000 * 4 + 52
 

@@ -17,10 +17,22 @@ from tests.helpers import ROOT, csv_files, generate, read_csv, report, scaled_pl
 
 FAULTS = {"DATALCHEMY_MP_FAULTS": "1"}
 FAULTY = ("crm", "contatos")
-DEPENDENTS = {"crm.leads", "crm.oportunidades", "crm.atividades", "crm.cotacoes",
-              "crm.faturas", "crm.pagamentos"}
-INDEPENDENT = {"crm.empresas", "crm.fontes_lead", "crm.funis", "crm.etapas_funil",
-               "crm.produtos", "crm.usuarios"}
+DEPENDENTS = {
+    "crm.leads",
+    "crm.oportunidades",
+    "crm.atividades",
+    "crm.cotacoes",
+    "crm.faturas",
+    "crm.pagamentos",
+}
+INDEPENDENT = {
+    "crm.empresas",
+    "crm.fontes_lead",
+    "crm.funis",
+    "crm.etapas_funil",
+    "crm.produtos",
+    "crm.usuarios",
+}
 
 
 @pytest.fixture
@@ -29,11 +41,19 @@ def crm_schema(shared_dir) -> Path:
 
 
 def _plan_with_fault(shared_dir: Path, tmp_path: Path, generator: dict, rows: int = 300) -> Path:
-    plan = scaled_plan(shared_dir / "datalchemy/plans/examples/full_stack_ptbr.plan.json",
-                       tmp_path / "plan.json", rows)
+    plan = scaled_plan(
+        shared_dir / "datalchemy/plans/examples/full_stack_ptbr.plan.json", tmp_path / "plan.json", rows
+    )
     doc = orjson.loads(plan.read_bytes())
-    doc["rules"].append({"type": "column_generator", "schema": FAULTY[0], "table": FAULTY[1],
-                         "column": "cargo", "generator": generator})
+    doc["rules"].append(
+        {
+            "type": "column_generator",
+            "schema": FAULTY[0],
+            "table": FAULTY[1],
+            "column": "cargo",
+            "generator": generator,
+        }
+    )
     plan.write_bytes(orjson.dumps(doc))
     return plan
 
@@ -61,20 +81,30 @@ def _assert_isolated(rep: dict, run_dir: Path, reason: str) -> dict:
     return failed
 
 
-@pytest.mark.parametrize(("generator", "extra", "reason", "check"), [
-    ({"id": "fault.raise", "params": {"message": "boom", "at_row": 7}}, (), "exception",
-     lambda t: t["detail"]["type"] == "RuntimeError" and "boom" in t["detail"]["message"]),
-    ({"id": "fault.exit", "params": {"code": 3}}, (), "exit_code",
-     lambda t: t["exit_code"] == 3),
-    ({"id": "fault.segfault"}, (), "signal", lambda t: t["signal"] == "SIGSEGV"),
-    ({"id": "fault.memory_hog"}, ("--memory-limit", "300MiB"), "memory_limit_exceeded",
-     lambda t: t["peak_rss_bytes"] >= 300 << 20),
-    ({"id": "fault.hang"}, ("--table-timeout", "3"), "timeout", lambda t: True),
-], ids=["raise", "exit", "segfault", "memory", "hang"])
+@pytest.mark.parametrize(
+    ("generator", "extra", "reason", "check"),
+    [
+        (
+            {"id": "fault.raise", "params": {"message": "boom", "at_row": 7}},
+            (),
+            "exception",
+            lambda t: t["detail"]["type"] == "RuntimeError" and "boom" in t["detail"]["message"],
+        ),
+        ({"id": "fault.exit", "params": {"code": 3}}, (), "exit_code", lambda t: t["exit_code"] == 3),
+        ({"id": "fault.segfault"}, (), "signal", lambda t: t["signal"] == "SIGSEGV"),
+        (
+            {"id": "fault.memory_hog"},
+            ("--memory-limit", "300MiB"),
+            "memory_limit_exceeded",
+            lambda t: t["peak_rss_bytes"] >= 300 << 20,
+        ),
+        ({"id": "fault.hang"}, ("--table-timeout", "3"), "timeout", lambda t: True),
+    ],
+    ids=["raise", "exit", "segfault", "memory", "hang"],
+)
 def test_fault_is_isolated(generator, extra, reason, check, shared_dir, crm_schema, tmp_path):
     plan = _plan_with_fault(shared_dir, tmp_path, generator)
-    proc, run_dir = generate(crm_schema, plan, tmp_path / "out", "--workers", "2", *extra,
-                             env=FAULTS)
+    proc, run_dir = generate(crm_schema, plan, tmp_path / "out", "--workers", "2", *extra, env=FAULTS)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == f"run_dir={run_dir}"
@@ -84,10 +114,27 @@ def test_fault_is_isolated(generator, extra, reason, check, shared_dir, crm_sche
 
 def _start(schema: Path, plan: Path, out: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "datalchemy_mp", "generate", "--schema", str(schema), "--plan",
-         str(plan), "--out", str(out), "--run-id", "run", *extra],
-        cwd=ROOT, env={**os.environ, **FAULTS}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True)
+        [
+            sys.executable,
+            "-m",
+            "datalchemy_mp",
+            "generate",
+            "--schema",
+            str(schema),
+            "--plan",
+            str(plan),
+            "--out",
+            str(out),
+            "--run-id",
+            "run",
+            *extra,
+        ],
+        cwd=ROOT,
+        env={**os.environ, **FAULTS},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_running(run_dir: Path, table: str, timeout: float = 60) -> dict:
@@ -115,8 +162,9 @@ def test_worker_killed_from_outside_is_signal_not_memory(shared_dir, crm_schema,
     assert failed["signal"] == "SIGKILL"
 
 
-@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)],
-                         ids=["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize(
+    ("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"]
+)
 def test_shutdown_signal_cancels_and_leaves_no_worker(sig, code, shared_dir, crm_schema, tmp_path):
     plan = _plan_with_fault(shared_dir, tmp_path, {"id": "fault.hang"})
     proc = _start(crm_schema, plan, tmp_path / "out", "--workers", "2")
@@ -134,8 +182,9 @@ def test_shutdown_signal_cancels_and_leaves_no_worker(sig, code, shared_dir, crm
 
 
 def test_same_seed_same_bytes_whatever_the_worker_count(shared_dir, crm_schema, tmp_path):
-    plan = scaled_plan(shared_dir / "datalchemy/plans/examples/full_stack_ptbr.plan.json",
-                       tmp_path / "plan.json", 5000)
+    plan = scaled_plan(
+        shared_dir / "datalchemy/plans/examples/full_stack_ptbr.plan.json", tmp_path / "plan.json", 5000
+    )
     p1, one = generate(crm_schema, plan, tmp_path / "a", "--workers", "1")
     p4, four = generate(crm_schema, plan, tmp_path / "b", "--workers", "4", "--chunk-rows", "4096")
     assert p1.returncode == 0 and p4.returncode == 0, p1.stderr + p4.stderr
@@ -147,9 +196,11 @@ def test_same_seed_same_bytes_whatever_the_worker_count(shared_dir, crm_schema, 
 
 def test_invalid_plan_is_one_clear_error(crm_schema, tmp_path):
     plan = tmp_path / "plan.json"
-    plan.write_text('{"plan_version": "0.2", "seed": 1, "schema_ref": {"schema_version": "0.2",'
-                    ' "engine": "postgres"}, "targets": [{"schema": "crm", "table": "nope",'
-                    ' "rows": 5}], "rules": []}')
+    plan.write_text(
+        '{"plan_version": "0.2", "seed": 1, "schema_ref": {"schema_version": "0.2",'
+        ' "engine": "postgres"}, "targets": [{"schema": "crm", "table": "nope",'
+        ' "rows": 5}], "rules": []}'
+    )
     proc, run_dir = generate(crm_schema, plan, tmp_path / "out")
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr

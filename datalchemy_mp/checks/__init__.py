@@ -329,9 +329,7 @@ def _f_extract(field_name: Any, v: Any) -> Any:
         return _exact(Decimal(v.second) + Decimal(v.microsecond) / 1_000_000)
     if field_name == "epoch":
         delta = v.replace(tzinfo=_UTC) - _EPOCH
-        return _exact(
-            Decimal(delta.days * 86400 + delta.seconds) + Decimal(delta.microseconds) / 10**6
-        )
+        return _exact(Decimal(delta.days * 86400 + delta.seconds) + Decimal(delta.microseconds) / 10**6)
     return _EXTRACT_FIELDS[field_name](v)
 
 
@@ -1421,9 +1419,7 @@ def _parse_root(expression: str) -> _Node:
         raise UnsupportedCheck("text that is not a single CHECK", expression)
     cmds = stmts[0].stmt.cmds or ()
     constraint = cmds[0].def_ if len(cmds) == 1 else None
-    if not isinstance(constraint, ast.Constraint) or (
-        constraint.contype != enums.ConstrType.CONSTR_CHECK
-    ):
+    if not isinstance(constraint, ast.Constraint) or (constraint.contype != enums.ConstrType.CONSTR_CHECK):
         raise UnsupportedCheck("text that is not a single CHECK", expression)
     return _Parser(expression).pred(constraint.raw_expr)
 
@@ -1497,9 +1493,7 @@ class _Compiler:
     def column_var(self, name: str) -> str:
         if name not in self.col_vars:
             if name not in self.index:
-                raise UnsupportedCheck(
-                    f"reference to column {name!r}, absent from the table", self.text
-                )
+                raise UnsupportedCheck(f"reference to column {name!r}, absent from the table", self.text)
             self.col_vars[name] = self.fresh("c")
         return self.col_vars[name]
 
@@ -1515,9 +1509,7 @@ class _Compiler:
         for name in _columns_of(self.root):  # delegated sub-trees read columns too
             self.column_var(name)
         body = self.passes(self.root)
-        loads = "".join(
-            f"    {var} = r[{self.index[name]}]\n" for name, var in self.col_vars.items()
-        )
+        loads = "".join(f"    {var} = r[{self.index[name]}]\n" for name, var in self.col_vars.items())
         src = (
             "def _check(r):\n"
             f"{loads}"
@@ -1561,9 +1553,7 @@ class _Compiler:
         if isinstance(node, _Cast) and node.family == "text":
             a, simple = self.value(node.arg)
             first, a = self.once(a, simple)
-            return (
-                f"(None if {first} is None else ({a} if {a}.__class__ is _str else _h_text({a})))"
-            ), False
+            return (f"(None if {first} is None else ({a} if {a}.__class__ is _str else _h_text({a})))"), False
         if (
             isinstance(node, _Func)
             and node.name == "position"
@@ -1683,12 +1673,7 @@ class _Compiler:
     def quant_leaf(self, node: _Quant) -> _Leaf | _Tri:
         consts = [i.val for i in node.items if isinstance(i, _Const)]
         membership = (node.op == "=" and not node.is_all) or (node.op == "<>" and node.is_all)
-        if (
-            not membership
-            or len(consts) != len(node.items)
-            or any(v is None for v in consts)
-            or not consts
-        ):
+        if not membership or len(consts) != len(node.items) or any(v is None for v in consts) or not consts:
             return _Tri(self.delegate(node))
         a, simple = self.value(node.left)
         first, a = self.once(a, simple)
@@ -1984,17 +1969,9 @@ def _bound(kind: str | None, op: str, k: Any) -> tuple[str, Any, bool]:
     if kind in _INT_KINDS and _is_num(k) and not isinstance(k, bool):
         d = Decimal(repr(k)) if isinstance(k, float) else Decimal(k)
         if side == "min":  # > 2.5 and >= 2.5 both give 3; > 2 gives 3
-            v = (
-                d.to_integral_value(ROUND_FLOOR) + 1
-                if strict
-                else d.to_integral_value(ROUND_CEILING)
-            )
+            v = d.to_integral_value(ROUND_FLOOR) + 1 if strict else d.to_integral_value(ROUND_CEILING)
         else:
-            v = (
-                d.to_integral_value(ROUND_CEILING) - 1
-                if strict
-                else d.to_integral_value(ROUND_FLOOR)
-            )
+            v = d.to_integral_value(ROUND_CEILING) - 1 if strict else d.to_integral_value(ROUND_FLOOR)
         return side, int(v), False
     if kind in _FLOAT_KINDS and _is_num(k):
         return side, float(k), strict
@@ -2061,9 +2038,7 @@ def column_hints(checks: Sequence[CheckExpr], kinds: Mapping[str, str]) -> dict[
             elif tighter is None and v == h[side]:
                 h[f"{side}_exclusive"] = h[f"{side}_exclusive"] or exclusive
         elif key == "choices":
-            h["choices"] = (
-                value if "choices" not in h else tuple(v for v in h["choices"] if v in value)
-            )
+            h["choices"] = value if "choices" not in h else tuple(v for v in h["choices"] if v in value)
         elif key == "pattern":
             h.setdefault("pattern", value)
         elif key == "min_length":

@@ -43,8 +43,16 @@ class Reader:
     def warning(self, path: str, code: str, message: str) -> None:
         self.issues.append(Issue("warning", code, path, message, self.file))
 
-    def get(self, obj: Any, key: str, path: str, types: type | tuple, *, required: bool = True,
-            default: Any = None) -> Any:
+    def get(
+        self,
+        obj: Any,
+        key: str,
+        path: str,
+        types: type | tuple,
+        *,
+        required: bool = True,
+        default: Any = None,
+    ) -> Any:
         """``obj[key]`` if it has one of ``types``; otherwise record an error and return default."""
         where = f"{path}/{key}"
         if not isinstance(obj, dict):
@@ -60,8 +68,7 @@ class Reader:
         else:
             ok = isinstance(value, tys)
         if not ok:
-            self.error(where, "schema_violation",
-                       f"expected {_names(tys)}, got {_json_type(value)}")
+            self.error(where, "schema_violation", f"expected {_names(tys)}, got {_json_type(value)}")
             return default
         return value
 
@@ -70,8 +77,14 @@ class Reader:
 
 
 def _names(types: tuple[type, ...]) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
-             list: "an array", dict: "an object"}
+    names = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        list: "an array",
+        dict: "an object",
+    }
     return " or ".join(names.get(t, t.__name__) for t in types)
 
 
@@ -80,5 +93,6 @@ def _json_type(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
-    return {str: "a string", int: "an integer", float: "a number", list: "an array",
-            dict: "an object"}.get(type(value), type(value).__name__)
+    return {str: "a string", int: "an integer", float: "a number", list: "an array", dict: "an object"}.get(
+        type(value), type(value).__name__
+    )

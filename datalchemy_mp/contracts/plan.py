@@ -138,12 +138,14 @@ def load_plan(path: str | Path) -> Plan:
     glob = r.get(doc, "global", "", dict, required=False, default={})
     plan.locale = r.get(glob, "locale", "/global", str, required=False)
     if plan.locale is not None and plan.locale not in LOCALES:
-        r.error("/global/locale", "unsupported_locale",
-                f"expected one of {list(LOCALES)}, got {plan.locale!r}")
+        r.error(
+            "/global/locale", "unsupported_locale", f"expected one of {list(LOCALES)}, got {plan.locale!r}"
+        )
     opts = r.get(doc, "options", "", dict, required=False, default={})
     plan.options.strict = r.get(opts, "strict", "/options", bool, required=False, default=False)
-    plan.options.allow_fk_disable = r.get(opts, "allow_fk_disable", "/options", bool,
-                                          required=False, default=False)
+    plan.options.allow_fk_disable = r.get(
+        opts, "allow_fk_disable", "/options", bool, required=False, default=False
+    )
     base = r.get(opts, "base_date", "/options", str, required=False)
     if base is not None:
         try:
@@ -182,11 +184,13 @@ def _load_rule(r: Reader, plan: Plan, rule: Any, p: str) -> None:
         constraint = r.get(rule, "constraint", p, str)
         mode = r.get(rule, "mode", p, str)
         if constraint is not None and constraint not in CONSTRAINT_KINDS:
-            r.error(f"{p}/constraint", "schema_violation",
-                    f"expected one of {list(CONSTRAINT_KINDS)}, got {constraint!r}")
+            r.error(
+                f"{p}/constraint",
+                "schema_violation",
+                f"expected one of {list(CONSTRAINT_KINDS)}, got {constraint!r}",
+            )
         elif mode is not None and mode not in POLICY_MODES:
-            r.error(f"{p}/mode", "schema_violation",
-                    f"expected one of {list(POLICY_MODES)}, got {mode!r}")
+            r.error(f"{p}/mode", "schema_violation", f"expected one of {list(POLICY_MODES)}, got {mode!r}")
         elif None not in (schema, table, constraint, mode):
             plan.constraint_policies.append(ConstraintPolicy(schema, table, constraint, mode, p))
     elif kind == "foreign_key_strategy":
@@ -196,9 +200,12 @@ def _load_rule(r: Reader, plan: Plan, rule: Any, p: str) -> None:
         elif None not in (schema, table, mode):
             plan.fk_strategies.append(FkStrategy(schema, table, mode, p))
     else:
-        r.error(f"{p}/type", "schema_violation",
-                "expected one of ['column_generator', 'constraint_policy', "
-                f"'foreign_key_strategy'], got {kind!r}")
+        r.error(
+            f"{p}/type",
+            "schema_violation",
+            "expected one of ['column_generator', 'constraint_policy', "
+            f"'foreign_key_strategy'], got {kind!r}",
+        )
 
 
 def _load_generator(r: Reader, rule: dict, p: str) -> GeneratorRef | None:
@@ -212,8 +219,9 @@ def _load_generator(r: Reader, rule: dict, p: str) -> GeneratorRef | None:
         locale = r.get(g, "locale", gpath, str, required=False)
         params = g.get("params")
         if locale is not None and locale not in LOCALES:
-            r.error(f"{gpath}/locale", "unsupported_locale",
-                    f"expected one of {list(LOCALES)}, got {locale!r}")
+            r.error(
+                f"{gpath}/locale", "unsupported_locale", f"expected one of {list(LOCALES)}, got {locale!r}"
+            )
         gpath += "/id"
     else:
         r.get(rule, "generator", p, (str, dict))

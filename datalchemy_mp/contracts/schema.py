@@ -111,24 +111,59 @@ class Schema:
 
 
 _KINDS = {
-    "smallint": "smallint", "int2": "smallint", "smallserial": "smallint",
-    "integer": "integer", "int": "integer", "int4": "integer", "serial": "integer",
-    "mediumint": "integer", "tinyint": "smallint",
-    "bigint": "bigint", "int8": "bigint", "bigserial": "bigint",
-    "numeric": "numeric", "decimal": "numeric", "money": "numeric",
-    "real": "real", "float4": "real", "float": "double",
-    "double precision": "double", "float8": "double", "double": "double",
-    "text": "text", "character varying": "text", "varchar": "text", "character": "text",
-    "char": "text", "bpchar": "text", "citext": "text", "name": "text", "clob": "text",
-    "nvarchar": "text", "nchar": "text", "string": "text",
-    "boolean": "boolean", "bool": "boolean",
+    "smallint": "smallint",
+    "int2": "smallint",
+    "smallserial": "smallint",
+    "integer": "integer",
+    "int": "integer",
+    "int4": "integer",
+    "serial": "integer",
+    "mediumint": "integer",
+    "tinyint": "smallint",
+    "bigint": "bigint",
+    "int8": "bigint",
+    "bigserial": "bigint",
+    "numeric": "numeric",
+    "decimal": "numeric",
+    "money": "numeric",
+    "real": "real",
+    "float4": "real",
+    "float": "double",
+    "double precision": "double",
+    "float8": "double",
+    "double": "double",
+    "text": "text",
+    "character varying": "text",
+    "varchar": "text",
+    "character": "text",
+    "char": "text",
+    "bpchar": "text",
+    "citext": "text",
+    "name": "text",
+    "clob": "text",
+    "nvarchar": "text",
+    "nchar": "text",
+    "string": "text",
+    "boolean": "boolean",
+    "bool": "boolean",
     "date": "date",
-    "time": "time", "time without time zone": "time", "timetz": "time",
+    "time": "time",
+    "time without time zone": "time",
+    "timetz": "time",
     "time with time zone": "time",
-    "timestamp": "timestamp", "timestamp without time zone": "timestamp", "datetime": "timestamp",
-    "timestamp with time zone": "timestamptz", "timestamptz": "timestamptz",
-    "uuid": "uuid", "json": "json", "jsonb": "json",
-    "inet": "inet", "cidr": "inet", "interval": "interval", "bytea": "bytea", "blob": "bytea",
+    "timestamp": "timestamp",
+    "timestamp without time zone": "timestamp",
+    "datetime": "timestamp",
+    "timestamp with time zone": "timestamptz",
+    "timestamptz": "timestamptz",
+    "uuid": "uuid",
+    "json": "json",
+    "jsonb": "json",
+    "inet": "inet",
+    "cidr": "inet",
+    "interval": "interval",
+    "bytea": "bytea",
+    "blob": "bytea",
 }
 
 
@@ -172,8 +207,11 @@ def load_schema(path: str | Path) -> Schema:
         raise ValidationFailed(r.issues)
     version = r.get(doc, "schema_version", "", str)
     if version is not None and version != SCHEMA_VERSION:
-        r.error("/schema_version", "schema_version_unsupported",
-                f"expected schema_version {SCHEMA_VERSION!r}, got {version!r}")
+        r.error(
+            "/schema_version",
+            "schema_version_unsupported",
+            f"expected schema_version {SCHEMA_VERSION!r}, got {version!r}",
+        )
     engine = r.get(doc, "engine", "", str)
     if engine is not None and engine not in ENGINES:
         r.error("/engine", "schema_violation", f"expected one of {list(ENGINES)}, got {engine!r}")
@@ -194,15 +232,22 @@ def load_schema(path: str | Path) -> Schema:
             table = _load_table(r, t, f"{sp}/tables/{ti}", sname or "", enums, engine or "postgres")
             if table is not None:
                 if table.key in tables:
-                    r.error(table.path + "/name", "duplicate_table",
-                            f"table {table.qualified} is listed twice")
+                    r.error(
+                        table.path + "/name", "duplicate_table", f"table {table.qualified} is listed twice"
+                    )
                 tables[table.key] = table
     if any(i.severity == "error" for i in r.issues):
         raise ValidationFailed(r.issues)
     fingerprint = doc.get("schema_fingerprint")
-    return Schema(engine=engine or "postgres", database=doc.get("database"), tables=tables,
-                  enums=enums, file=file, schema_version=version or SCHEMA_VERSION,
-                  schema_fingerprint=fingerprint if isinstance(fingerprint, str) else None)
+    return Schema(
+        engine=engine or "postgres",
+        database=doc.get("database"),
+        tables=tables,
+        enums=enums,
+        file=file,
+        schema_version=version or SCHEMA_VERSION,
+        schema_fingerprint=fingerprint if isinstance(fingerprint, str) else None,
+    )
 
 
 def _load_table(r: Reader, t: dict, path: str, schema: str, enums: dict, engine: str) -> Table | None:
@@ -216,8 +261,13 @@ def _load_table(r: Reader, t: dict, path: str, schema: str, enums: dict, engine:
             columns.append(col)
     columns.sort(key=lambda c: c.ordinal)
     names = {c.name for c in columns}
-    table = Table(schema=schema, name=name or "", kind=kind if isinstance(kind, str) else "other",
-                  columns=columns, path=path)
+    table = Table(
+        schema=schema,
+        name=name or "",
+        kind=kind if isinstance(kind, str) else "other",
+        columns=columns,
+        path=path,
+    )
     for ki, k in enumerate(r.array(t, "constraints", path, required=False)):
         kp = f"{path}/constraints/{ki}"
         ckind = r.get(k, "kind", kp, str)
@@ -226,23 +276,27 @@ def _load_table(r: Reader, t: dict, path: str, schema: str, enums: dict, engine:
             cols = tuple(r.array(k, "columns", kp))
             for j, cn in enumerate(cols):
                 if cn not in names:
-                    r.error(f"{kp}/columns/{j}", "unknown_column",
-                            f"constraint column {cn!r} is not a column of {schema}.{name}")
+                    r.error(
+                        f"{kp}/columns/{j}",
+                        "unknown_column",
+                        f"constraint column {cn!r} is not a column of {schema}.{name}",
+                    )
             if ckind == "primary_key":
                 table.primary_key = cols
             elif ckind == "unique":
                 table.uniques.append(cols)
             else:
                 ref_cols = tuple(r.array(k, "referenced_columns", kp))
-                rs = r.get(k, "referenced_schema", kp, str, required=engine != "sqlite",
-                           default=schema)
+                rs = r.get(k, "referenced_schema", kp, str, required=engine != "sqlite", default=schema)
                 rt = r.get(k, "referenced_table", kp, str)
                 if len(ref_cols) != len(cols):
-                    r.error(f"{kp}/referenced_columns", "schema_violation",
-                            f"expected {len(cols)} referenced column(s), got {len(ref_cols)}")
+                    r.error(
+                        f"{kp}/referenced_columns",
+                        "schema_violation",
+                        f"expected {len(cols)} referenced column(s), got {len(ref_cols)}",
+                    )
                 if rt is not None:
-                    table.foreign_keys.append(
-                        ForeignKey(cname, cols, rs or schema, rt, ref_cols))
+                    table.foreign_keys.append(ForeignKey(cname, cols, rs or schema, rt, ref_cols))
         elif ckind == "check":
             expr = r.get(k, "expression", kp, str)
             if expr is not None:
@@ -267,8 +321,13 @@ def _load_column(r: Reader, c: dict, path: str, enums: dict, engine: str) -> Col
     if name is None:
         return None
     return Column(
-        ordinal=ordinal, name=name, data_type=data_type, udt_schema=udt_schema,
-        udt_name=udt_name, kind=kind, nullable=nullable,
+        ordinal=ordinal,
+        name=name,
+        data_type=data_type,
+        udt_schema=udt_schema,
+        udt_name=udt_name,
+        kind=kind,
+        nullable=nullable,
         default=r.get(c, "default", path, str, required=False),
         identity=r.get(c, "identity", path, str, required=False),
         generated=(generated or {}).get("expression") if isinstance(generated, dict) else None,

@@ -58,34 +58,49 @@ def validate(schema: Schema, plan: Plan) -> list[Issue]:
 
 # --- schema_ref and targets ------------------------------------------------------------
 
+
 def _check_schema_ref(r: Reader, schema: Schema, plan: Plan) -> None:
     if plan.engine != schema.engine:
-        r.error("/schema_ref/engine", "engine_mismatch",
-                f"expected engine {schema.engine!r} (the schema's), got {plan.engine!r}")
+        r.error(
+            "/schema_ref/engine",
+            "engine_mismatch",
+            f"expected engine {schema.engine!r} (the schema's), got {plan.engine!r}",
+        )
     # Schema keeps neither field yet: load_schema accepts only SCHEMA_VERSION, and
     # upstream's schema_fingerprint is always null.
     version = getattr(schema, "schema_version", SCHEMA_VERSION)
     if plan.schema_version != version:
-        r.error("/schema_ref/schema_version", "schema_version_mismatch",
-                f"expected schema_version {version!r} (the schema's), "
-                f"got {plan.schema_version!r}")
+        r.error(
+            "/schema_ref/schema_version",
+            "schema_version_mismatch",
+            f"expected schema_version {version!r} (the schema's), got {plan.schema_version!r}",
+        )
     _check_fingerprint(r, plan.schema_fingerprint, getattr(schema, "schema_fingerprint", None))
 
 
 def _check_fingerprint(r: Reader, planned: str | None, actual: str | None) -> None:
     path = "/schema_ref/schema_fingerprint"
     if planned is not None and actual is not None and planned != actual:
-        r.error(path, "schema_fingerprint_mismatch",
-                f"expected schema_fingerprint {actual!r} (the schema's), got {planned!r}; "
-                "regenerate the plan from the current schema")
+        r.error(
+            path,
+            "schema_fingerprint_mismatch",
+            f"expected schema_fingerprint {actual!r} (the schema's), got {planned!r}; "
+            "regenerate the plan from the current schema",
+        )
     elif planned is not None and actual is None:
-        r.error(path, "schema_fingerprint_missing",
-                "the plan expects a schema_fingerprint but the schema has none; "
-                "remove it from the plan or use a schema that has one")
+        r.error(
+            path,
+            "schema_fingerprint_missing",
+            "the plan expects a schema_fingerprint but the schema has none; "
+            "remove it from the plan or use a schema that has one",
+        )
     elif planned is None and actual is not None:
-        r.warning("/schema_ref", "schema_fingerprint_not_set",
-                  "the schema has a schema_fingerprint but the plan does not; "
-                  "add it to schema_ref for a stricter check")
+        r.warning(
+            "/schema_ref",
+            "schema_fingerprint_not_set",
+            "the schema has a schema_fingerprint but the plan does not; "
+            "add it to schema_ref for a stricter check",
+        )
 
 
 def _check_targets(r: Reader, schema: Schema, plan: Plan) -> None:
@@ -97,30 +112,42 @@ def _check_targets(r: Reader, schema: Schema, plan: Plan) -> None:
         if t.rows == 0:
             r.error(f"{t.path}/rows", "rows_zero", "expected rows > 0, got 0")
         if t.schema not in schema.schema_names:
-            r.error(f"{t.path}/schema", "unknown_schema",
-                    f"expected a schema of the schema file, got {t.schema!r}"
-                    + _closest(t.schema, schema.schema_names))
+            r.error(
+                f"{t.path}/schema",
+                "unknown_schema",
+                f"expected a schema of the schema file, got {t.schema!r}"
+                + _closest(t.schema, schema.schema_names),
+            )
             continue
         _check_target_table(r, schema, t.schema, t.table, t.path)
         if (t.schema, t.table) in seen:
-            r.error(t.path, "duplicate_target",
-                    f"{t.schema}.{t.table} is already a target; expected one target per table")
+            r.error(
+                t.path,
+                "duplicate_target",
+                f"{t.schema}.{t.table} is already a target; expected one target per table",
+            )
         seen.add((t.schema, t.table))
 
 
 def _check_target_table(r: Reader, schema: Schema, sname: str, tname: str, path: str) -> None:
     table = schema.table(sname, tname)
     if table is None:
-        r.error(f"{path}/table", "unknown_table",
-                f"expected a table of schema {sname!r}, got {tname!r}"
-                + _closest(tname, _table_names(schema, sname)))
+        r.error(
+            f"{path}/table",
+            "unknown_table",
+            f"expected a table of schema {sname!r}, got {tname!r}"
+            + _closest(tname, _table_names(schema, sname)),
+        )
     elif table.kind not in TABLE_KINDS:
-        r.error(f"{path}/table", "not_a_table",
-                f"expected a table, but {table.qualified} is a {table.kind}: "
-                "only tables can be generated")
+        r.error(
+            f"{path}/table",
+            "not_a_table",
+            f"expected a table, but {table.qualified} is a {table.kind}: only tables can be generated",
+        )
 
 
 # --- column_generator rules -------------------------------------------------------------
+
 
 def _check_column_rules(r: Reader, schema: Schema, plan: Plan) -> None:
     chosen: dict[tuple[str, str, str], str] = {}
@@ -135,10 +162,13 @@ def _check_column_rules(r: Reader, schema: Schema, plan: Plan) -> None:
         if not _check_generator_choice(r, rule, chosen):
             continue
         if column.generated:
-            r.warning(f"{rule.path}/column", "generated_column_rule",
-                      f"{table.qualified}.{column.name} is a generated column "
-                      f"({column.generated}); the database fills it and the CSV leaves it out, "
-                      "so this rule has no effect")
+            r.warning(
+                f"{rule.path}/column",
+                "generated_column_rule",
+                f"{table.qualified}.{column.name} is a generated column "
+                f"({column.generated}); the database fills it and the CSV leaves it out, "
+                "so this rule has no effect",
+            )
         _check_generator(r, plan, table, column, rule, inputs_ok and parent_ok)
         _check_transforms(r, plan, table, column, rule)
         if inputs_ok and _is_derive(rule.generator.id) and _inputs(rule):
@@ -150,21 +180,26 @@ def _check_column_rules(r: Reader, schema: Schema, plan: Plan) -> None:
 def _rule_target(r: Reader, schema: Schema, rule: ColumnRule) -> tuple[Table, Column] | None:
     table = schema.table(rule.schema, rule.table)
     if table is None:
-        r.error(f"{rule.path}/table", "unknown_column_target",
-                f"expected a table of the schema, got {rule.schema}.{rule.table}"
-                + _closest(rule.table, _table_names(schema, rule.schema)))
+        r.error(
+            f"{rule.path}/table",
+            "unknown_column_target",
+            f"expected a table of the schema, got {rule.schema}.{rule.table}"
+            + _closest(rule.table, _table_names(schema, rule.schema)),
+        )
         return None
     column = table.column(rule.column)
     if column is None:
-        r.error(f"{rule.path}/column", "unknown_column",
-                f"expected a column of {table.qualified}, got {rule.column!r}"
-                + _closest(rule.column, [c.name for c in table.columns]))
+        r.error(
+            f"{rule.path}/column",
+            "unknown_column",
+            f"expected a column of {table.qualified}, got {rule.column!r}"
+            + _closest(rule.column, [c.name for c in table.columns]),
+        )
         return None
     return table, column
 
 
-def _check_generator_choice(r: Reader, rule: ColumnRule,
-                            chosen: dict[tuple[str, str, str], str]) -> bool:
+def _check_generator_choice(r: Reader, rule: ColumnRule, chosen: dict[tuple[str, str, str], str]) -> bool:
     """False if the rule cannot be used: an empty ID, or another generator for its column."""
     gid = rule.generator.id
     if not gid.strip():
@@ -172,34 +207,43 @@ def _check_generator_choice(r: Reader, rule: ColumnRule,
         return False
     first = chosen.setdefault((rule.schema, rule.table, rule.column), gid)
     if first != gid:
-        r.error(rule.path, "duplicate_generator_rule",
-                f"{rule.schema}.{rule.table}.{rule.column} already has generator {first!r}; "
-                f"expected one generator per column, got {gid!r} too")
+        r.error(
+            rule.path,
+            "duplicate_generator_rule",
+            f"{rule.schema}.{rule.table}.{rule.column} already has generator {first!r}; "
+            f"expected one generator per column, got {gid!r} too",
+        )
         return False
     return True
 
 
-def _check_generator(r: Reader, plan: Plan, table: Table, column: Column, rule: ColumnRule,
-                     build: bool) -> None:
+def _check_generator(
+    r: Reader, plan: Plan, table: Table, column: Column, rule: ColumnRule, build: bool
+) -> None:
     ref = rule.generator
     spec = GENERATORS.get(ref.id)
     if spec is None:
-        r.error(ref.path, "unknown_generator_id",
-                f"expected a registered generator ID, got {ref.id!r}"
-                + _closest(ref.id, GENERATORS))
+        r.error(
+            ref.path,
+            "unknown_generator_id",
+            f"expected a registered generator ID, got {ref.id!r}" + _closest(ref.id, GENERATORS),
+        )
         return
     if spec.kinds and column.kind not in spec.kinds:
-        r.warning(ref.path, "generator_type_mismatch",
-                  f"{ref.id} fills {'/'.join(sorted(spec.kinds))} columns, but "
-                  f"{table.qualified}.{column.name} is {column.data_type} ({column.kind}); "
-                  "its values are written as they come")
+        r.warning(
+            ref.path,
+            "generator_type_mismatch",
+            f"{ref.id} fills {'/'.join(sorted(spec.kinds))} columns, but "
+            f"{table.qualified}.{column.name} is {column.data_type} ({column.kind}); "
+            "its values are written as they come",
+        )
     if build:  # else already reported, and the factory would trip on the same thing
-        _build(r, "invalid_generator_params", spec, _info(plan, table, column, rule),
-               ref.params, ref.params_path)
+        _build(
+            r, "invalid_generator_params", spec, _info(plan, table, column, rule), ref.params, ref.params_path
+        )
 
 
-def _check_transforms(r: Reader, plan: Plan, table: Table, column: Column,
-                      rule: ColumnRule) -> None:
+def _check_transforms(r: Reader, plan: Plan, table: Table, column: Column, rule: ColumnRule) -> None:
     seen: set[str] = set()
     for t in rule.transforms:
         where = f"{t.path}/transform"
@@ -207,22 +251,34 @@ def _check_transforms(r: Reader, plan: Plan, table: Table, column: Column,
             r.error(where, "transform_empty_id", "expected a transform ID, got ''")
             continue
         if t.id in seen:
-            r.warning(where, "duplicate_transform",
-                      f"transform {t.id!r} is already applied to this column; "
-                      "expected each transform once per rule")
+            r.warning(
+                where,
+                "duplicate_transform",
+                f"transform {t.id!r} is already applied to this column; "
+                "expected each transform once per rule",
+            )
         seen.add(t.id)
         spec = TRANSFORMS.get(t.id)
         if spec is None:
-            r.error(where, "unknown_transform_id",
-                    f"expected a registered transform ID, got {t.id!r}"
-                    + _closest(t.id, TRANSFORMS))
+            r.error(
+                where,
+                "unknown_transform_id",
+                f"expected a registered transform ID, got {t.id!r}" + _closest(t.id, TRANSFORMS),
+            )
             continue
-        _build(r, "invalid_transform_params", spec, _info(plan, table, column, rule),
-               t.params, f"{t.path}/params")
+        _build(
+            r,
+            "invalid_transform_params",
+            spec,
+            _info(plan, table, column, rule),
+            t.params,
+            f"{t.path}/params",
+        )
 
 
-def _build(r: Reader, code: str, spec: GeneratorSpec | TransformSpec, info: ColumnInfo,
-           params: Any, params_path: str) -> None:
+def _build(
+    r: Reader, code: str, spec: GeneratorSpec | TransformSpec, info: ColumnInfo, params: Any, params_path: str
+) -> None:
     """Check the params and build the generator (or transform) once, as a worker will."""
     try:
         checked = check_params(spec.params, params, strict=spec.strict, path=params_path)
@@ -241,11 +297,13 @@ def _error_path(path: str | None, params_path: str) -> str:
 def _info(plan: Plan, table: Table, column: Column, rule: ColumnRule) -> ColumnInfo:
     locale = rule.generator.locale or default_locale(plan)
     table_key = seeds.table_seed(plan.seed, table.schema, table.name)
-    return column_info(table, column, locale=locale, table_seed=table_key,
-                       seed=seeds.column_seed(table_key, column.name))
+    return column_info(
+        table, column, locale=locale, table_seed=table_key, seed=seeds.column_seed(table_key, column.name)
+    )
 
 
 # --- derive rules: input_columns, cycles, parent references ----------------------------
+
 
 def _is_derive(gid: str) -> bool:
     spec = GENERATORS.get(gid)
@@ -274,20 +332,29 @@ def _check_input_columns(r: Reader, table: Table, rule: ColumnRule) -> bool:
         return True
     if not isinstance(value, list) or not value:
         got = "nothing" if value is None else _json_value(value)
-        r.error(path, "invalid_input_columns",
-                f"{ref.id} expects input_columns: a non-empty array of column names of "
-                f"{table.qualified}, got {got}")
+        r.error(
+            path,
+            "invalid_input_columns",
+            f"{ref.id} expects input_columns: a non-empty array of column names of "
+            f"{table.qualified}, got {got}",
+        )
         return False
     ok = True
     for i, name in enumerate(value):
         if not isinstance(name, str):
-            r.error(f"{path}/{i}", "invalid_input_columns",
-                    f"expected a column name (a string), got {_json_value(name)}")
+            r.error(
+                f"{path}/{i}",
+                "invalid_input_columns",
+                f"expected a column name (a string), got {_json_value(name)}",
+            )
             ok = False
         elif table.column(name) is None:
-            r.error(f"{path}/{i}", "unknown_input_column",
-                    f"expected a column of {table.qualified}, got {name!r}"
-                    + _closest(name, [c.name for c in table.columns]))
+            r.error(
+                f"{path}/{i}",
+                "unknown_input_column",
+                f"expected a column of {table.qualified}, got {name!r}"
+                + _closest(name, [c.name for c in table.columns]),
+            )
             ok = False
     return ok
 
@@ -300,17 +367,22 @@ def _check_parent_reference(r: Reader, schema: Schema, table: Table, rule: Colum
     path = rule.generator.params_path
     for key in PARENT_KEYS:
         if not isinstance(params.get(key), str) or not params[key].strip():
-            r.error(f"{path}/{key}", "missing_parent_reference",
-                    f"{PARENT_VALUE} expects {key}: a string naming the parent "
-                    f"{key.removeprefix('parent_')}")
+            r.error(
+                f"{path}/{key}",
+                "missing_parent_reference",
+                f"{PARENT_VALUE} expects {key}: a string naming the parent {key.removeprefix('parent_')}",
+            )
             return False
     parent = _parent_table(r, schema, params, path)
     if parent is None:
         return False
     if parent.column(params["parent_column"]) is None:
-        r.error(f"{path}/parent_column", "unknown_parent_reference",
-                f"expected a column of {parent.qualified}, got {params['parent_column']!r}"
-                + _closest(params["parent_column"], [c.name for c in parent.columns]))
+        r.error(
+            f"{path}/parent_column",
+            "unknown_parent_reference",
+            f"expected a column of {parent.qualified}, got {params['parent_column']!r}"
+            + _closest(params["parent_column"], [c.name for c in parent.columns]),
+        )
         return False
     return _check_parent_fk(r, table, parent, params.get("input_columns"), path)
 
@@ -318,15 +390,20 @@ def _check_parent_reference(r: Reader, schema: Schema, table: Table, rule: Colum
 def _parent_table(r: Reader, schema: Schema, params: dict, path: str) -> Table | None:
     sname, tname = params["parent_schema"], params["parent_table"]
     if sname not in schema.schema_names:
-        r.error(f"{path}/parent_schema", "unknown_parent_reference",
-                f"expected a schema of the schema file, got {sname!r}"
-                + _closest(sname, schema.schema_names))
+        r.error(
+            f"{path}/parent_schema",
+            "unknown_parent_reference",
+            f"expected a schema of the schema file, got {sname!r}" + _closest(sname, schema.schema_names),
+        )
         return None
     parent = schema.table(sname, tname)
     if parent is None:
-        r.error(f"{path}/parent_table", "unknown_parent_reference",
-                f"expected a table of schema {sname!r}, got {tname!r}"
-                + _closest(tname, _table_names(schema, sname)))
+        r.error(
+            f"{path}/parent_table",
+            "unknown_parent_reference",
+            f"expected a table of schema {sname!r}, got {tname!r}"
+            + _closest(tname, _table_names(schema, sname)),
+        )
     return parent
 
 
@@ -339,9 +416,12 @@ def _check_parent_fk(r: Reader, table: Table, parent: Table, inputs: Any, path: 
         return True
     if any(local in fk.columns and fk.ref == parent.key for fk in table.foreign_keys):
         return True
-    r.error(f"{path}/input_columns/0", "parent_value_without_fk",
-            f"expected input_columns[0] to be a column of a foreign key of "
-            f"{table.qualified} referencing {parent.qualified}; {local!r} is in none")
+    r.error(
+        f"{path}/input_columns/0",
+        "parent_value_without_fk",
+        f"expected input_columns[0] to be a column of a foreign key of "
+        f"{table.qualified} referencing {parent.qualified}; {local!r} is in none",
+    )
     return False
 
 
@@ -358,10 +438,13 @@ def _check_derive_cycles(r: Reader, rules: dict[str, ColumnRule]) -> None:
         rule = rules[cycle[0]]
         inputs = _inputs(rule)
         nxt = cycle[1] if len(cycle) > 1 else cycle[0]
-        r.error(f"{rule.generator.params_path}/input_columns/{inputs.index(nxt)}", "derive_cycle",
-                f"derive rules of {rule.schema}.{rule.table} form a cycle through input_columns: "
-                f"{' -> '.join([*cycle, cycle[0]])}; expected inputs that do not depend on "
-                "the column itself")
+        r.error(
+            f"{rule.generator.params_path}/input_columns/{inputs.index(nxt)}",
+            "derive_cycle",
+            f"derive rules of {rule.schema}.{rule.table} form a cycle through input_columns: "
+            f"{' -> '.join([*cycle, cycle[0]])}; expected inputs that do not depend on "
+            "the column itself",
+        )
 
 
 def _cycles(rules: dict[str, ColumnRule], starts: Iterable[str]) -> list[list[str]]:
@@ -384,7 +467,7 @@ def _cycles(rules: dict[str, ColumnRule], starts: Iterable[str]) -> list[list[st
                 path.pop()
                 done.add(name)
             elif nxt in path:
-                found.append(path[path.index(nxt):])
+                found.append(path[path.index(nxt) :])
             elif nxt not in done:
                 stack.append((nxt, iter(inputs(nxt))))
                 path.append(nxt)
@@ -393,33 +476,47 @@ def _cycles(rules: dict[str, ColumnRule], starts: Iterable[str]) -> list[list[st
 
 # --- constraint policies, FK strategies, unsupported rules ------------------------------
 
+
 def _check_constraint_policies(r: Reader, schema: Schema, plan: Plan) -> None:
     modes: dict[tuple[str, str, str], str] = {}
     for p in plan.constraint_policies:
         table = schema.table(p.schema, p.table)
         if table is None:
-            r.error(f"{p.path}/table", "unknown_constraint_target",
-                    f"expected a table of the schema, got {p.schema}.{p.table}"
-                    + _closest(p.table, _table_names(schema, p.schema)))
+            r.error(
+                f"{p.path}/table",
+                "unknown_constraint_target",
+                f"expected a table of the schema, got {p.schema}.{p.table}"
+                + _closest(p.table, _table_names(schema, p.schema)),
+            )
             continue
         first = modes.setdefault((p.schema, p.table, p.constraint), p.mode)
         if first != p.mode:
-            r.error(p.path, "duplicate_constraint_policy",
-                    f"the {p.constraint} policy of {table.qualified} is already {first!r}; "
-                    f"expected one mode per constraint kind, got {p.mode!r} too")
+            r.error(
+                p.path,
+                "duplicate_constraint_policy",
+                f"the {p.constraint} policy of {table.qualified} is already {first!r}; "
+                f"expected one mode per constraint kind, got {p.mode!r} too",
+            )
             continue
         if not _has_constraint(table, p.constraint):
-            r.warning(p.path, "constraint_not_found",
-                      f"{table.qualified} has no {p.constraint} constraint; "
-                      "the policy has no effect")
+            r.warning(
+                p.path,
+                "constraint_not_found",
+                f"{table.qualified} has no {p.constraint} constraint; the policy has no effect",
+            )
 
 
 def _has_constraint(table: Table, kind: str) -> bool:
     if kind == "not_null":
         return any(not c.nullable for c in table.columns)
-    return bool({"check": table.checks, "unique": table.uniques,
-                 "primary_key": table.primary_key,
-                 "foreign_key": table.foreign_keys}.get(kind))
+    return bool(
+        {
+            "check": table.checks,
+            "unique": table.uniques,
+            "primary_key": table.primary_key,
+            "foreign_key": table.foreign_keys,
+        }.get(kind)
+    )
 
 
 def _check_fk_strategies(r: Reader, schema: Schema, plan: Plan) -> None:
@@ -427,23 +524,34 @@ def _check_fk_strategies(r: Reader, schema: Schema, plan: Plan) -> None:
     for s in plan.fk_strategies:
         table = schema.table(s.schema, s.table)
         if table is None:
-            r.error(f"{s.path}/table", "unknown_fk_target",
-                    f"expected a table of the schema, got {s.schema}.{s.table}"
-                    + _closest(s.table, _table_names(schema, s.schema)))
+            r.error(
+                f"{s.path}/table",
+                "unknown_fk_target",
+                f"expected a table of the schema, got {s.schema}.{s.table}"
+                + _closest(s.table, _table_names(schema, s.schema)),
+            )
             continue
         first = modes.setdefault(table.key, s.mode)
         if first != s.mode:
-            r.error(s.path, "duplicate_fk_strategy",
-                    f"the foreign key strategy of {table.qualified} is already {first!r}; "
-                    f"expected one strategy per table, got {s.mode!r} too")
+            r.error(
+                s.path,
+                "duplicate_fk_strategy",
+                f"the foreign key strategy of {table.qualified} is already {first!r}; "
+                f"expected one strategy per table, got {s.mode!r} too",
+            )
             continue
         if not table.foreign_keys:
-            r.warning(s.path, "fk_strategy_without_fk",
-                      f"{table.qualified} has no foreign keys; the strategy has no effect")
+            r.warning(
+                s.path,
+                "fk_strategy_without_fk",
+                f"{table.qualified} has no foreign keys; the strategy has no effect",
+            )
         if s.mode == "disable" and not plan.options.allow_fk_disable:
-            r.warning(s.path, "fk_disable_without_flag",
-                      "foreign keys disabled without options.allow_fk_disable; "
-                      "set it to true to acknowledge")
+            r.warning(
+                s.path,
+                "fk_disable_without_flag",
+                "foreign keys disabled without options.allow_fk_disable; set it to true to acknowledge",
+            )
 
 
 def _check_unsupported(r: Reader, schema: Schema, plan: Plan) -> None:
@@ -456,19 +564,29 @@ def _check_unsupported(r: Reader, schema: Schema, plan: Plan) -> None:
 def _check_unsupported_reference(r: Reader, schema: Schema, ref: dict, path: str) -> None:
     sname, tname, cname = ref.get("schema"), ref.get("table"), ref.get("column")
     if not isinstance(sname, str) or sname not in schema.schema_names:
-        r.warning(f"{path}/schema", "unsupported_unknown_schema",
-                  f"expected a schema of the schema file, got {sname!r}")
+        r.warning(
+            f"{path}/schema",
+            "unsupported_unknown_schema",
+            f"expected a schema of the schema file, got {sname!r}",
+        )
         return
     table = schema.table(sname, tname) if isinstance(tname, str) else None
     if table is None:
-        r.warning(f"{path}/table", "unsupported_unknown_table",
-                  f"expected a table of schema {sname!r}, got {tname!r}")
+        r.warning(
+            f"{path}/table",
+            "unsupported_unknown_table",
+            f"expected a table of schema {sname!r}, got {tname!r}",
+        )
     elif cname is not None and (not isinstance(cname, str) or table.column(cname) is None):
-        r.warning(f"{path}/column", "unsupported_unknown_column",
-                  f"expected a column of {table.qualified}, got {cname!r}")
+        r.warning(
+            f"{path}/column",
+            "unsupported_unknown_column",
+            f"expected a column of {table.qualified}, got {cname!r}",
+        )
 
 
 # --- helpers ------------------------------------------------------------------------------
+
 
 def _table_names(schema: Schema, sname: str) -> list[str]:
     return [t for s, t in schema.tables if s == sname]
@@ -485,8 +603,14 @@ def _json_value(value: Any) -> str:
         return f"the string {value!r}"
     if isinstance(value, list) and not value:
         return "an empty array"
-    names = {bool: "a boolean", int: "an integer", float: "a number", dict: "an object",
-             list: "an array", type(None): "null"}
+    names = {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        dict: "an object",
+        list: "an array",
+        type(None): "null",
+    }
     return names.get(type(value), type(value).__name__)
 
 

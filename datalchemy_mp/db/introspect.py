@@ -296,9 +296,7 @@ def introspect_postgres(dsn: str, schemas: Sequence[str] | None = None) -> dict[
                 return _read_postgres_catalog(cur, schemas)
         except psycopg.Error as e:
             detail = scrub(" ".join(str(e).split()), dsn)
-            raise DatabaseError(
-                f"reading the catalog of {redact_dsn(dsn)} failed: {detail}"
-            ) from None
+            raise DatabaseError(f"reading the catalog of {redact_dsn(dsn)} failed: {detail}") from None
 
 
 def _read_postgres_catalog(cur: Any, wanted: Sequence[str] | None) -> dict[str, Any]:
@@ -351,9 +349,7 @@ def _read_postgres_catalog(cur: Any, wanted: Sequence[str] | None) -> dict[str, 
                 "is_nullable": nullable,
                 "default": default,
                 "identity": {"a": "always", "d": "by_default"}.get(identity),
-                "generated": (
-                    {"kind": "stored", "expression": generation_expr} if generated else None
-                ),
+                "generated": ({"kind": "stored", "expression": generation_expr} if generated else None),
                 "comment": comment,
             }
         )
@@ -391,9 +387,7 @@ def _read_postgres_catalog(cur: Any, wanted: Sequence[str] | None) -> dict[str, 
         if (nsp, rel) in tables:
             tables[(nsp, rel)]["constraints"].append(constraint)
 
-    for nsp, rel, name, unique, primary, valid, method, definition in cur.execute(
-        _SQL_INDEXES, params
-    ):
+    for nsp, rel, name, unique, primary, valid, method, definition in cur.execute(_SQL_INDEXES, params):
         if (nsp, rel) in tables:
             tables[(nsp, rel)]["indexes"].append(
                 {
@@ -532,19 +526,12 @@ def _sqlite_table(conn: sqlite3.Connection, name: str, kind: str) -> dict[str, A
 
     constraints: list[dict[str, Any]] = []
     if pk:
-        constraints.append(
-            {"kind": "primary_key", "name": None, "columns": [c for _, c in sorted(pk)]}
-        )
+        constraints.append({"kind": "primary_key", "name": None, "columns": [c for _, c in sorted(pk)]})
     indexes = []
-    for _seq, index_name, unique, origin, _partial in conn.execute(
-        f"pragma index_list({q})"
-    ).fetchall():
+    for _seq, index_name, unique, origin, _partial in conn.execute(f"pragma index_list({q})").fetchall():
         if origin == "u":
             index_columns = [
-                r[2]
-                for r in sorted(
-                    conn.execute(f"pragma index_info({quote_sqlite_ident(index_name)})")
-                )
+                r[2] for r in sorted(conn.execute(f"pragma index_info({quote_sqlite_ident(index_name)})"))
             ]
             constraints.append(
                 {

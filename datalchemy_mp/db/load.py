@@ -106,8 +106,7 @@ def load_run(
     tables = find_csv_tables(Path(run_dir))
     generated = _generation_order(Path(run_dir))
     if is_sqlite_dsn(dsn):
-        return _load_sqlite(tables, dsn, truncate=truncate, on_table=on_table,
-                            generated=generated)
+        return _load_sqlite(tables, dsn, truncate=truncate, on_table=on_table, generated=generated)
     return _load_postgres(tables, dsn, truncate=truncate, on_table=on_table, generated=generated)
 
 
@@ -120,8 +119,9 @@ def _generation_order(run_dir: Path) -> list[str]:
         return []
 
 
-def fk_order(names: Sequence[str], edges: set[tuple[str, str]],
-             generated: Sequence[str] = ()) -> tuple[list[str], bool]:
+def fk_order(
+    names: Sequence[str], edges: set[tuple[str, str]], generated: Sequence[str] = ()
+) -> tuple[list[str], bool]:
     """Parents first (Kahn, ties by name); self-references ignored. Returns (order, had_cycle).
 
     Tables caught in a cycle are appended in the order they were generated (the generator
@@ -154,7 +154,11 @@ _COPY_LINE_RE = re.compile(r"COPY [^,]+, line (\d+)(?:, column ([^:]+))?")
 
 
 def _load_postgres(
-    tables: list[CsvTable], dsn: str, *, truncate: bool, on_table: OnTable | None,
+    tables: list[CsvTable],
+    dsn: str,
+    *,
+    truncate: bool,
+    on_table: OnTable | None,
     generated: Sequence[str] = (),
 ) -> list[TableLoaded]:
     psycopg = import_psycopg()
@@ -254,9 +258,7 @@ def _truncate(cur: Any, sql: Any, oids: list[int], loaded: list[Any]) -> None:
         non_empty = [
             name
             for oid, name in others
-            if cur.execute(
-                sql.SQL("select exists (select from {})").format(sql.SQL(name))
-            ).fetchone()[0]
+            if cur.execute(sql.SQL("select exists (select from {})").format(sql.SQL(name))).fetchone()[0]
         ]
         if non_empty:
             raise LoadError(
@@ -334,7 +336,11 @@ _SQLITE_FALSE = {"false", "f", "0", "no", "n"}
 
 
 def _load_sqlite(
-    tables: list[CsvTable], dsn: str, *, truncate: bool, on_table: OnTable | None,
+    tables: list[CsvTable],
+    dsn: str,
+    *,
+    truncate: bool,
+    on_table: OnTable | None,
     generated: Sequence[str] = (),
 ) -> list[TableLoaded]:
     by_name = {t.qualified: t for t in tables}
@@ -366,8 +372,7 @@ def _load_sqlite(
             placeholders = ", ".join("?" * len(current.columns))
             columns = ", ".join(quote_sqlite_ident(c) for c in current.columns)
             conn.executemany(
-                f"insert into {quote_sqlite_ident(current.table)} ({columns}) "
-                f"values ({placeholders})",
+                f"insert into {quote_sqlite_ident(current.table)} ({columns}) values ({placeholders})",
                 reader,
             )
             done = TableLoaded(current.schema, current.table, reader.rows)
@@ -389,9 +394,7 @@ def _load_sqlite(
         where = f"loading {current.qualified} from {current.path.name}" if current else "loading"
         if reader is not None and reader.line:
             where += f", CSV line {reader.line}"
-        raise LoadError(
-            f"{where} failed: {e}; nothing was loaded (transaction rolled back)"
-        ) from None
+        raise LoadError(f"{where} failed: {e}; nothing was loaded (transaction rolled back)") from None
     except BaseException:
         _sqlite_rollback(conn)
         raise
@@ -414,9 +417,7 @@ def _sqlite_columns(conn: sqlite3.Connection, table: CsvTable) -> list[str]:
         for row in conn.execute(f"pragma table_xinfo({quote_sqlite_ident(table.table)})")
     }
     if not info:
-        raise RunDirError(
-            f"table {table.qualified} (from {table.path.name}) not found in SQLite db"
-        )
+        raise RunDirError(f"table {table.qualified} (from {table.path.name}) not found in SQLite db")
     unknown = [c for c in table.columns if c not in info]
     if unknown:
         raise RunDirError(
@@ -451,9 +452,7 @@ class _CsvRows:
         for line, fields in records:
             self.line = line
             if len(fields) != self.width:
-                raise sqlite3.DataError(
-                    f"expected {self.width} fields as in the header, found {len(fields)}"
-                )
+                raise sqlite3.DataError(f"expected {self.width} fields as in the header, found {len(fields)}")
             for i in self.boolean:
                 value = fields[i]
                 if value is not None and value.lower() in _SQLITE_TRUE:

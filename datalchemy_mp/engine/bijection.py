@@ -24,8 +24,9 @@ class Permutation:
         self._bits = bits // 2
         self._mask = (1 << self._bits) - 1
         self._keys = [
-            int.from_bytes(hashlib.blake2b(struct.pack("<QI", key & (2**64 - 1), r),
-                                           digest_size=8).digest(), "little")
+            int.from_bytes(
+                hashlib.blake2b(struct.pack("<QI", key & (2**64 - 1), r), digest_size=8).digest(), "little"
+            )
             for r in range(rounds)
         ]
 

@@ -33,8 +33,7 @@ class KeyWriter:
 
     def append(self, fields: list[str]) -> None:
         if self.uuid:
-            self._data.write(b"".join(
-                bytes.fromhex(f.replace("-", "")) if f else _NULL_UUID for f in fields))
+            self._data.write(b"".join(bytes.fromhex(f.replace("-", "")) if f else _NULL_UUID for f in fields))
             return
         encoded = [f.encode() for f in fields]
         offsets = array("q")
@@ -69,12 +68,12 @@ class _Part:
 
     def get(self, j: int) -> str:
         if self.uuid:
-            raw = self.data[16 * j:16 * j + 16]
+            raw = self.data[16 * j : 16 * j + 16]
             if raw == _NULL_UUID:
                 return ""
             h = raw.hex()
             return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-        return self.data[self.offsets[j]:self.offsets[j + 1]].decode()
+        return self.data[self.offsets[j] : self.offsets[j + 1]].decode()
 
 
 class KeyReader:
@@ -103,9 +102,12 @@ class KeyReader:
         part = self._single
         if part is not None and part.uuid:  # the common case, formatted in one pass
             data = part.data
-            h = b"".join([data[16 * j:16 * j + 16] for j in indexes]).hex()
-            out = [f"{h[k:k + 8]}-{h[k + 8:k + 12]}-{h[k + 12:k + 16]}-{h[k + 16:k + 20]}-"
-                   f"{h[k + 20:k + 32]}" for k in range(0, len(h), 32)]
+            h = b"".join([data[16 * j : 16 * j + 16] for j in indexes]).hex()
+            out = [
+                f"{h[k : k + 8]}-{h[k + 8 : k + 12]}-{h[k + 12 : k + 16]}-{h[k + 16 : k + 20]}-"
+                f"{h[k + 20 : k + 32]}"
+                for k in range(0, len(h), 32)
+            ]
             if _NULL_TEXT in out:
                 out = ["" if u == _NULL_TEXT else u for u in out]
             return out

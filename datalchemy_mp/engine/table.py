@@ -47,13 +47,16 @@ class Stats:
 
     def warn(self, code: str, message: str, column: str | None = None, count: int = 1) -> None:
         key = f"{code}:{column}:{message}"
-        entry = self.warnings.setdefault(key, {"code": code, "column": column,
-                                                "message": message, "count": 0})
+        entry = self.warnings.setdefault(
+            key, {"code": code, "column": column, "message": message, "count": 0}
+        )
         entry["count"] += count
 
     def to_json(self) -> dict:
         return {
-            "rows": self.rows, "retries": self.retries, "bytes": self.bytes,
+            "rows": self.rows,
+            "retries": self.retries,
+            "bytes": self.bytes,
             "heuristic": self.heuristic,
             "generator_usage": dict(sorted(self.generator_usage.items())),
             "transform_usage": dict(sorted(self.transform_usage.items())),
@@ -68,8 +71,7 @@ class Parents:
 
     readers: dict[tuple[tuple[str, str], str], KeyReader]
     rows: dict[tuple[str, str], int]
-    computed: dict[tuple[tuple[str, str], str], Callable[[list[int]], list]] = field(
-        default_factory=dict)
+    computed: dict[tuple[tuple[str, str], str], Callable[[list[int]], list]] = field(default_factory=dict)
     """Parent columns whose values are a function of the row index: no file to read."""
 
     def take(self, table: tuple[str, str], column: str, indexes: list[int]) -> list:
@@ -104,7 +106,8 @@ class _FkFill:
         if self_ref:
             return
         if tuple(fk.columns) in {tuple(s) for s in table.unique_sets} or any(
-                set(s) == cols for s in table.unique_sets):
+            set(s) == cols for s in table.unique_sets
+        ):
             self.permutation = Permutation(max(parent_rows, 1), self.key)
 
     def picks(self, start: int, n: int, rng: random.Random) -> list[int]:
@@ -140,8 +143,7 @@ def _setup_pairs(tp: TablePlan, fills: list[_FkFill]) -> None:
 class TableEngine:
     """Generates rows ``[start, end)`` of one table into a CSV part and parent key files."""
 
-    def __init__(self, tp: TablePlan, parents: Parents, *,
-                 progress: Callable[[int], None] | None = None):
+    def __init__(self, tp: TablePlan, parents: Parents, *, progress: Callable[[int], None] | None = None):
         self.tp = tp
         self.parents = parents
         self.stats = Stats()
@@ -160,11 +162,14 @@ class TableEngine:
         self.fill = list(tp.fill_order)
         self.coerced = [k for k, cp in enumerate(self.active) if cp.coerce is not None]
         self.fallbacks: Counter = Counter()
-        self.checks = [(name, expr.compile(self.index, tp.base_date), tuple(sorted(expr.columns)))
-                       for name, expr in tp.checks]
+        self.checks = [
+            (name, expr.compile(self.index, tp.base_date), tuple(sorted(expr.columns)))
+            for name, expr in tp.checks
+        ]
         self_ref_cols = {c for fk in tp.fks if fk.ref == table.key for c in fk.columns}
-        self.not_null = [i for i, cp in enumerate(tp.columns)
-                         if not cp.column.nullable and cp.name not in self_ref_cols]
+        self.not_null = [
+            i for i, cp in enumerate(tp.columns) if not cp.column.nullable and cp.name not in self_ref_cols
+        ]
         self.unique_sets = self._unguaranteed_unique_sets()
         self.seen: list[set] = [set() for _ in self.unique_sets]
         self.self_keys: dict[str, list[str]] = {}
@@ -190,8 +195,12 @@ class TableEngine:
         for cp in self.tp.columns:
             spec = GENERATORS.get(cp.generator_id or "")
             if cp.source == "sequence" or (
-                    spec is not None and spec.unique and cp.info.unique and not cp.transforms
-                    and cp.source in ("rule", "default")):
+                spec is not None
+                and spec.unique
+                and cp.info.unique
+                and not cp.transforms
+                and cp.source in ("rule", "default")
+            ):
                 groups.append({cp.name})
         for f in self.fills:
             if f.permutation is not None:
@@ -223,8 +232,9 @@ class TableEngine:
             return seeds.block_rng(cp.key, block)
         return random.Random(seeds.derive(cp.key, "retry", row, attempt))
 
-    def _generate(self, start: int, n: int, attempt: int = 0,
-                  overrides: dict[str, ColumnPlan] | None = None) -> dict[str, list]:
+    def _generate(
+        self, start: int, n: int, attempt: int = 0, overrides: dict[str, ColumnPlan] | None = None
+    ) -> dict[str, list]:
         """Raw values of rows ``[start, start+n)`` (formatted CSV fields for FK columns).
 
         ``overrides`` fills some columns without their rule (their fallback plans)."""
@@ -234,8 +244,11 @@ class TableEngine:
         for f in self.fills:
             if f.self_ref:
                 continue
-            rng = (random.Random(seeds.derive(f.key, block)) if attempt == 0
-                   else random.Random(seeds.derive(f.key, "retry", start, attempt)))
+            rng = (
+                random.Random(seeds.derive(f.key, block))
+                if attempt == 0
+                else random.Random(seeds.derive(f.key, "retry", start, attempt))
+            )
             picks[id(f.fk)] = f.picks(start, n, rng)
         for cp in self.active:
             if cp.source == "fk" and cp.fk.ref != self.tp.table.key:
@@ -253,13 +266,15 @@ class TableEngine:
             columns = [overrides.get(cp.name, cp) for cp in self.active]
             order = fill_order(columns)
         for cp in order:
-            batch = Batch(rng=self._column_rng(cp, block, attempt, start), start=start, n=n,
-                          row=row, attempt=attempt)
+            batch = Batch(
+                rng=self._column_rng(cp, block, attempt, start), start=start, n=n, row=row, attempt=attempt
+            )
             values = cp.fn(batch)
             if len(values) != n:
                 raise GenerationError(
                     f"generator {cp.generator_id} returned {len(values)} values for {n} rows",
-                    path=cp.info.qualified)
+                    path=cp.info.qualified,
+                )
             if cp.null_rate:
                 rnd = batch.rng.random
                 rate = cp.null_rate
@@ -272,9 +287,13 @@ class TableEngine:
                 self.stats.pii[tag] += n
         for cp in columns:
             for tid, fn in cp.transforms:
-                batch = Batch(rng=random.Random(seeds.derive(cp.key, "transform", tid, start,
-                                                             attempt)),
-                              start=start, n=n, row=row, attempt=attempt)
+                batch = Batch(
+                    rng=random.Random(seeds.derive(cp.key, "transform", tid, start, attempt)),
+                    start=start,
+                    n=n,
+                    row=row,
+                    attempt=attempt,
+                )
                 row[cp.name] = fn(batch, row[cp.name])
                 self.stats.transform_usage[tid] += n
             if cp.coerce is not None:
@@ -290,8 +309,9 @@ class TableEngine:
                 return Problem(f"NOT NULL on {self.names[i]}", (self.names[i],))
         for i in self.coerced:
             if values[i] is INVALID:
-                return Problem(f"the type of {self.names[i]} ({self.active[i].column.data_type})",
-                               (self.names[i],))
+                return Problem(
+                    f"the type of {self.names[i]} ({self.active[i].column.data_type})", (self.names[i],)
+                )
         if self.tp.check_mode != "ignore":
             for name, check, cols in self.checks:
                 if not check(values):
@@ -302,8 +322,10 @@ class TableEngine:
         return None
 
     def _format_row(self, values: tuple) -> list[str]:
-        return [v if cp.preformatted and v is not None else cp.fmt([v])[0]
-                for cp, v in zip(self.active, values, strict=True)]
+        return [
+            v if cp.preformatted and v is not None else cp.fmt([v])[0]
+            for cp, v in zip(self.active, values, strict=True)
+        ]
 
     def _unique_clash(self, fields: list[str]) -> int | None:
         for k, idx in enumerate(self.unique_sets):
@@ -353,20 +375,30 @@ class TableEngine:
             raise GenerationError(
                 f"{table}: cannot make row {i + 1} satisfy {problem.message}: the generators keep "
                 f"repeating values already used ({MAX_ATTEMPTS} attempts); give the column a "
-                "generator with more distinct values, or fewer rows")
-        raise GenerationError(f"{table}: row {i + 1} still violates {problem.message} after "
-                              f"{MAX_ATTEMPTS} attempts")
+                "generator with more distinct values, or fewer rows"
+            )
+        raise GenerationError(
+            f"{table}: row {i + 1} still violates {problem.message} after {MAX_ATTEMPTS} attempts"
+        )
 
     def _fell_back(self, overrides: dict[str, ColumnPlan]) -> None:
         """Count rows whose rule gave way; a rule that never works is replaced for good."""
         for name in overrides:
-            self.stats.warn("rule_fallback", "the rule's generator gave no valid value for "
-                            "some rows; they use the column's default generator", name)
+            self.stats.warn(
+                "rule_fallback",
+                "the rule's generator gave no valid value for "
+                "some rows; they use the column's default generator",
+                name,
+            )
             self.fallbacks[name] += 1
             if self.fallbacks[name] == STICKY_FALLBACKS:
                 j = self.index[name]
-                self.stats.warn("rule_replaced", f"after {STICKY_FALLBACKS} rows in a row, "
-                                "the rule's generator is replaced by the default", name)
+                self.stats.warn(
+                    "rule_replaced",
+                    f"after {STICKY_FALLBACKS} rows in a row, "
+                    "the rule's generator is replaced by the default",
+                    name,
+                )
                 self.active[j] = self.active[j].fallback
                 self.fill = fill_order(self.active)
                 self.coerced = [k for k, cp in enumerate(self.active) if cp.coerce is not None]
@@ -374,8 +406,13 @@ class TableEngine:
     def _suffix(self, values: tuple, clash: int) -> list[str] | None:
         """Distinguish a repeated text value (``Prospeccao 2``, ``ana.silva2@…``), never with a
         placeholder; None when no suffix keeps the row valid."""
-        texts = [j for j in self.unique_sets[clash] if self.tp.columns[j].column.kind == "text"
-                 and not self.tp.columns[j].preformatted and isinstance(values[j], str)]
+        texts = [
+            j
+            for j in self.unique_sets[clash]
+            if self.tp.columns[j].column.kind == "text"
+            and not self.tp.columns[j].preformatted
+            and isinstance(values[j], str)
+        ]
         if not texts:
             return None
         j = texts[-1]
@@ -389,20 +426,17 @@ class TableEngine:
                 candidate = f"{base} {n}"
             if col.max_length is not None and len(candidate) > col.max_length:
                 return None
-            row = values[:j] + (candidate,) + values[j + 1:]
+            row = values[:j] + (candidate,) + values[j + 1 :]
             if self._row_problem(row) is not None:
                 return None
             fields = self._format_row(row)
             if self._unique_clash(fields) is None:
-                self.stats.warn("unique_suffix", "a repeated value got a distinguishing suffix",
-                                col.name)
+                self.stats.warn("unique_suffix", "a repeated value got a distinguishing suffix", col.name)
                 return fields
         return None
 
-    def run(self, start: int, end: int, csv_path: Path, key_paths: dict[str, Path],
-            header: bool) -> Stats:
-        writers = {c: KeyWriter(p, self.tp.columns[self.index[c]].column.kind)
-                   for c, p in key_paths.items()}
+    def run(self, start: int, end: int, csv_path: Path, key_paths: dict[str, Path], header: bool) -> Stats:
+        writers = {c: KeyWriter(p, self.tp.columns[self.index[c]].column.kind) for c, p in key_paths.items()}
         with open(csv_path, "wb", buffering=1 << 20) as out:
             if header:
                 data = csvout.header(self.names)
@@ -445,9 +479,10 @@ class TableEngine:
                 return self._block(start, n, fresh=False)
             for j in coerced:
                 cols[j] = [None if v is INVALID else v for v in cols[j]]
-        fields = [cp.fmt(values) if not cp.preformatted else
-                  ["" if v is None else v for v in values]
-                  for cp, values in zip(self.active, cols, strict=True)]
+        fields = [
+            cp.fmt(values) if not cp.preformatted else ["" if v is None else v for v in values]
+            for cp, values in zip(self.active, cols, strict=True)
+        ]
         for k, row_fields in fixed.items():
             for j, f in enumerate(row_fields):
                 fields[j][k] = f

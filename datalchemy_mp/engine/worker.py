@@ -62,12 +62,18 @@ def run_job(job: dict) -> dict:
 
     engine = TableEngine(tp, parents, progress=progress)
     try:
-        stats = engine.run(job["start"], job["end"], Path(job["part"]),
-                           {c: Path(p) for c, p in job["key_paths"].items()}, header=job["header"])
+        stats = engine.run(
+            job["start"],
+            job["end"],
+            Path(job["part"]),
+            {c: Path(p) for c, p in job["key_paths"].items()},
+            header=job["header"],
+        )
     except Exception:
         log.exception("worker failed")
         raise
     result = stats.to_json()
-    log.info("worker finished", rows=result.get("rows"), bytes=result.get("bytes"),
-             retries=result.get("retries"))
+    log.info(
+        "worker finished", rows=result.get("rows"), bytes=result.get("bytes"), retries=result.get("retries")
+    )
     return result

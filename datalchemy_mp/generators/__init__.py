@@ -43,8 +43,11 @@ def load_plugins() -> list[str]:
                 obj()
             loaded.append(ep.name)
         except Exception as exc:  # noqa: BLE001 - a plugin must not break the tool
-            print(f"warning: generator plugin {ep.name!r} ({ep.value}) failed to load: "
-                  f"{type(exc).__name__}: {exc}", file=sys.stderr)
+            print(
+                f"warning: generator plugin {ep.name!r} ({ep.value}) failed to load: "
+                f"{type(exc).__name__}: {exc}",
+                file=sys.stderr,
+            )
     return loaded
 
 

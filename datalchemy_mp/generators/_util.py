@@ -74,8 +74,7 @@ class BlockPermutation:
                 left, right = right, [(x + table[y]) % m for x, y in zip(left, right, strict=True)]
             else:
                 k = self._keys[r]
-                left, right = right, [(x + mix64(y ^ k)) % m
-                                      for x, y in zip(left, right, strict=True)]
+                left, right = right, [(x + mix64(y ^ k)) % m for x, y in zip(left, right, strict=True)]
         return left, right
 
     def _apply(self, xs: Sequence[int]) -> list[int]:
@@ -107,7 +106,8 @@ def require_rows(col: ColumnInfo, gen_id: str, distinct: int, start: int, n: int
         row = max(start, distinct) + 1
         raise GenerationError(
             f"unique column {col.qualified}: generator {gen_id} has only {distinct} distinct "
-            f"values, row {row} needs more")
+            f"values, row {row} needs more"
+        )
 
 
 class _Tiers:
@@ -172,11 +172,14 @@ def row_keys(key: int, start: int, n: int) -> list[int]:
     if start + n <= 1 << 32:
         return [low[i & 0xFFFF] ^ high[i >> 16] for i in range(start, start + n)]
     k = mix64(key)  # beyond 2**32 rows: a slower hash, still a function of the row alone
-    return [low[i & 0xFFFF] ^ high[i >> 16] if i < 1 << 32
-            else mix64((i * 0x9E3779B97F4A7C15 + k) & M64) for i in range(start, start + n)]
+    return [
+        low[i & 0xFFFF] ^ high[i >> 16] if i < 1 << 32 else mix64((i * 0x9E3779B97F4A7C15 + k) & M64)
+        for i in range(start, start + n)
+    ]
 
 
 # --- vocabularies ----------------------------------------------------------------------
+
 
 @functools.cache
 def load_json(name: str) -> Any:
@@ -236,11 +239,11 @@ def fit_all(values: list, max_length: int | None) -> list:
 
 # --- params ----------------------------------------------------------------------------
 
+
 def check_order(params: dict, low: str = "min", high: str = "max") -> None:
     lo, hi = params.get(low), params.get(high)
     if lo is not None and hi is not None and lo > hi:
-        raise ParamError(f"param {low!r} ({_show(lo)}) must be <= param {high!r} ({_show(hi)})",
-                         path=high)
+        raise ParamError(f"param {low!r} ({_show(lo)}) must be <= param {high!r} ({_show(hi)})", path=high)
 
 
 def _show(v: Any) -> str:
@@ -255,8 +258,7 @@ def parse_date(value: Any, name: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value).strip()[:10])
     except ValueError:
-        raise ParamError(f"param {name!r}: expected a date YYYY-MM-DD, got {value!r}",
-                         path=name) from None
+        raise ParamError(f"param {name!r}: expected a date YYYY-MM-DD, got {value!r}", path=name) from None
 
 
 def parse_time(value: Any, name: str) -> dt.time:
@@ -265,8 +267,7 @@ def parse_time(value: Any, name: str) -> dt.time:
     try:
         return dt.time.fromisoformat(str(value).strip())
     except ValueError:
-        raise ParamError(f"param {name!r}: expected a time HH:MM:SS[.f], got {value!r}",
-                         path=name) from None
+        raise ParamError(f"param {name!r}: expected a time HH:MM:SS[.f], got {value!r}", path=name) from None
 
 
 def parse_timestamp(value: Any, name: str) -> dt.datetime:
@@ -284,7 +285,9 @@ def parse_timestamp(value: Any, name: str) -> dt.datetime:
         except ValueError:
             raise ParamError(
                 f"param {name!r}: expected a timestamp like 2024-01-31T12:00:00 "
-                f"(RFC 3339 or 'YYYY-MM-DD HH:MM:SS'), got {value!r}", path=name) from None
+                f"(RFC 3339 or 'YYYY-MM-DD HH:MM:SS'), got {value!r}",
+                path=name,
+            ) from None
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
     return parsed
@@ -314,8 +317,8 @@ class PaddedTokens(_Tiers):
     def __init__(self, key: int, digits: int = 6, max_digits: int = 18):
         tiers, first = [], 0
         for d in range(digits, max_digits + 1):
-            tiers.append((first, 10 ** d, d))  # digits of the tier
-            first += 10 ** d
+            tiers.append((first, 10**d, d))  # digits of the tier
+            first += 10**d
         super().__init__(key, tiers)
 
     def block(self, start: int, n: int) -> list[str]:

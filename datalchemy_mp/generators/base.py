@@ -260,9 +260,7 @@ def check_params(specs: Sequence[Param], params: dict, *, strict: bool, path: st
         if isinstance(value, bool) and bool not in types:
             raise ParamError(f"expected {_type_names(types)}, got a boolean", path=where)
         if not isinstance(value, types):
-            raise ParamError(
-                f"expected {_type_names(types)}, got {type(value).__name__}", path=where
-            )
+            raise ParamError(f"expected {_type_names(types)}, got {type(value).__name__}", path=where)
         if p.min is not None and isinstance(value, int | float) and value < p.min:
             raise ParamError(f"must be >= {p.min}, got {value}", path=where)
         if p.max is not None and isinstance(value, int | float) and value > p.max:
@@ -274,6 +272,12 @@ def check_params(specs: Sequence[Param], params: dict, *, strict: bool, path: st
 
 
 def _type_names(types: tuple[type, ...]) -> str:
-    names = {int: "an integer", float: "a number", str: "a string", bool: "a boolean",
-             list: "an array", dict: "an object"}
+    names = {
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        bool: "a boolean",
+        list: "an array",
+        dict: "an object",
+    }
     return " or ".join(names.get(t, t.__name__) for t in types)

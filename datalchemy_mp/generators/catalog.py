@@ -21,8 +21,22 @@ from datalchemy_mp.generators.base import (
 )
 
 EXAMPLE_SEED = 20240101
-_KIND_ORDER = ("text", "integer", "numeric", "boolean", "date", "timestamp", "time", "uuid",
-               "enum", "json", "inet", "interval", "bytea", "array")
+_KIND_ORDER = (
+    "text",
+    "integer",
+    "numeric",
+    "boolean",
+    "date",
+    "timestamp",
+    "time",
+    "uuid",
+    "enum",
+    "json",
+    "inet",
+    "interval",
+    "bytea",
+    "array",
+)
 _TRANSFORM_EXAMPLES: dict[str, tuple[dict, Any]] = {
     "transform.null_rate": ({"rate": 0.5}, "Ana Silva"),
     "transform.truncate": ({"max_len": 3}, "Ana Silva"),
@@ -69,8 +83,7 @@ def describe_generator(spec: GeneratorSpec) -> dict:
 def describe_transform(spec: TransformSpec) -> dict:
     params, value = _TRANSFORM_EXAMPLES.get(spec.id, ({}, "Ana Silva"))
     try:
-        fn = spec.factory(_column("text"), check_params(spec.params, params, strict=spec.strict,
-                                                        path=""))
+        fn = spec.factory(_column("text"), check_params(spec.params, params, strict=spec.strict, path=""))
         output = _jsonable(fn(Batch(rng=random.Random(EXAMPLE_SEED), start=0, n=1), [value])[0])
         result: dict | None = {"input": _jsonable(value), "output": output}
     except Exception:  # noqa: BLE001 - an example is best effort
@@ -88,17 +101,27 @@ def describe_transform(spec: TransformSpec) -> dict:
 
 
 _SAMPLE_INPUTS: dict[str, Any] = {
-    "nome": "Ana Silva", "sobrenome": "Souza", "data_inicio": dt.datetime(2024, 3, 1, 9, 30),
-    "preco": 149.9, "quantidade": 3,
+    "nome": "Ana Silva",
+    "sobrenome": "Souza",
+    "data_inicio": dt.datetime(2024, 3, 1, 9, 30),
+    "preco": 149.9,
+    "quantidade": 3,
 }
 
 
 def _column(kind: str, locale: str = "pt_BR") -> ColumnInfo:
-    return ColumnInfo(schema="public", table="example", name="example", kind=kind,
-                      data_type=kind, enum_labels=("novo", "qualificado", "perdido")
-                      if kind == "enum" else (), element_kind="text" if kind == "array" else None,
-                      seed=EXAMPLE_SEED, locale=locale,
-                      hints={"today": dt.date(2024, 1, 1)})
+    return ColumnInfo(
+        schema="public",
+        table="example",
+        name="example",
+        kind=kind,
+        data_type=kind,
+        enum_labels=("novo", "qualificado", "perdido") if kind == "enum" else (),
+        element_kind="text" if kind == "array" else None,
+        seed=EXAMPLE_SEED,
+        locale=locale,
+        hints={"today": dt.date(2024, 1, 1)},
+    )
 
 
 def example(spec: GeneratorSpec) -> Any:
@@ -110,11 +133,13 @@ def example(spec: GeneratorSpec) -> Any:
         kind = "timestamp"
     for locale in ("pt_BR", "en_US"):
         try:
-            params = check_params(spec.params, spec.example_params or {}, strict=spec.strict,
-                                  path="")
+            params = check_params(spec.params, spec.example_params or {}, strict=spec.strict, path="")
             fn = spec.factory(_column(kind, locale), params)
-            row = {c: [_SAMPLE_INPUTS.get(c, "Ana Silva")]
-                   for c in params.get("input_columns") or []} if spec.derive else {}
+            row = (
+                {c: [_SAMPLE_INPUTS.get(c, "Ana Silva")] for c in params.get("input_columns") or []}
+                if spec.derive
+                else {}
+            )
             batch = Batch(rng=random.Random(EXAMPLE_SEED), start=0, n=1, row=row)
             return _jsonable(fn(batch)[0])
         except Exception:  # noqa: BLE001, S112 - an example is best effort

@@ -13,8 +13,7 @@ import re
 
 from datalchemy_mp.generators._util import strip_accents, today
 
-_INT_LIMITS = {"smallint": (-32768, 32767), "integer": (-2 ** 31, 2 ** 31 - 1),
-               "bigint": (-2 ** 63, 2 ** 63 - 1)}
+_INT_LIMITS = {"smallint": (-32768, 32767), "integer": (-(2**31), 2**31 - 1), "bigint": (-(2**63), 2**63 - 1)}
 
 
 class _Name:
@@ -49,14 +48,16 @@ def default_generator(col, default_sql: str | None, identity: bool) -> tuple[str
     pt = col.locale == "pt_BR"
     hints = col.hints or {}
     literal = _literal(default_sql)
-    if kind in _INT_LIMITS and (identity or (default_sql or "").strip().lower().startswith(
-            "nextval(")):
+    if kind in _INT_LIMITS and (identity or (default_sql or "").strip().lower().startswith("nextval(")):
         return "primitive.sequence", {}
     if kind == "uuid":
         return "primitive.uuid", {}
     if kind == "enum":
-        params = {"majority": literal, "majority_rate": 0.5} \
-            if isinstance(literal, str) and literal in col.enum_labels else {}
+        params = (
+            {"majority": literal, "majority_rate": 0.5}
+            if isinstance(literal, str) and literal in col.enum_labels
+            else {}
+        )
         return "primitive.enum", params
     if hints.get("choices"):
         return _choices(list(hints["choices"]), literal)
@@ -86,6 +87,7 @@ def default_generator(col, default_sql: str | None, identity: bool) -> tuple[str
 
 
 # --- SQL defaults --------------------------------------------------------------------------
+
 
 def _literal(default_sql: str | None):
     """The value of a literal SQL default (``'BRL'::bpchar`` -> ``"BRL"``, ``true`` -> True),
@@ -121,16 +123,42 @@ def _choices(values: list, literal) -> tuple[str, dict]:
 def _true_rate(nm: _Name, literal) -> float:
     if isinstance(literal, bool):  # keep the default as the majority, not the only value
         return 0.85 if literal else 0.15
-    if nm.has("ativo", "ativa", "active", "enabled", "habilitado", "visivel", "visible",
-              "verificado", "verified", "confirmado", "confirmed", "publicado", "published"):
+    if nm.has(
+        "ativo",
+        "ativa",
+        "active",
+        "enabled",
+        "habilitado",
+        "visivel",
+        "visible",
+        "verificado",
+        "verified",
+        "confirmado",
+        "confirmed",
+        "publicado",
+        "published",
+    ):
         return 0.85
-    if nm.has("deleted", "excluido", "removido", "bloqueado", "blocked", "cancelado",
-              "canceled", "cancelled", "arquivado", "archived", "inativo", "inactive"):
+    if nm.has(
+        "deleted",
+        "excluido",
+        "removido",
+        "bloqueado",
+        "blocked",
+        "cancelado",
+        "canceled",
+        "cancelled",
+        "arquivado",
+        "archived",
+        "inativo",
+        "inactive",
+    ):
         return 0.1
     return 0.5
 
 
 # --- numbers ----------------------------------------------------------------------------------
+
 
 def _number(col, nm: _Name, hints: dict) -> tuple[str, dict]:
     integer = col.kind in _INT_LIMITS
@@ -163,9 +191,29 @@ def _number_range(nm: _Name, integer: bool) -> tuple[float, float, int | None]:
         return 0, 500, 2
     if nm.has("taxa", "rate", "juros", "interest"):
         return 0, 15, 2
-    if nm.has("valor", "preco", "price", "amount", "total", "custo", "cost", "salario",
-              "salary", "saldo", "balance", "receita", "revenue", "faturamento", "montante",
-              "pagamento", "payment", "subtotal", "frete", "shipping", "ticket"):
+    if nm.has(
+        "valor",
+        "preco",
+        "price",
+        "amount",
+        "total",
+        "custo",
+        "cost",
+        "salario",
+        "salary",
+        "saldo",
+        "balance",
+        "receita",
+        "revenue",
+        "faturamento",
+        "montante",
+        "pagamento",
+        "payment",
+        "subtotal",
+        "frete",
+        "shipping",
+        "ticket",
+    ):
         return 10, 10000, 2
     if nm.has("quantidade", "qtd", "qtde", "qty", "quantity", "itens", "items"):
         return 1, 20, 0
@@ -175,8 +223,21 @@ def _number_range(nm: _Name, integer: bool) -> tuple[float, float, int | None]:
         return 1, 5, 1
     if nm.has("score", "pontuacao", "pontos", "points", "nota", "grade"):
         return 0, 100, 0
-    if nm.has("ordem", "order", "posicao", "position", "sequencia", "sequence", "prioridade",
-              "priority", "nivel", "level", "rank", "etapa", "step"):
+    if nm.has(
+        "ordem",
+        "order",
+        "posicao",
+        "position",
+        "sequencia",
+        "sequence",
+        "prioridade",
+        "priority",
+        "nivel",
+        "level",
+        "rank",
+        "etapa",
+        "step",
+    ):
         return 1, 10, 0
     if nm.has("idade", "age"):
         return 18, 80, 0
@@ -233,17 +294,32 @@ def _within(lo: float, hi: float, hints: dict, floor: float, ceiling: float) -> 
 
 # --- dates and timestamps ---------------------------------------------------------------------
 
+
 def _temporal(col, nm: _Name, hints: dict) -> tuple[str, dict]:
     ref = today(col)
     days = dt.timedelta
     if nm.has("nascimento", "birth", "aniversario", "dob", "birthday"):
         lo, hi = dt.date(1950, 1, 1), dt.date(2006, 12, 31)
-    elif nm.has("vencimento", "due", "validade", "expira", "expires", "expiration", "prazo",
-                "limite", "deadline", "entrega", "delivery", "previsao", "agendad",
-                "scheduled", "proxim", "next"):
+    elif nm.has(
+        "vencimento",
+        "due",
+        "validade",
+        "expira",
+        "expires",
+        "expiration",
+        "prazo",
+        "limite",
+        "deadline",
+        "entrega",
+        "delivery",
+        "previsao",
+        "agendad",
+        "scheduled",
+        "proxim",
+        "next",
+    ):
         lo, hi = ref, ref + days(180)
-    elif nm.has("fim", "end", "fechamento", "encerramento", "termino", "conclusao",
-                "finished", "closed"):
+    elif nm.has("fim", "end", "fechamento", "encerramento", "termino", "conclusao", "finished", "closed"):
         lo, hi = ref - days(180), ref + days(180)
     else:  # created, updated, started, issued, paid...: the year before the reference date
         lo, hi = ref - days(365), ref
@@ -275,16 +351,73 @@ def _within_dates(lo: dt.date, hi: dt.date, hints: dict) -> tuple[dt.date, dt.da
 
 # --- text ------------------------------------------------------------------------------------
 
-_PERSON_TABLES = ("usuario", "user", "contato", "contact", "cliente", "client", "customer",
-                  "pessoa", "person", "people", "funcionario", "employee", "colaborador",
-                  "vendedor", "seller", "aluno", "student", "paciente", "patient", "motorista",
-                  "driver", "autor", "author", "membro", "member", "responsavel", "socio",
-                  "medico", "professor", "teacher", "candidato", "lead")
-_PRODUCT_TABLES = ("produto", "product", "item", "servico", "service", "catalogo", "catalog",
-                   "plano", "plan", "sku")
-_COMPANY_TABLES = ("empresa", "company", "companies", "fornecedor", "supplier", "vendor",
-                   "organiza", "parceiro", "partner", "conta", "account", "loja", "store",
-                   "filial", "branch", "transportadora", "carrier", "banco", "bank")
+_PERSON_TABLES = (
+    "usuario",
+    "user",
+    "contato",
+    "contact",
+    "cliente",
+    "client",
+    "customer",
+    "pessoa",
+    "person",
+    "people",
+    "funcionario",
+    "employee",
+    "colaborador",
+    "vendedor",
+    "seller",
+    "aluno",
+    "student",
+    "paciente",
+    "patient",
+    "motorista",
+    "driver",
+    "autor",
+    "author",
+    "membro",
+    "member",
+    "responsavel",
+    "socio",
+    "medico",
+    "professor",
+    "teacher",
+    "candidato",
+    "lead",
+)
+_PRODUCT_TABLES = (
+    "produto",
+    "product",
+    "item",
+    "servico",
+    "service",
+    "catalogo",
+    "catalog",
+    "plano",
+    "plan",
+    "sku",
+)
+_COMPANY_TABLES = (
+    "empresa",
+    "company",
+    "companies",
+    "fornecedor",
+    "supplier",
+    "vendor",
+    "organiza",
+    "parceiro",
+    "partner",
+    "conta",
+    "account",
+    "loja",
+    "store",
+    "filial",
+    "branch",
+    "transportadora",
+    "carrier",
+    "banco",
+    "bank",
+)
 
 
 def _text(col, nm: _Name, hints: dict, pt: bool) -> tuple[str, dict]:
@@ -342,20 +475,19 @@ def _by_name(col, nm: _Name, pt: bool) -> tuple[str, dict] | None:
     if nm.word("rg") or nm.has("identidade"):
         return "semantic.br.rg", {}
     if nm.word("cep", "zip", "zipcode", "postcode", "postal") or nm.has("codigo_postal"):
-        return pick("semantic.br.cep", "faker.address.raw.ZipCode",
-                    {"formatted": limit == 9})
+        return pick("semantic.br.cep", "faker.address.raw.ZipCode", {"formatted": limit == 9})
     if nm.has("telefone", "phone", "celular", "mobile", "fone", "whatsapp") or nm.word("tel"):
         mobile = nm.has("celular", "mobile", "whatsapp", "cel")
         if pt:
             return "semantic.br.phone", {"landline": nm.has("fixo", "residencial", "comercial")}
-        return ("faker.phone_number.raw.CellNumber" if mobile
-                else "faker.phone_number.raw.PhoneNumber"), {}
+        return ("faker.phone_number.raw.CellNumber" if mobile else "faker.phone_number.raw.PhoneNumber"), {}
     if nm.word("uf", "sigla") or ((nm.has("estado", "state")) and (limit is None or limit <= 2)):
         return pick("semantic.br.uf", "faker.address.raw.StateAbbr")
     if nm.has("estado", "state", "provincia", "province"):
         return pick("semantic.br.uf", "faker.address.raw.StateName", {"full_name": True})
-    if nm.has("cidade", "city", "municipio", "localidade", "town") or \
-            nm.word("local", "location", "lugar", "naturalidade"):
+    if nm.has("cidade", "city", "municipio", "localidade", "town") or nm.word(
+        "local", "location", "lugar", "naturalidade"
+    ):
         return pick("semantic.br.city", "faker.address.raw.CityName")
     if nm.has("bairro", "neighborhood", "neighbourhood", "district", "distrito"):
         return pick("semantic.br.neighborhood", "faker.address.raw.CityName")
@@ -364,30 +496,43 @@ def _by_name(col, nm: _Name, pt: bool) -> tuple[str, dict] | None:
     if nm.has("logradouro", "street") or nm.word("rua"):
         return pick("semantic.br.street", "faker.street_address")
     if nm.has("endereco", "address"):
-        return pick("semantic.br.address", "faker.street_address",
-                    {"full": nm.has("completo", "full")})
+        return pick("semantic.br.address", "faker.street_address", {"full": nm.has("completo", "full")})
     if nm.has("pais", "country") and not nm.has("paisagem"):
         if pt:
-            return "primitive.choice", {"values": ["Brasil", "Portugal", "Argentina", "Chile",
-                                                   "Uruguai", "Estados Unidos"],
-                                        "weights": [85, 3, 3, 3, 3, 3]}
+            return "primitive.choice", {
+                "values": ["Brasil", "Portugal", "Argentina", "Chile", "Uruguai", "Estados Unidos"],
+                "weights": [85, 3, 3, 3, 3, 3],
+            }
         return "faker.address.raw.CountryName", {}
     if nm.has("site", "website", "homepage", "link", "url") or nm.word("uri"):
         return pick("semantic.br.url", "faker.url")
     if nm.word("ip", "ipv4") or nm.has("ip_address", "endereco_ip"):
         return "semantic.br.ip", {}
-    if nm.has("razao_social", "razaosocial", "nome_fantasia", "nomefantasia", "empresa",
-              "company", "companhia", "fornecedor", "supplier", "organizacao", "organization"):
+    if nm.has(
+        "razao_social",
+        "razaosocial",
+        "nome_fantasia",
+        "nomefantasia",
+        "empresa",
+        "company",
+        "companhia",
+        "fornecedor",
+        "supplier",
+        "organizacao",
+        "organization",
+    ):
         return pick("semantic.br.company.name", "faker.company.raw.CompanyName")
     if nm.has("sku"):
         return "domain.commerce.sku", {}
     if nm.word("codigo", "code", "cod") or nm.has("codigo"):
         return "domain.commerce.code", {}
-    if nm.word("numero", "number", "num", "nf", "protocolo", "protocol") or \
-            nm.has("nota_fiscal", "invoice_number", "numero_nf"):
+    if nm.word("numero", "number", "num", "nf", "protocolo", "protocol") or nm.has(
+        "nota_fiscal", "invoice_number", "numero_nf"
+    ):
         return "domain.finance.invoice_number", {}
     if nm.has("metodo_pagamento", "forma_pagamento", "meio_pagamento", "payment_method") or (
-            nm.word("metodo", "method", "forma", "meio") and nm.table_has("pagamento", "payment")):
+        nm.word("metodo", "method", "forma", "meio") and nm.table_has("pagamento", "payment")
+    ):
         return "domain.finance.payment_method", {}
     if nm.has("rastreio", "tracking"):
         return "domain.logistics.tracking_code", {}
@@ -405,10 +550,29 @@ def _by_name(col, nm: _Name, pt: bool) -> tuple[str, dict] | None:
         if nm.table_has("oportunidade", "opportunit", "deal", "negocio"):
             return "domain.crm.deal_title", {}
         return pick("semantic.br.title", "faker.catch_phrase")
-    if nm.has("descricao", "description", "observac", "obs", "conteudo", "content", "notes",
-              "anotac", "comentario", "comment", "texto", "mensagem", "message", "detalhe",
-              "detail", "resumo", "summary", "motivo", "reason", "justificativa", "bio") \
-            or nm.word("nota", "note", "text", "body"):
+    if nm.has(
+        "descricao",
+        "description",
+        "observac",
+        "obs",
+        "conteudo",
+        "content",
+        "notes",
+        "anotac",
+        "comentario",
+        "comment",
+        "texto",
+        "mensagem",
+        "message",
+        "detalhe",
+        "detail",
+        "resumo",
+        "summary",
+        "motivo",
+        "reason",
+        "justificativa",
+        "bio",
+    ) or nm.word("nota", "note", "text", "body"):
         return pick("semantic.br.sentence", "faker.sentence")
     if nm.has("sobrenome", "last_name", "lastname", "surname", "family_name"):
         return pick("semantic.br.last_name", "faker.name.raw.LastName")
@@ -417,7 +581,7 @@ def _by_name(col, nm: _Name, pt: bool) -> tuple[str, dict] | None:
     if nm.has("cor", "color", "colour") and not nm.has("corr"):
         return "faker.color.raw.Color", {}
     if nm.has("status", "situacao", "estado_atual", "state"):
-        values = (["ativo", "inativo", "pendente"] if pt else ["active", "inactive", "pending"])
+        values = ["ativo", "inativo", "pendente"] if pt else ["active", "inactive", "pending"]
         return "primitive.choice", {"values": values, "weights": [70, 15, 15]}
     if nm.word("tipo", "type", "categoria", "category", "segmento", "segment", "setor"):
         return "faker.company.raw.Industry", {}
@@ -428,6 +592,7 @@ def _by_name(col, nm: _Name, pt: bool) -> tuple[str, dict] | None:
 
 def _name_by_table(nm: _Name, pt: bool) -> tuple[str, dict]:
     """``nome``/``name``: what it names depends on the table."""
+
     def pick(br_id: str, en_id: str) -> tuple[str, dict]:
         return (br_id, {}) if pt else (en_id, {})
 
@@ -448,4 +613,3 @@ def _name_by_table(nm: _Name, pt: bool) -> tuple[str, dict]:
     if nm.table_has("categoria", "category", "setor", "segmento", "industr"):
         return pick("faker.company.raw.Industry", "faker.company.raw.Industry")
     return pick("semantic.br.name", "faker.name.raw.Name")
-

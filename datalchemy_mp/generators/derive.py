@@ -33,12 +33,12 @@ INPUTS = Param("input_columns", list, required=True, doc="names of the columns r
 def _inputs(params: dict, least: int = 1, most: int | None = None) -> list[str]:
     cols = params["input_columns"]
     if not all(isinstance(c, str) and c for c in cols):
-        raise ParamError("param 'input_columns' must be a list of column names",
-                         path="input_columns")
+        raise ParamError("param 'input_columns' must be a list of column names", path="input_columns")
     if len(cols) < least or (most is not None and len(cols) > most):
         want = f"{least}" if most == least else f"{least}..{most if most else 'n'}"
-        raise ParamError(f"param 'input_columns' needs {want} column(s), got {len(cols)}",
-                         path="input_columns")
+        raise ParamError(
+            f"param 'input_columns' needs {want} column(s), got {len(cols)}", path="input_columns"
+        )
     return cols
 
 
@@ -50,8 +50,10 @@ def column(b: Batch, name: str, col: ColumnInfo) -> list:
     for key, values in b.row.items():
         if key.lower() == lowered:
             return values
-    raise GenerationError(f"{col.qualified}: input column {name!r} has no values in this row "
-                          f"(known: {', '.join(sorted(b.row)) or 'none'})")
+    raise GenerationError(
+        f"{col.qualified}: input column {name!r} has no values in this row "
+        f"(known: {', '.join(sorted(b.row)) or 'none'})"
+    )
 
 
 # --- email_from_name -------------------------------------------------------------------------
@@ -71,10 +73,19 @@ def email_part(value) -> str:
     return re.sub(r"\.+", ".", text).strip(".")
 
 
-@generator("derive.email_from_name", kinds=TEXT, strict=False, derive=True, unique=True,
-           tags=("pii.email",), params=(
-    INPUTS, Param("domain", str, default="example.com"),
-), example_params={"input_columns": ["nome"]})
+@generator(
+    "derive.email_from_name",
+    kinds=TEXT,
+    strict=False,
+    derive=True,
+    unique=True,
+    tags=("pii.email",),
+    params=(
+        INPUTS,
+        Param("domain", str, default="example.com"),
+    ),
+    example_params={"input_columns": ["nome"]},
+)
 def email_from_name(col: ColumnInfo, params: dict) -> BatchFn:
     """``ana.silva@example.com`` from the name columns (``user<N>`` when they are empty);
     on a unique column a distinct number per row follows the name (``ana.silva4821@…``)."""
@@ -90,6 +101,7 @@ def email_from_name(col: ColumnInfo, params: dict) -> BatchFn:
             local = ".".join(p for p in pieces if p) or f"user{b.start + k + 1}"
             out.append(f"{local}{toks[k]}@{domain}")
         return out
+
     return gen
 
 
@@ -159,28 +171,50 @@ def _after(col: ColumnInfo, params: dict) -> BatchFn:
                 clock = combine(dt.date(2000, 1, 1), v) + td(0, t_lo + int(r() * (t_hi - t_lo + 1)))
                 out.append(min(clock, last).time())
             else:
-                raise GenerationError(f"{col.qualified}: input {source!r} holds "
-                                      f"{type(v).__name__} {v!r}, expected a date, time or "
-                                      "timestamp")
+                raise GenerationError(
+                    f"{col.qualified}: input {source!r} holds "
+                    f"{type(v).__name__} {v!r}, expected a date, time or "
+                    "timestamp"
+                )
         return out
+
     return gen
 
 
-for _id, _what in (("derive.updated_after_created", "an update time after the creation time"),
-                   ("derive.end_after_start", "an end after the start")):
-    generator(_id, kinds=TEMPORAL, strict=False, derive=True, params=AFTER_PARAMS,
-              example_params={"input_columns": ["data_inicio"]},
-              description=f"{_what}: the input plus a random gap in [min, max] "
-                          "(min_seconds/min_days honoured)")(_after)
+for _id, _what in (
+    ("derive.updated_after_created", "an update time after the creation time"),
+    ("derive.end_after_start", "an end after the start"),
+):
+    generator(
+        _id,
+        kinds=TEMPORAL,
+        strict=False,
+        derive=True,
+        params=AFTER_PARAMS,
+        example_params={"input_columns": ["data_inicio"]},
+        description=f"{_what}: the input plus a random gap in [min, max] (min_seconds/min_days honoured)",
+    )(_after)
 
 
 # --- money_total -----------------------------------------------------------------------------
 
-@generator("derive.money_total", kinds=NUMBER, strict=False, derive=True, params=(
-    Param("input_columns", list, required=True, doc="[price, quantity, discount?]"),
-    Param("discount_percent", bool, default=False,
-          doc="the discount is a percentage of price*quantity (upstream: an amount)"),
-), example_params={"input_columns": ["preco", "quantidade"]})
+
+@generator(
+    "derive.money_total",
+    kinds=NUMBER,
+    strict=False,
+    derive=True,
+    params=(
+        Param("input_columns", list, required=True, doc="[price, quantity, discount?]"),
+        Param(
+            "discount_percent",
+            bool,
+            default=False,
+            doc="the discount is a percentage of price*quantity (upstream: an amount)",
+        ),
+    ),
+    example_params={"input_columns": ["preco", "quantidade"]},
+)
 def money_total(col: ColumnInfo, params: dict) -> BatchFn:
     """``price * quantity - discount`` (unrounded; the CSV applies the column scale)."""
     names = _inputs(params, 2, 3)
@@ -192,14 +226,12 @@ def money_total(col: ColumnInfo, params: dict) -> BatchFn:
         try:
             return float(v)
         except (TypeError, ValueError):
-            raise GenerationError(f"{col.qualified}: input {name!r} holds {v!r}, expected a "
-                                  "number") from None
+            raise GenerationError(f"{col.qualified}: input {name!r} holds {v!r}, expected a number") from None
 
     def gen(b: Batch) -> list:
         prices = [number(v, names[0]) for v in column(b, names[0], col)]
         qtys = [number(v, names[1]) for v in column(b, names[1], col)]
-        discounts = ([number(v, names[2]) for v in column(b, names[2], col)]
-                     if len(names) == 3 else [0] * b.n)
+        discounts = [number(v, names[2]) for v in column(b, names[2], col)] if len(names) == 3 else [0] * b.n
         out: list[float | None] = []
         for p, q, d in zip(prices, qtys, discounts, strict=True):
             if p is None or q is None:
@@ -209,23 +241,31 @@ def money_total(col: ColumnInfo, params: dict) -> BatchFn:
             d = d or 0
             out.append(gross * (1 - d / 100) if percent else gross - d)
         return out
+
     return gen
 
 
 # --- template ---------------------------------------------------------------------------------
 
-@generator("derive.template", kinds=TEXT, strict=True, derive=True, params=(
-    INPUTS,
-    Param("template", str, required=True, doc="text with {column} placeholders"),
-), example_params={"input_columns": ["nome"], "template": "Contato: {nome}"})
+
+@generator(
+    "derive.template",
+    kinds=TEXT,
+    strict=True,
+    derive=True,
+    params=(
+        INPUTS,
+        Param("template", str, required=True, doc="text with {column} placeholders"),
+    ),
+    example_params={"input_columns": ["nome"], "template": "Contato: {nome}"},
+)
 def template(col: ColumnInfo, params: dict) -> BatchFn:
     """Text from a template over other columns: ``"{nome} {sobrenome}"`` (NULL -> empty)."""
     names = _inputs(params)
     text = params["template"]
     missing = [n for n in re.findall(r"\{([^{}]+)\}", text) if n not in names]
     if missing:
-        raise ParamError(f"param 'template' names {missing}, which are not in input_columns",
-                         path="template")
+        raise ParamError(f"param 'template' names {missing}, which are not in input_columns", path="template")
 
     def gen(b: Batch) -> list:
         cols = [column(b, n, col) for n in names]
@@ -236,4 +276,5 @@ def template(col: ColumnInfo, params: dict) -> BatchFn:
                 s = s.replace("{" + n + "}", "" if v is None else str(v))
             out.append(s)
         return out
+
     return gen

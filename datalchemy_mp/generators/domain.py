@@ -35,23 +35,51 @@ PICKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "domain.crm.activity_type": ("CRM activity type", ("tarefa", "reuniao", "anotacao")),
     "domain.crm.pipeline_name": ("CRM pipeline", ("Prospeccao", "Qualificacao", "Fechamento")),
     "domain.finance.transaction_type": ("transaction type", ("debito", "credito", "pix")),
-    "domain.finance.payment_method": ("payment method", (
-        "cartao_credito", "cartao_debito", "pix", "boleto", "transferencia")),
+    "domain.finance.payment_method": (
+        "payment method",
+        ("cartao_credito", "cartao_debito", "pix", "boleto", "transferencia"),
+    ),
     "domain.finance.invoice_status": ("invoice status", ("aberta", "paga", "cancelada")),
-    "domain.logistics.shipment_status": ("shipment status", (
-        "criado", "em_transito", "entregue", "cancelado")),
-    "domain.logistics.carrier": ("carrier", ("correios", "jadlog", "total_express",
-                                             "azul_cargo")),
+    "domain.logistics.shipment_status": (
+        "shipment status",
+        ("criado", "em_transito", "entregue", "cancelado"),
+    ),
+    "domain.logistics.carrier": ("carrier", ("correios", "jadlog", "total_express", "azul_cargo")),
     # additions
-    "domain.crm.stage_name": ("sales funnel stage", (
-        "Prospecção", "Qualificação", "Apresentação", "Proposta", "Negociação",
-        "Fechamento")),
-    "domain.crm.lead_source": ("lead source", (
-        "Site", "Indicação", "LinkedIn", "Google Ads", "Instagram", "Evento", "E-mail marketing",
-        "Parceiro", "Telefone", "Feira de negócios", "WhatsApp", "Facebook")),
-    "domain.finance.price_list": ("price list", (
-        "Varejo", "Atacado", "Premium", "Distribuidores", "Promocional", "Corporativo",
-        "Governo", "E-commerce")),
+    "domain.crm.stage_name": (
+        "sales funnel stage",
+        ("Prospecção", "Qualificação", "Apresentação", "Proposta", "Negociação", "Fechamento"),
+    ),
+    "domain.crm.lead_source": (
+        "lead source",
+        (
+            "Site",
+            "Indicação",
+            "LinkedIn",
+            "Google Ads",
+            "Instagram",
+            "Evento",
+            "E-mail marketing",
+            "Parceiro",
+            "Telefone",
+            "Feira de negócios",
+            "WhatsApp",
+            "Facebook",
+        ),
+    ),
+    "domain.finance.price_list": (
+        "price list",
+        (
+            "Varejo",
+            "Atacado",
+            "Premium",
+            "Distribuidores",
+            "Promocional",
+            "Corporativo",
+            "Governo",
+            "E-commerce",
+        ),
+    ),
 }
 
 
@@ -59,35 +87,55 @@ def _pick_factory(gen_id: str, values: tuple[str, ...]):
     def factory(col: ColumnInfo, params: dict) -> BatchFn:
         picks = list(values)
         return lambda b: b.rng.choices(picks, k=b.n)
+
     return factory
 
 
 for _id, (_what, _values) in PICKS.items():
     # unique=False: a unique column with more rows than values (upstream plans do that, e.g.
     # funis.nome) gets the engine's de-duplication ("Prospeccao 2"), not an error.
-    generator(_id, kinds=TEXT | frozenset({"enum"}), strict=False, unique=False,
-              description=f"a {_what}: one of {', '.join(_values)}")(_pick_factory(_id, _values))
+    generator(
+        _id,
+        kinds=TEXT | frozenset({"enum"}),
+        strict=False,
+        unique=False,
+        description=f"a {_what}: one of {', '.join(_values)}",
+    )(_pick_factory(_id, _values))
 
 
-@generator("domain.crm.deal_value", kinds=NUMERIC, strict=False, unique=True, params=(
-    Param("min", float, default=1000.0), Param("max", float, default=75000.0),
-))
+@generator(
+    "domain.crm.deal_value",
+    kinds=NUMERIC,
+    strict=False,
+    unique=True,
+    params=(
+        Param("min", float, default=1000.0),
+        Param("max", float, default=75000.0),
+    ),
+)
 def deal_value(col: ColumnInfo, params: dict) -> BatchFn:
     """A deal value in [min, max] with 2 decimals."""
     check_order(params)
     return _grid("domain.crm.deal_value", col, params["min"], params["max"], 2)
 
 
-@generator("domain.finance.installments", kinds=INT, strict=False, unique=True, params=(
-    Param("min", int, default=1), Param("max", int, default=12),
-))
+@generator(
+    "domain.finance.installments",
+    kinds=INT,
+    strict=False,
+    unique=True,
+    params=(
+        Param("min", int, default=1),
+        Param("max", int, default=12),
+    ),
+)
 def installments(col: ColumnInfo, params: dict) -> BatchFn:
     """Number of installments in [min, max]."""
     check_order(params)
     return _int_range("domain.finance.installments", col, params["min"], params["max"])
 
 
-TRACKING_NUMBERS = 10 ** 10
+TRACKING_NUMBERS = 10**10
 
 
 @generator("domain.logistics.tracking_code", kinds=TEXT, strict=False, unique=True)
@@ -99,11 +147,13 @@ def tracking_code(col: ColumnInfo, params: dict) -> BatchFn:
         def gen_unique(b: Batch) -> list:
             require_rows(col, "domain.logistics.tracking_code", TRACKING_NUMBERS, b.start, b.n)
             return [f"BR{x:010d}" for x in perm.block(b.start, b.n)]
+
         return gen_unique
 
     def gen(b: Batch) -> list:
         r = b.rng.random
         return [f"BR{int(r() * TRACKING_NUMBERS):010d}" for _ in range(b.n)]
+
     return gen
 
 
@@ -113,8 +163,8 @@ def dimensions_cm(col: ColumnInfo, params: dict) -> BatchFn:
 
     def gen(b: Batch) -> list:
         r = b.rng.random
-        return [f"{10 + int(r() * 91)}x{10 + int(r() * 91)}x{5 + int(r() * 76)}"
-                for _ in range(b.n)]
+        return [f"{10 + int(r() * 91)}x{10 + int(r() * 91)}x{5 + int(r() * 76)}" for _ in range(b.n)]
+
     return gen
 
 
@@ -131,34 +181,49 @@ def deal_title(col: ColumnInfo, params: dict) -> BatchFn:
         n = b.n
         ps, ks = rng.choices(products, k=n), rng.choices(kinds, k=n)
         roots, segs = rng.choices(biz.roots, k=n), rng.choices(biz.segments, k=n)
-        return fit_all([f"{p} - {ro} {s}" if r() < 0.6 else f"{k} {ro} {s}"
-                        for p, k, ro, s in zip(ps, ks, roots, segs, strict=True)], col.max_length)
+        return fit_all(
+            [
+                f"{p} - {ro} {s}" if r() < 0.6 else f"{k} {ro} {s}"
+                for p, k, ro, s in zip(ps, ks, roots, segs, strict=True)
+            ],
+            col.max_length,
+        )
+
     return gen
 
 
 def _code_fn(col: ColumnInfo, gen_id: str, prefix: str, digits: int, key: str) -> BatchFn:
     if col.max_length is not None and len(prefix) + digits > col.max_length:
-        raise ParamError(f"{prefix!r} + {digits} digits does not fit {col.qualified} "
-                         f"(at most {col.max_length} characters)", path="digits")
+        raise ParamError(
+            f"{prefix!r} + {digits} digits does not fit {col.qualified} "
+            f"(at most {col.max_length} characters)",
+            path="digits",
+        )
     if col.unique:
         tokens = PaddedTokens(seeds.derive(col.seed, key), digits)
         return lambda b: [prefix + t for t in tokens.block(b.start, b.n)]
-    top = 10 ** digits
+    top = 10**digits
 
     def gen(b: Batch) -> list:
         r = b.rng.random
         return [f"{prefix}{int(r() * top):0{digits}d}" for _ in range(b.n)]
+
     return gen
 
 
-@generator("domain.finance.invoice_number", kinds=TEXT, strict=False, unique=True, params=(
-    Param("prefix", str, default="NF-"),
-    Param("digits", int, default=6, min=1, max=15),
-))
+@generator(
+    "domain.finance.invoice_number",
+    kinds=TEXT,
+    strict=False,
+    unique=True,
+    params=(
+        Param("prefix", str, default="NF-"),
+        Param("digits", int, default=6, min=1, max=15),
+    ),
+)
 def invoice_number(col: ColumnInfo, params: dict) -> BatchFn:
     """``NF-004821``: distinct per row on a unique column (one more digit past 10**digits)."""
-    return _code_fn(col, "domain.finance.invoice_number", params["prefix"], params["digits"],
-                    "invoice")
+    return _code_fn(col, "domain.finance.invoice_number", params["prefix"], params["digits"], "invoice")
 
 
 def table_prefix(table: str) -> str:
@@ -168,18 +233,24 @@ def table_prefix(table: str) -> str:
     return letters[:3].upper() + "-"
 
 
-@generator("domain.commerce.code", kinds=TEXT, strict=False, unique=True, params=(
-    Param("prefix", str, doc="default: the first three letters of the table, e.g. COT-"),
-    Param("digits", int, default=6, min=1, max=15),
-))
+@generator(
+    "domain.commerce.code",
+    kinds=TEXT,
+    strict=False,
+    unique=True,
+    params=(
+        Param("prefix", str, doc="default: the first three letters of the table, e.g. COT-"),
+        Param("digits", int, default=6, min=1, max=15),
+    ),
+)
 def code(col: ColumnInfo, params: dict) -> BatchFn:
     """A business code such as ``COT-004821`` (distinct per row on a unique column)."""
     prefix = params["prefix"] if params["prefix"] is not None else table_prefix(col.table)
     return _code_fn(col, "domain.commerce.code", prefix, params["digits"], "code")
 
 
-SKU_LETTERS = 26 ** 3
-SKU_SPACE = SKU_LETTERS * 10 ** 4
+SKU_LETTERS = 26**3
+SKU_SPACE = SKU_LETTERS * 10**4
 
 
 @generator("domain.commerce.sku", kinds=TEXT, strict=False, unique=True)
@@ -188,8 +259,10 @@ def sku(col: ColumnInfo, params: dict) -> BatchFn:
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
     def show(xs: list[int]) -> list[str]:
-        return [f"{alphabet[x // 6760000]}{alphabet[x // 260000 % 26]}"
-                f"{alphabet[x // 10000 % 26]}-{x % 10000:04d}" for x in xs]
+        return [
+            f"{alphabet[x // 6760000]}{alphabet[x // 260000 % 26]}{alphabet[x // 10000 % 26]}-{x % 10000:04d}"
+            for x in xs
+        ]
 
     if col.unique:
         perm = BlockPermutation(SKU_SPACE, seeds.derive(col.seed, "sku"))
@@ -197,9 +270,11 @@ def sku(col: ColumnInfo, params: dict) -> BatchFn:
         def gen_unique(b: Batch) -> list:
             require_rows(col, "domain.commerce.sku", SKU_SPACE, b.start, b.n)
             return show(perm.block(b.start, b.n))
+
         return gen_unique
 
     def gen(b: Batch) -> list:
         r = b.rng.random
         return show([int(r() * SKU_SPACE) for _ in range(b.n)])
+
     return gen

@@ -35,7 +35,9 @@ def _fault(fire: Callable[[dict], None]) -> Callable:
                 if i >= at:
                     fire(params)
             return valid(b)
+
         return fn
+
     return factory
 
 
@@ -63,13 +65,20 @@ def _hang(params: dict) -> None:
         time.sleep(3600)
 
 
-generator("fault.memory_hog", params=(AT_ROW,),
-          description="Allocates and keeps about 64 MiB per row from at_row on",
-          )(_fault(_memory_hog))
-generator("fault.segfault", params=(AT_ROW,),
-          description="A real SIGSEGV at at_row")(_fault(_segfault))
-generator("fault.exit", params=(AT_ROW, Param("code", int, default=3, min=0, max=255)),
-          description="os._exit(code) at at_row")(_fault(_exit))
-generator("fault.raise", params=(AT_ROW, Param("message", str, default="fault.raise")),
-          description="Raises RuntimeError(message) at at_row")(_fault(_raise))
+generator(
+    "fault.memory_hog",
+    params=(AT_ROW,),
+    description="Allocates and keeps about 64 MiB per row from at_row on",
+)(_fault(_memory_hog))
+generator("fault.segfault", params=(AT_ROW,), description="A real SIGSEGV at at_row")(_fault(_segfault))
+generator(
+    "fault.exit",
+    params=(AT_ROW, Param("code", int, default=3, min=0, max=255)),
+    description="os._exit(code) at at_row",
+)(_fault(_exit))
+generator(
+    "fault.raise",
+    params=(AT_ROW, Param("message", str, default="fault.raise")),
+    description="Raises RuntimeError(message) at at_row",
+)(_fault(_raise))
 generator("fault.hang", params=(AT_ROW,), description="Sleeps forever at at_row")(_fault(_hang))

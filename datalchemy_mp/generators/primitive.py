@@ -49,10 +49,20 @@ from datalchemy_mp.generators.base import (
 # --- booleans, integers, floats ------------------------------------------------------------
 
 
-@generator("primitive.bool", kinds=BOOL, params=(
-    Param("true_rate", float, default=0.5, min=0.0, max=1.0,
-          doc="share of true values (an addition: upstream has no params, p = 0.5)"),
-))
+@generator(
+    "primitive.bool",
+    kinds=BOOL,
+    params=(
+        Param(
+            "true_rate",
+            float,
+            default=0.5,
+            min=0.0,
+            max=1.0,
+            doc="share of true values (an addition: upstream has no params, p = 0.5)",
+        ),
+    ),
+)
 def bool_(col: ColumnInfo, params: dict) -> BatchFn:
     """Boolean, true with probability ``true_rate``."""
     p = params["true_rate"]
@@ -60,6 +70,7 @@ def bool_(col: ColumnInfo, params: dict) -> BatchFn:
     def gen(b: Batch) -> list:
         r = b.rng.random
         return [r() < p for _ in range(b.n)]
+
     return gen
 
 
@@ -71,16 +82,20 @@ def _int_range(gen_id: str, col: ColumnInfo, lo: int, hi: int) -> BatchFn:
         def gen_unique(b: Batch) -> list:
             require_rows(col, gen_id, span, b.start, b.n)
             return [lo + x for x in perm.block(b.start, b.n)]
+
         return gen_unique
     if span > 1 << 52:  # beyond float resolution: exact draws
+
         def gen_big(b: Batch) -> list:
             rr = b.rng.randrange
             return [lo + rr(span) for _ in range(b.n)]
+
         return gen_big
 
     def gen(b: Batch) -> list:
         r = b.rng.random
         return [lo + int(r() * span) for _ in range(b.n)]
+
     return gen
 
 
@@ -100,11 +115,16 @@ def int_range(col: ColumnInfo, params: dict) -> BatchFn:
 alias("primitive.int.range", "primitive.int")
 
 
-@generator("primitive.int.sequence_hint", kinds=INT, unique=True, params=(
-    Param("start", int, default=1),
-    Param("step", int, default=1, doc="must not be 0"),
-    Param("max", int, doc="cap: values stop growing there (an error on a unique column)"),
-))
+@generator(
+    "primitive.int.sequence_hint",
+    kinds=INT,
+    unique=True,
+    params=(
+        Param("start", int, default=1),
+        Param("step", int, default=1, doc="must not be 0"),
+        Param("max", int, doc="cap: values stop growing there (an error on a unique column)"),
+    ),
+)
 def sequence_hint(col: ColumnInfo, params: dict) -> BatchFn:
     """start + row_index * step, capped at max; no RNG."""
     start, step, cap = params["start"], params["step"], params["max"]
@@ -113,8 +133,9 @@ def sequence_hint(col: ColumnInfo, params: dict) -> BatchFn:
     if cap is None:
         return lambda b: list(range(start + b.start * step, start + (b.start + b.n) * step, step))
     if (step > 0 and cap < start) or (step < 0 and cap > start):
-        raise ParamError(f"param 'max' ({cap}) is never reached from start {start} by step "
-                         f"{step}", path="max")
+        raise ParamError(
+            f"param 'max' ({cap}) is never reached from start {start} by step {step}", path="max"
+        )
     distinct = (cap - start) // step + 1
 
     def gen(b: Batch) -> list:
@@ -122,13 +143,19 @@ def sequence_hint(col: ColumnInfo, params: dict) -> BatchFn:
             require_rows(col, "primitive.int.sequence_hint", distinct, b.start, b.n)
         values = range(start + b.start * step, start + (b.start + b.n) * step, step)
         return [min(v, cap) for v in values] if step > 0 else [max(v, cap) for v in values]
+
     return gen
 
 
-@generator("primitive.sequence", kinds=INT, unique=True, params=(
-    Param("start", int, default=1),
-    Param("step", int, default=1, doc="must not be 0"),
-))
+@generator(
+    "primitive.sequence",
+    kinds=INT,
+    unique=True,
+    params=(
+        Param("start", int, default=1),
+        Param("step", int, default=1, doc="must not be 0"),
+    ),
+)
 def sequence(col: ColumnInfo, params: dict) -> BatchFn:
     """start + row_index * step: serial/identity keys (distinct by construction)."""
     start, step = params["start"], params["step"]
@@ -146,7 +173,7 @@ FLOAT_PARAMS = (
 def _grid(gen_id: str, col: ColumnInfo, lo: float, hi: float, scale: int) -> BatchFn:
     """Values on the grid of ``scale`` decimals inside [lo, hi] (distinct if unique): k / 10**s
     is the double nearest to the decimal, so it prints with at most ``scale`` decimals."""
-    f = 10 ** scale
+    f = 10**scale
     klo, khi = math.ceil(round(lo * f, 6)), math.floor(round(hi * f, 6))
     if khi < klo:
         raise ParamError(f"no value with {scale} decimals lies in [{lo}, {hi}]", path="max")
@@ -157,11 +184,13 @@ def _grid(gen_id: str, col: ColumnInfo, lo: float, hi: float, scale: int) -> Bat
         def gen_unique(b: Batch) -> list:
             require_rows(col, gen_id, span, b.start, b.n)
             return [(klo + x) / f for x in perm.block(b.start, b.n)]
+
         return gen_unique
 
     def gen(b: Batch) -> list:
         r = b.rng.random
         return [(klo + int(r() * span)) / f for _ in range(b.n)]
+
     return gen
 
 
@@ -177,16 +206,22 @@ def float_range(col: ColumnInfo, params: dict) -> BatchFn:
     def gen(b: Batch) -> list:
         r = b.rng.random
         return [lo + r() * span for _ in range(b.n)]
+
     return gen
 
 
 alias("primitive.float.range", "primitive.float")
 
 
-@generator("primitive.decimal.numeric", kinds=NUMERIC, unique=True, params=(
-    *FLOAT_PARAMS,
-    Param("scale", int, min=0, max=15, doc="decimals (default: the column's scale, else 2)"),
-))
+@generator(
+    "primitive.decimal.numeric",
+    kinds=NUMERIC,
+    unique=True,
+    params=(
+        *FLOAT_PARAMS,
+        Param("scale", int, min=0, max=15, doc="decimals (default: the column's scale, else 2)"),
+    ),
+)
 def decimal_numeric(col: ColumnInfo, params: dict) -> BatchFn:
     """Uniform number in [min, max] with ``scale`` decimals."""
     check_order(params)
@@ -199,8 +234,10 @@ def decimal_numeric(col: ColumnInfo, params: dict) -> BatchFn:
 # --- text ----------------------------------------------------------------------------------
 
 DEFAULT_CHARSET = string.ascii_letters + string.digits
-LOREM = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "
-         "incididunt ut labore et dolore magna aliqua").split()
+LOREM = (
+    "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "
+    "incididunt ut labore et dolore magna aliqua"
+).split()
 
 
 def expand_charset(charset: str) -> str:
@@ -222,16 +259,16 @@ def _length_bounds(col: ColumnInfo, params: dict, default_max: int = 32) -> tupl
     limit = col.max_length
     for name, value in (("min_len", lo), ("max_len", hi)):
         if value is not None and limit is not None and value > limit:
-            raise ParamError(f"param {name!r} ({value}) exceeds the column's maximum length "
-                             f"{limit}", path=name)
+            raise ParamError(
+                f"param {name!r} ({value}) exceeds the column's maximum length {limit}", path=name
+            )
     check_order(params, "min_len", "max_len")
     low = lo if lo is not None else (0 if params.get("allow_empty") else 1)
     high = hi if hi is not None else (limit if limit is not None else default_max)
     if lo is None and low > high:
         low = high
     if low > high:
-        raise ParamError(f"param 'min_len' ({low}) must be <= the maximum length {high}",
-                         path="min_len")
+        raise ParamError(f"param 'min_len' ({low}) must be <= the maximum length {high}", path="min_len")
     return low, high
 
 
@@ -242,8 +279,7 @@ TEXT_LIMITS = (
 )
 
 
-def _pattern_fn(pattern: str, max_repeat: int, col: ColumnInfo, params: dict,
-                gen_id: str) -> BatchFn:
+def _pattern_fn(pattern: str, max_repeat: int, col: ColumnInfo, params: dict, gen_id: str) -> BatchFn:
     from datalchemy_mp.generators.regex_gen import compile_pattern
 
     try:
@@ -273,24 +309,29 @@ def _pattern_fn(pattern: str, max_repeat: int, col: ColumnInfo, params: dict,
             else:
                 raise GenerationError(
                     f"{col.qualified}: {gen_id} pattern {pattern!r} gave no string of length "
-                    f"{lo}..{hi if hi is not None else 'any'} in 50 tries (row {b.start + k + 1})")
+                    f"{lo}..{hi if hi is not None else 'any'} in 50 tries (row {b.start + k + 1})"
+                )
             out.append(s)
         return out
+
     return gen
 
 
-@generator("primitive.text", kinds=TEXT, params=(
-    *TEXT_LIMITS,
-    Param("pattern", str, doc="a regex the values fully match (not with charset)"),
-    Param("charset", str, doc="characters to draw from, ranges allowed (default a-zA-Z0-9)"),
-    Param("max_repeat", int, min=1, doc="extra repeats of open quantifiers (needs pattern)"),
-))
+@generator(
+    "primitive.text",
+    kinds=TEXT,
+    params=(
+        *TEXT_LIMITS,
+        Param("pattern", str, doc="a regex the values fully match (not with charset)"),
+        Param("charset", str, doc="characters to draw from, ranges allowed (default a-zA-Z0-9)"),
+        Param("max_repeat", int, min=1, doc="extra repeats of open quantifiers (needs pattern)"),
+    ),
+)
 def text(col: ColumnInfo, params: dict) -> BatchFn:
     """Random characters from ``charset`` (length in [min_len, max_len]), or a regex match."""
     pattern, charset = params["pattern"], params["charset"]
     if pattern is not None and charset is not None:
-        raise ParamError("give either param 'pattern' or param 'charset', not both",
-                         path="charset")
+        raise ParamError("give either param 'pattern' or param 'charset', not both", path="charset")
     if params["max_repeat"] is not None and pattern is None:
         raise ParamError("param 'max_repeat' needs param 'pattern'", path="max_repeat")
     if pattern is not None:
@@ -309,31 +350,39 @@ def text(col: ColumnInfo, params: dict) -> BatchFn:
         pool = "".join(rng.choices(chars, k=sum(lengths)))
         out, pos = [], 0
         for n in lengths:
-            out.append(pool[pos:pos + n])
+            out.append(pool[pos : pos + n])
             pos += n
         return out
+
     return gen
 
 
-@generator("primitive.text.pattern", kinds=TEXT,
-           example_params={"pattern": "PRD-[A-Z]{3}-[0-9]{4}"}, params=(
-    Param("pattern", str, required=True, doc="a Python regex; values fully match it"),
-    Param("max_repeat", int, default=32, min=1, doc="extra repeats of open quantifiers"),
-    *TEXT_LIMITS,
-))
+@generator(
+    "primitive.text.pattern",
+    kinds=TEXT,
+    example_params={"pattern": "PRD-[A-Z]{3}-[0-9]{4}"},
+    params=(
+        Param("pattern", str, required=True, doc="a Python regex; values fully match it"),
+        Param("max_repeat", int, default=32, min=1, doc="extra repeats of open quantifiers"),
+        *TEXT_LIMITS,
+    ),
+)
 def text_pattern(col: ColumnInfo, params: dict) -> BatchFn:
     """A random string matching ``pattern`` (ASCII digits for ``\\d``)."""
     _length_bounds(col, params)
-    return _pattern_fn(params["pattern"], params["max_repeat"], col, params,
-                       "primitive.text.pattern")
+    return _pattern_fn(params["pattern"], params["max_repeat"], col, params, "primitive.text.pattern")
 
 
-@generator("primitive.text.lorem", kinds=TEXT, params=(
-    Param("words", int, min=0, doc="exact number of words"),
-    Param("min_words", int, default=3, min=0),
-    Param("max_words", int, default=8, min=0),
-    *TEXT_LIMITS,
-))
+@generator(
+    "primitive.text.lorem",
+    kinds=TEXT,
+    params=(
+        Param("words", int, min=0, doc="exact number of words"),
+        Param("min_words", int, default=3, min=0),
+        Param("max_words", int, default=8, min=0),
+        *TEXT_LIMITS,
+    ),
+)
 def text_lorem(col: ColumnInfo, params: dict) -> BatchFn:
     """Space-joined lorem ipsum words."""
     words = params["words"]
@@ -343,15 +392,15 @@ def text_lorem(col: ColumnInfo, params: dict) -> BatchFn:
         check_order(params, "min_words", "max_words")
         lo, hi = params["min_words"], params["max_words"]
     if lo == 0 and not params["allow_empty"]:
-        raise ParamError("0 words needs param 'allow_empty': true",
-                         path="words" if words is not None else "min_words")
+        raise ParamError(
+            "0 words needs param 'allow_empty': true", path="words" if words is not None else "min_words"
+        )
     limit = params["max_len"] if params["max_len"] is not None else col.max_length
     if col.max_length is not None and limit is not None:
         limit = min(limit, col.max_length)
     min_len = params["min_len"] or 0
     if limit is not None and min_len > limit:
-        raise ParamError(f"param 'min_len' ({min_len}) exceeds the maximum length {limit}",
-                         path="min_len")
+        raise ParamError(f"param 'min_len' ({min_len}) exceeds the maximum length {limit}", path="min_len")
     span = hi - lo + 1
 
     def gen(b: Batch) -> list:
@@ -361,12 +410,13 @@ def text_lorem(col: ColumnInfo, params: dict) -> BatchFn:
         pool = rng.choices(LOREM, k=sum(counts) + 1)
         out, pos = [], 0
         for n in counts:
-            s = " ".join(pool[pos:pos + n])
+            s = " ".join(pool[pos : pos + n])
             pos += n
             while len(s) < min_len:
                 s = f"{s} {rng.choice(LOREM)}" if s else rng.choice(LOREM)
             out.append(fit(s, limit) if limit is not None else s)
         return out
+
     return gen
 
 
@@ -389,9 +439,12 @@ def uuid4(col: ColumnInfo, params: dict) -> BatchFn:
 
     def uuids(idx: Sequence[int]) -> list:
         h = b"".join([(d := copy(), d.update(pack(j)), d.digest())[2] for j in idx]).hex()
-        return [f"{h[k:k + 8]}-{h[k + 8:k + 12]}-4{h[k + 13:k + 16]}-"
-                f"{var[h[k + 16]]}{h[k + 17:k + 20]}-{h[k + 20:k + 32]}"
-                for k in range(0, len(h), 32)]
+        return [
+            f"{h[k : k + 8]}-{h[k + 8 : k + 12]}-4{h[k + 13 : k + 16]}-"
+            f"{var[h[k + 16]]}{h[k + 17 : k + 20]}-{h[k + 20 : k + 32]}"
+            for k in range(0, len(h), 32)
+        ]
+
     return by_index(uuids)
 
 
@@ -399,6 +452,7 @@ alias("primitive.uuid.v4", "primitive.uuid")
 
 
 # --- dates and times -----------------------------------------------------------------------
+
 
 def _span_fn(gen_id: str, col: ColumnInfo, span: int, make) -> BatchFn:
     """Offsets 0..span-1 (uniform, or a permutation on a unique column) mapped by ``make``."""
@@ -408,35 +462,48 @@ def _span_fn(gen_id: str, col: ColumnInfo, span: int, make) -> BatchFn:
         def gen_unique(b: Batch) -> list:
             require_rows(col, gen_id, span, b.start, b.n)
             return make(perm.block(b.start, b.n))
+
         return gen_unique
 
     def gen(b: Batch) -> list:
         r = b.rng.random
         return make([int(r() * span) for _ in range(b.n)])
+
     return gen
 
 
-@generator("primitive.date", kinds=DATE | TIMESTAMP, unique=True, params=(
-    Param("min", str, default="2024-01-01", doc="YYYY-MM-DD (inclusive)"),
-    Param("max", str, default="2024-12-31", doc="YYYY-MM-DD (inclusive)"),
-))
+@generator(
+    "primitive.date",
+    kinds=DATE | TIMESTAMP,
+    unique=True,
+    params=(
+        Param("min", str, default="2024-01-01", doc="YYYY-MM-DD (inclusive)"),
+        Param("max", str, default="2024-12-31", doc="YYYY-MM-DD (inclusive)"),
+    ),
+)
 def date_range(col: ColumnInfo, params: dict) -> BatchFn:
     """Uniform day in [min, max]."""
     lo, hi = parse_date(params["min"], "min"), parse_date(params["max"], "max")
     check_order({"min": lo, "max": hi})
     first = lo.toordinal()
     fromordinal = dt.date.fromordinal
-    return _span_fn("primitive.date", col, hi.toordinal() - first + 1,
-                    lambda xs: [fromordinal(first + x) for x in xs])
+    return _span_fn(
+        "primitive.date", col, hi.toordinal() - first + 1, lambda xs: [fromordinal(first + x) for x in xs]
+    )
 
 
 alias("primitive.date.range", "primitive.date")
 
 
-@generator("primitive.time", kinds=TIME, unique=True, params=(
-    Param("min", str, default="00:00:00", doc="HH:MM:SS[.f] (inclusive)"),
-    Param("max", str, default="23:59:59", doc="HH:MM:SS[.f] (inclusive)"),
-))
+@generator(
+    "primitive.time",
+    kinds=TIME,
+    unique=True,
+    params=(
+        Param("min", str, default="00:00:00", doc="HH:MM:SS[.f] (inclusive)"),
+        Param("max", str, default="23:59:59", doc="HH:MM:SS[.f] (inclusive)"),
+    ),
+)
 def time_range(col: ColumnInfo, params: dict) -> BatchFn:
     """Uniform time of day in [min, max], whole seconds."""
     lo, hi = parse_time(params["min"], "min"), parse_time(params["max"], "max")
@@ -446,18 +513,31 @@ def time_range(col: ColumnInfo, params: dict) -> BatchFn:
     if last < first:
         raise ParamError(f"no whole second lies in [{lo}, {hi}]", path="max")
     t = dt.time
-    return _span_fn("primitive.time", col, last - first + 1,
-                    lambda xs: [t((s := first + x) // 3600, s // 60 % 60, s % 60) for x in xs])
+    return _span_fn(
+        "primitive.time",
+        col,
+        last - first + 1,
+        lambda xs: [t((s := first + x) // 3600, s // 60 % 60, s % 60) for x in xs],
+    )
 
 
 alias("primitive.time.range", "primitive.time")
 
 
-@generator("primitive.timestamp", kinds=TIMESTAMP | DATE, unique=True, params=(
-    Param("min", str, default="2024-01-01T00:00:00",
-          doc="RFC 3339 (converted to UTC), YYYY-MM-DDTHH:MM:SS or YYYY-MM-DD HH:MM:SS"),
-    Param("max", str, default="2024-12-31T23:59:59", doc="same formats as min"),
-))
+@generator(
+    "primitive.timestamp",
+    kinds=TIMESTAMP | DATE,
+    unique=True,
+    params=(
+        Param(
+            "min",
+            str,
+            default="2024-01-01T00:00:00",
+            doc="RFC 3339 (converted to UTC), YYYY-MM-DDTHH:MM:SS or YYYY-MM-DD HH:MM:SS",
+        ),
+        Param("max", str, default="2024-12-31T23:59:59", doc="same formats as min"),
+    ),
+)
 def timestamp_range(col: ColumnInfo, params: dict) -> BatchFn:
     """Uniform naive UTC timestamp in [min, max], 1 s steps."""
     lo = parse_timestamp(params["min"], "min")
@@ -472,10 +552,14 @@ def timestamp_range(col: ColumnInfo, params: dict) -> BatchFn:
 alias("primitive.timestamp.range", "primitive.timestamp")
 
 
-@generator("primitive.interval", kinds=frozenset({"interval"}) | TEXT, params=(
-    Param("min_seconds", int, default=60, min=0),
-    Param("max_seconds", int, default=30 * 86400, min=0),
-))
+@generator(
+    "primitive.interval",
+    kinds=frozenset({"interval"}) | TEXT,
+    params=(
+        Param("min_seconds", int, default=60, min=0),
+        Param("max_seconds", int, default=30 * 86400, min=0),
+    ),
+)
 def interval(col: ColumnInfo, params: dict) -> BatchFn:
     """A Postgres interval such as ``3 days 04:05:06`` (uniform seconds in the range)."""
     check_order(params, "min_seconds", "max_seconds")
@@ -489,19 +573,28 @@ def interval(col: ColumnInfo, params: dict) -> BatchFn:
     def gen(b: Batch) -> list:
         r = b.rng.random
         return [show(lo + int(r() * span)) for _ in range(b.n)]
+
     return gen
 
 
 # --- enums, choices, constants ---------------------------------------------------------------
 
-def _choice_fn(gen_id: str, col: ColumnInfo, values: list, weights: list | None,
-               majority=None, majority_rate: float = 0.5) -> BatchFn:
+
+def _choice_fn(
+    gen_id: str,
+    col: ColumnInfo,
+    values: list,
+    weights: list | None,
+    majority=None,
+    majority_rate: float = 0.5,
+) -> BatchFn:
     if col.unique:
         perm = BlockPermutation(len(values), col.seed)
 
         def gen_unique(b: Batch) -> list:
             require_rows(col, gen_id, len(values), b.start, b.n)
             return [values[x] for x in perm.block(b.start, b.n)]
+
         return gen_unique
     if majority is not None:
         others = [v for v in values if v != majority] or [majority]
@@ -511,6 +604,7 @@ def _choice_fn(gen_id: str, col: ColumnInfo, values: list, weights: list | None,
             r = rng.random
             picks = rng.choices(others, k=b.n)
             return [majority if r() < majority_rate else p for p in picks]
+
         return gen_majority
     if weights is not None:
         cum, total = [], 0.0
@@ -521,10 +615,15 @@ def _choice_fn(gen_id: str, col: ColumnInfo, values: list, weights: list | None,
     return lambda b: b.rng.choices(values, k=b.n)
 
 
-@generator("primitive.enum", kinds=ENUM | TEXT, unique=True, params=(
-    Param("majority", str, doc="a label drawn more often than the others (e.g. the default)"),
-    Param("majority_rate", float, default=0.5, min=0.0, max=1.0, doc="share of majority"),
-))
+@generator(
+    "primitive.enum",
+    kinds=ENUM | TEXT,
+    unique=True,
+    params=(
+        Param("majority", str, doc="a label drawn more often than the others (e.g. the default)"),
+        Param("majority_rate", float, default=0.5, min=0.0, max=1.0, doc="share of majority"),
+    ),
+)
 def enum(col: ColumnInfo, params: dict) -> BatchFn:
     """A uniform label of the column's enum (``unknown`` if it has no labels)."""
     if col.kind != "enum" and not col.enum_labels:
@@ -532,15 +631,22 @@ def enum(col: ColumnInfo, params: dict) -> BatchFn:
     labels = list(col.enum_labels) or ["unknown"]
     majority = params["majority"]
     if majority is not None and majority not in labels:
-        raise ParamError(f"param 'majority': {majority!r} is not a label of {col.data_type} "
-                         f"(labels: {labels})", path="majority")
+        raise ParamError(
+            f"param 'majority': {majority!r} is not a label of {col.data_type} (labels: {labels})",
+            path="majority",
+        )
     return _choice_fn("primitive.enum", col, labels, None, majority, params["majority_rate"])
 
 
-@generator("primitive.choice", unique=True, example_params={"values": ["a", "b", "c"]}, params=(
-    Param("values", list, required=True, doc="the values to pick from"),
-    Param("weights", list, doc="relative weights (numbers > 0), one per value"),
-))
+@generator(
+    "primitive.choice",
+    unique=True,
+    example_params={"values": ["a", "b", "c"]},
+    params=(
+        Param("values", list, required=True, doc="the values to pick from"),
+        Param("weights", list, doc="relative weights (numbers > 0), one per value"),
+    ),
+)
 def choice(col: ColumnInfo, params: dict) -> BatchFn:
     """One of ``values`` (weighted if ``weights`` is given); distinct on a unique column."""
     values, weights = params["values"], params["weights"]
@@ -548,17 +654,19 @@ def choice(col: ColumnInfo, params: dict) -> BatchFn:
         raise ParamError("param 'values' must not be empty", path="values")
     if weights is not None:
         if len(weights) != len(values):
-            raise ParamError(f"param 'weights' has {len(weights)} items, 'values' has "
-                             f"{len(values)}", path="weights")
-        if not all(isinstance(w, int | float) and not isinstance(w, bool) and w > 0
-                   for w in weights):
+            raise ParamError(
+                f"param 'weights' has {len(weights)} items, 'values' has {len(values)}", path="weights"
+            )
+        if not all(isinstance(w, int | float) and not isinstance(w, bool) and w > 0 for w in weights):
             raise ParamError("param 'weights' must hold numbers > 0", path="weights")
     return _choice_fn("primitive.choice", col, list(values), weights)
 
 
-@generator("primitive.constant", example_params={"value": "BRL"}, params=(
-    Param("value", (str, int, float, bool), required=True, doc="the value of every row"),
-))
+@generator(
+    "primitive.constant",
+    example_params={"value": "BRL"},
+    params=(Param("value", (str, int, float, bool), required=True, doc="the value of every row"),),
+)
 def constant(col: ColumnInfo, params: dict) -> BatchFn:
     """The same value on every row (e.g. a literal SQL default such as 'BRL')."""
     value = params["value"]
@@ -567,16 +675,20 @@ def constant(col: ColumnInfo, params: dict) -> BatchFn:
 
 # --- network, json, arrays, bytes ------------------------------------------------------------
 
+
 def ipv4_fn(col: ColumnInfo, gen_id: str) -> BatchFn:
     """Dotted quads with each octet in 1..254 (distinct by construction if unique)."""
     if col.unique:
-        span = 254 ** 4
+        span = 254**4
         perm = BlockPermutation(span, seeds.derive(col.seed, "ipv4"))
 
         def gen_unique(b: Batch) -> list:
             require_rows(col, gen_id, span, b.start, b.n)
-            return [f"{x // 16387064 + 1}.{x // 64516 % 254 + 1}.{x // 254 % 254 + 1}."
-                    f"{x % 254 + 1}" for x in perm.block(b.start, b.n)]
+            return [
+                f"{x // 16387064 + 1}.{x // 64516 % 254 + 1}.{x // 254 % 254 + 1}.{x % 254 + 1}"
+                for x in perm.block(b.start, b.n)
+            ]
+
         return gen_unique
 
     octets = [str(k) for k in range(1, 255)]
@@ -584,6 +696,7 @@ def ipv4_fn(col: ColumnInfo, gen_id: str) -> BatchFn:
     def gen(b: Batch) -> list:
         o = b.rng.choices(octets, k=4 * b.n)
         return [f"{o[k]}.{o[k + 1]}.{o[k + 2]}.{o[k + 3]}" for k in range(0, 4 * b.n, 4)]
+
     return gen
 
 
@@ -605,17 +718,28 @@ def json_object(col: ColumnInfo, params: dict) -> BatchFn:
         rng = b.rng
         r = rng.random
         sources = rng.choices(_JSON_SOURCES, k=b.n)
-        return [{"source": s, "score": int(r() * 101),
-                 "tags": rng.sample(_JSON_TAGS, int(r() * 3)), "active": r() < 0.8}
-                for s in sources]
+        return [
+            {
+                "source": s,
+                "score": int(r() * 101),
+                "tags": rng.sample(_JSON_TAGS, int(r() * 3)),
+                "active": r() < 0.8,
+            }
+            for s in sources
+        ]
+
     return gen
 
 
-@generator("primitive.array", kinds=frozenset({"array"}), params=(
-    Param("element", str, doc="element kind (default: the column's element type)"),
-    Param("min_items", int, default=1, min=0),
-    Param("max_items", int, default=3, min=0),
-))
+@generator(
+    "primitive.array",
+    kinds=frozenset({"array"}),
+    params=(
+        Param("element", str, doc="element kind (default: the column's element type)"),
+        Param("min_items", int, default=1, min=0),
+        Param("max_items", int, default=3, min=0),
+    ),
+)
 def array(col: ColumnInfo, params: dict) -> BatchFn:
     """A list of ``min_items..max_items`` values of the element type (its default generator)."""
     from datalchemy_mp.generators.base import GENERATORS, check_params
@@ -625,9 +749,15 @@ def array(col: ColumnInfo, params: dict) -> BatchFn:
     kind = params["element"] or col.element_kind or "text"
     if kind == "array":
         raise ParamError("arrays of arrays are not supported", path="element")
-    elem = dataclasses.replace(col, kind=kind, data_type=kind, unique=False, max_length=None,
-                               element_kind=None, hints={"today": col.hints.get("today")}
-                               if col.hints.get("today") else {})
+    elem = dataclasses.replace(
+        col,
+        kind=kind,
+        data_type=kind,
+        unique=False,
+        max_length=None,
+        element_kind=None,
+        hints={"today": col.hints.get("today")} if col.hints.get("today") else {},
+    )
     gen_id, gen_params = default_generator(elem, None, False)
     spec = GENERATORS[gen_id]
     fill = spec.factory(elem, check_params(spec.params, gen_params, strict=spec.strict, path=""))
@@ -639,16 +769,21 @@ def array(col: ColumnInfo, params: dict) -> BatchFn:
         values = fill(Batch(rng=b.rng, start=b.start, n=sum(counts)))
         out, pos = [], 0
         for c in counts:
-            out.append(values[pos:pos + c])
+            out.append(values[pos : pos + c])
             pos += c
         return out
+
     return gen
 
 
-@generator("primitive.bytes", kinds=frozenset({"bytea"}), params=(
-    Param("min_len", int, default=8, min=0),
-    Param("max_len", int, default=32, min=0),
-))
+@generator(
+    "primitive.bytes",
+    kinds=frozenset({"bytea"}),
+    params=(
+        Param("min_len", int, default=8, min=0),
+        Param("max_len", int, default=32, min=0),
+    ),
+)
 def bytes_(col: ColumnInfo, params: dict) -> BatchFn:
     """Random bytes (for bytea columns)."""
     check_order(params, "min_len", "max_len")
@@ -658,4 +793,5 @@ def bytes_(col: ColumnInfo, params: dict) -> BatchFn:
         rng = b.rng
         r = rng.random
         return [rng.randbytes(lo + int(r() * span)) for _ in range(b.n)]
+
     return gen

@@ -146,9 +146,7 @@ def _node(op: Any, av: Any, max_repeat: int, ignorecase: bool, pattern: str) -> 
         return lambda rng: rng.choice(alts)(rng)
     if op is _c.SUBPATTERN:
         _group, add_flags, del_flags, sub = av
-        inner_ic = (ignorecase or bool(add_flags & re.IGNORECASE)) and not (
-            del_flags & re.IGNORECASE
-        )
+        inner_ic = (ignorecase or bool(add_flags & re.IGNORECASE)) and not (del_flags & re.IGNORECASE)
         return _sequence(sub, max_repeat, inner_ic, pattern)
     if op is _ATOMIC_GROUP:
         return _sequence(av, max_repeat, ignorecase, pattern)

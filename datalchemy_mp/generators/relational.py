@@ -14,16 +14,21 @@ from datalchemy_mp.generators.base import Batch, BatchFn, ColumnInfo, Param, gen
 def _filled_by_engine(col: ColumnInfo, params: dict) -> BatchFn:
     def fn(b: Batch) -> list:
         raise GenerationError(f"{col.qualified} is filled from its parent row by the engine")
+
     return fn
 
 
 generator(
-    "derive.fk", strict=False, derive=True,
+    "derive.fk",
+    strict=False,
+    derive=True,
     description="The referenced parent value of the column's FK (a parent row picked per row)",
 )(_filled_by_engine)
 
 generator(
-    "derive.parent_value", strict=False, derive=True,
+    "derive.parent_value",
+    strict=False,
+    derive=True,
     params=(
         Param("input_columns", list, required=True, doc="[local FK column]"),
         Param("parent_schema", str, required=True),

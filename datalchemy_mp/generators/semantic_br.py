@@ -83,15 +83,21 @@ def _digits(value: str) -> str:
 def is_valid_cpf(value: str) -> bool:
     """11 digits (punctuation allowed), not all equal, with matching check digits."""
     d = _digits(value)
-    return (len(d) == 11 and d.isascii() and d.isdigit() and len(set(d)) > 1
-            and cpf_check_digits(d[:9]) == d[9:])
+    return (
+        len(d) == 11 and d.isascii() and d.isdigit() and len(set(d)) > 1 and cpf_check_digits(d[:9]) == d[9:]
+    )
 
 
 def is_valid_cnpj(value: str) -> bool:
     """14 digits (punctuation allowed), not all equal, with matching check digits."""
     d = _digits(value)
-    return (len(d) == 14 and d.isascii() and d.isdigit() and len(set(d)) > 1
-            and cnpj_check_digits(d[:12]) == d[12:])
+    return (
+        len(d) == 14
+        and d.isascii()
+        and d.isdigit()
+        and len(set(d)) > 1
+        and cnpj_check_digits(d[:12]) == d[12:]
+    )
 
 
 # Fast path: weighted digit sums of 3- or 4-digit groups, encoded as s1*1100 + s2, so that the
@@ -115,10 +121,12 @@ def _group_table(w1: tuple[int, ...], w2: tuple[int, ...]) -> list[int]:
     """For each group value (len(w1) digits): s1*1100 + s2 of its weighted digit sums."""
     width = len(w1)
     out = []
-    for v in range(10 ** width):
+    for v in range(10**width):
         digits = [int(c) for c in f"{v:0{width}d}"]
-        out.append(sum(d * w for d, w in zip(digits, w1, strict=True)) * _PAIR
-                   + sum(d * w for d, w in zip(digits, w2, strict=True)))
+        out.append(
+            sum(d * w for d, w in zip(digits, w1, strict=True)) * _PAIR
+            + sum(d * w for d, w in zip(digits, w2, strict=True))
+        )
     return out
 
 
@@ -128,8 +136,7 @@ def _cpf_strings(bases: list[int]) -> list[str]:
     tb = _group_table((7, 6, 5), (8, 7, 6))
     tc = _group_table((4, 3, 2), (5, 4, 3))
     dv = _dv_table()
-    return [f"{b:09d}{dv[(ta[b // 1000000] + tb[b // 1000 % 1000] + tc[b % 1000]) % _MOD]}"
-            for b in bases]
+    return [f"{b:09d}{dv[(ta[b // 1000000] + tb[b // 1000 % 1000] + tc[b % 1000]) % _MOD]}" for b in bases]
 
 
 def _cnpj_strings(roots: list[int], branches: list[int]) -> list[str]:
@@ -138,12 +145,14 @@ def _cnpj_strings(roots: list[int], branches: list[int]) -> list[str]:
     tb = _group_table(_CNPJ_W1[4:8], _CNPJ_W2[4:8])
     tc = _group_table(_CNPJ_W1[8:12], _CNPJ_W2[8:12])
     dv = _dv_table()
-    return [f"{r:08d}{b:04d}{dv[(ta[r // 10000] + tb[r % 10000] + tc[b]) % _MOD]}"
-            for r, b in zip(roots, branches, strict=True)]
+    return [
+        f"{r:08d}{b:04d}{dv[(ta[r // 10000] + tb[r % 10000] + tc[b]) % _MOD]}"
+        for r, b in zip(roots, branches, strict=True)
+    ]
 
 
 _REPDIGIT_STEP = 111_111_111
-CPF_BASES = 10 ** 9 - 10
+CPF_BASES = 10**9 - 10
 """CPF bases without the ten repeated-digit ones (000000000, 111111111, ...), invalid."""
 
 
@@ -162,12 +171,12 @@ FORMATTED = Param("formatted", bool, default=False, doc="add punctuation (e.g. 5
 
 def _fits(col: ColumnInfo, width: int, what: str) -> None:
     if col.max_length is not None and col.max_length < width:
-        raise ParamError(f"{what} has {width} characters; {col.qualified} holds at most "
-                         f"{col.max_length}", path="formatted")
+        raise ParamError(
+            f"{what} has {width} characters; {col.qualified} holds at most {col.max_length}", path="formatted"
+        )
 
 
-@generator("semantic.br.cpf", kinds=TEXT, strict=False, unique=True, tags=("pii.cpf",),
-           params=(FORMATTED,))
+@generator("semantic.br.cpf", kinds=TEXT, strict=False, unique=True, tags=("pii.cpf",), params=(FORMATTED,))
 def cpf(col: ColumnInfo, params: dict) -> BatchFn:
     """CPF with valid check digits, 11 digits (``formatted``: ``529.982.247-25``)."""
     formatted = params["formatted"]
@@ -184,21 +193,21 @@ def cpf(col: ColumnInfo, params: dict) -> BatchFn:
         def gen_unique(b: Batch) -> list:
             require_rows(col, "semantic.br.cpf", CPF_BASES, b.start, b.n)
             return show(_cpf_strings([x + 1 + x // _GAP for x in perm.block(b.start, b.n)]))
+
         return gen_unique
 
     def gen(b: Batch) -> list:
         r = b.rng.random
-        return show(_cpf_strings([(x := int(r() * CPF_BASES)) + 1 + x // _GAP
-                                  for _ in range(b.n)]))
+        return show(_cpf_strings([(x := int(r() * CPF_BASES)) + 1 + x // _GAP for _ in range(b.n)]))
+
     return gen
 
 
-CNPJ_ROOTS = 10 ** 8
+CNPJ_ROOTS = 10**8
 _BRANCH_TIER = 100
 
 
-@generator("semantic.br.cnpj", kinds=TEXT, strict=False, unique=True, tags=("pii.cnpj",),
-           params=(FORMATTED,))
+@generator("semantic.br.cnpj", kinds=TEXT, strict=False, unique=True, tags=("pii.cnpj",), params=(FORMATTED,))
 def cnpj(col: ColumnInfo, params: dict) -> BatchFn:
     """CNPJ with valid check digits, 14 digits: any 8-digit root, branch mostly 0001."""
     formatted = params["formatted"]
@@ -231,17 +240,18 @@ def cnpj(col: ColumnInfo, params: dict) -> BatchFn:
                 branches.extend(branch(r, _BRANCH_TIER * tier + 1) for _ in range(take))
                 pos += take
             return show(_cnpj_strings(roots, branches))
+
         return gen_unique
 
     def gen(b: Batch) -> list:
         r = b.rng.random
         roots = [int(r() * CNPJ_ROOTS) for _ in range(b.n)]
         return show(_cnpj_strings(roots, [branch(r, 1) for _ in range(b.n)]))
+
     return gen
 
 
-@generator("semantic.br.rg", kinds=TEXT, strict=False, unique=True, tags=("pii.rg",),
-           params=(FORMATTED,))
+@generator("semantic.br.rg", kinds=TEXT, strict=False, unique=True, tags=("pii.rg",), params=(FORMATTED,))
 def rg(col: ColumnInfo, params: dict) -> BatchFn:
     """RG: 9 digits, zero-padded (``formatted``: ``12.345.678-9``)."""
     formatted = params["formatted"]
@@ -250,25 +260,27 @@ def rg(col: ColumnInfo, params: dict) -> BatchFn:
 
     def show(values: list[int]) -> list[str]:
         if formatted:
-            return [fmt.format(v // 10 ** 7, v // 10 ** 4 % 1000, v // 10 % 1000, v % 10)
-                    for v in values]
+            return [fmt.format(v // 10**7, v // 10**4 % 1000, v // 10 % 1000, v % 10) for v in values]
         return [f"{v:09d}" for v in values]
 
     if col.unique:
-        perm = BlockPermutation(10 ** 9, col.seed)
+        perm = BlockPermutation(10**9, col.seed)
 
         def gen_unique(b: Batch) -> list:
-            require_rows(col, "semantic.br.rg", 10 ** 9, b.start, b.n)
+            require_rows(col, "semantic.br.rg", 10**9, b.start, b.n)
             return show(perm.block(b.start, b.n))
+
         return gen_unique
 
     def gen(b: Batch) -> list:
         r = b.rng.random
-        return show([int(r() * 10 ** 9) for _ in range(b.n)])
+        return show([int(r() * 10**9) for _ in range(b.n)])
+
     return gen
 
 
 # --- places: UF, city, CEP, DDD, address -----------------------------------------------------
+
 
 class _Places:
     """The UF/city table, and a population-weighted pool of (uf, city, ddd) locations."""
@@ -298,7 +310,8 @@ def places() -> _Places:
 _LOCATION_WORDS = frozenset(
     "cidade city municipio uf estado state sigla cep zip zipcode postal codigo code "
     "telefone fone phone celular cel mobile whatsapp ddd endereco address logradouro rua "
-    "street bairro numero number nome name de do da id".split())
+    "street bairro numero number nome name de do da id".split()
+)
 
 
 def location_group(column: str) -> str:
@@ -307,8 +320,12 @@ def location_group(column: str) -> str:
     return "_".join(w for w in words if w and w not in _LOCATION_WORDS)
 
 
-GROUP = Param("group", str, doc="location columns with the same group (default: from the "
-                                "column name, e.g. cidade_origem -> origem) describe one place")
+GROUP = Param(
+    "group",
+    str,
+    doc="location columns with the same group (default: from the "
+    "column name, e.g. cidade_origem -> origem) describe one place",
+)
 UF_PARAM = Param("uf", str, doc="restrict to one UF (e.g. SP)")
 
 
@@ -320,8 +337,9 @@ def _locations(col: ColumnInfo, params: dict) -> BatchFn:
     if uf is not None:
         uf = str(uf).upper()
         if uf not in pl.ddds:
-            raise ParamError(f"param 'uf': {uf!r} is not a Brazilian UF (expected one of "
-                             f"{pl.ufs})", path="uf")
+            raise ParamError(
+                f"param 'uf': {uf!r} is not a Brazilian UF (expected one of {pl.ufs})", path="uf"
+            )
         pool = [loc for loc in pl.pool if loc[0] == uf]
     else:
         pool = pl.pool
@@ -334,13 +352,21 @@ def _locations(col: ColumnInfo, params: dict) -> BatchFn:
     def locate(b: Batch) -> list:
         k = seeds.derive(key, "retry", b.attempt) if b.attempt else key
         return [pool[h % size] for h in row_keys(k, b.start, b.n)]
+
     return locate
 
 
-@generator("semantic.br.uf", kinds=TEXT, strict=False, tags=("pii.location",), params=(
-    Param("full_name", bool, default=False, doc="the state's name (São Paulo) instead of SP"),
-    GROUP, UF_PARAM,
-))
+@generator(
+    "semantic.br.uf",
+    kinds=TEXT,
+    strict=False,
+    tags=("pii.location",),
+    params=(
+        Param("full_name", bool, default=False, doc="the state's name (São Paulo) instead of SP"),
+        GROUP,
+        UF_PARAM,
+    ),
+)
 def uf(col: ColumnInfo, params: dict) -> BatchFn:
     """One of the 27 UF codes, weighted by population (the row's location)."""
     locate = _locations(col, params)
@@ -350,10 +376,17 @@ def uf(col: ColumnInfo, params: dict) -> BatchFn:
     return lambda b: [loc[0] for loc in locate(b)]
 
 
-@generator("semantic.br.city", kinds=TEXT, strict=False, tags=("pii.location",), params=(
-    Param("with_uf", bool, default=False, doc="append the UF: Curitiba - PR"),
-    GROUP, UF_PARAM,
-))
+@generator(
+    "semantic.br.city",
+    kinds=TEXT,
+    strict=False,
+    tags=("pii.location",),
+    params=(
+        Param("with_uf", bool, default=False, doc="append the UF: Curitiba - PR"),
+        GROUP,
+        UF_PARAM,
+    ),
+)
 def city(col: ColumnInfo, params: dict) -> BatchFn:
     """A real Brazilian city (accented), weighted by population, matching the row's UF."""
     locate = _locations(col, params)
@@ -363,6 +396,7 @@ def city(col: ColumnInfo, params: dict) -> BatchFn:
         locs = locate(b)
         values = [f"{c} - {u}" for u, c, _ in locs] if with_uf else [c for _, c, _ in locs]
         return fit_all(values, col.max_length)
+
     return gen
 
 
@@ -379,10 +413,17 @@ def _ceps(locs: list, r) -> list[int]:
     return out
 
 
-@generator("semantic.br.cep", kinds=TEXT, strict=False, tags=("pii.location",), params=(
-    Param("formatted", bool, default=False, doc="with the hyphen: 01310-100"),
-    GROUP, UF_PARAM,
-))
+@generator(
+    "semantic.br.cep",
+    kinds=TEXT,
+    strict=False,
+    tags=("pii.location",),
+    params=(
+        Param("formatted", bool, default=False, doc="with the hyphen: 01310-100"),
+        GROUP,
+        UF_PARAM,
+    ),
+)
 def cep(col: ColumnInfo, params: dict) -> BatchFn:
     """CEP, 8 digits without hyphen, inside the real range of the row's UF."""
     locate = _locations(col, params)
@@ -394,20 +435,27 @@ def cep(col: ColumnInfo, params: dict) -> BatchFn:
         if formatted:
             return [f"{c // 1000:05d}-{c % 1000:03d}" for c in ceps]
         return [f"{c:08d}" for c in ceps]
+
     return gen
 
 
-MOBILE_NUMBERS = 4 * 10 ** 7
+MOBILE_NUMBERS = 4 * 10**7
 """Mobile numbers after the leading 9: 8 digits starting with 6-9."""
 
 
-@generator("semantic.br.phone", kinds=TEXT, strict=False, unique=True, tags=("pii.phone",),
-           params=(
-    Param("formatted", bool, default=False, doc="+55 (11) 98765-4321 instead of +5511987654321"),
-    Param("landline", bool, default=False, doc="a fixed line (2-5 then 7 digits) instead of "
-                                               "a mobile"),
-    GROUP, UF_PARAM,
-))
+@generator(
+    "semantic.br.phone",
+    kinds=TEXT,
+    strict=False,
+    unique=True,
+    tags=("pii.phone",),
+    params=(
+        Param("formatted", bool, default=False, doc="+55 (11) 98765-4321 instead of +5511987654321"),
+        Param("landline", bool, default=False, doc="a fixed line (2-5 then 7 digits) instead of a mobile"),
+        GROUP,
+        UF_PARAM,
+    ),
+)
 def phone(col: ColumnInfo, params: dict) -> BatchFn:
     """Mobile number ``+55DD9XXXXXXXX`` with a real DDD of the row's city (no separators)."""
     locate = _locations(col, params)
@@ -416,13 +464,15 @@ def phone(col: ColumnInfo, params: dict) -> BatchFn:
     _fits(col, width, "a phone number")
     # numbers: 8 digits after the 9 of a mobile (first digit 6-9), or 8 digits of a landline
     # (first digit 2-5); both are 4 * 10**7 numbers, offset by `first`.
-    first = 2 * 10 ** 7 if landline else 6 * 10 ** 7
+    first = 2 * 10**7 if landline else 6 * 10**7
     lead = "" if landline else "9"
 
     def show(locs: list, numbers: list[int]) -> list[str]:
         if formatted:
-            return [f"+55 ({d}) {lead}{x // 10000:04d}-{x % 10000:04d}"
-                    for (_, _, d), x in zip(locs, numbers, strict=True)]
+            return [
+                f"+55 ({d}) {lead}{x // 10000:04d}-{x % 10000:04d}"
+                for (_, _, d), x in zip(locs, numbers, strict=True)
+            ]
         return [f"+55{d}{lead}{x:08d}" for (_, _, d), x in zip(locs, numbers, strict=True)]
 
     if col.unique:
@@ -431,11 +481,13 @@ def phone(col: ColumnInfo, params: dict) -> BatchFn:
         def gen_unique(b: Batch) -> list:
             require_rows(col, "semantic.br.phone", MOBILE_NUMBERS, b.start, b.n)
             return show(locate(b), [first + x for x in perm.block(b.start, b.n)])
+
         return gen_unique
 
     def gen(b: Batch) -> list:
         r = b.rng.random
         return show(locate(b), [first + int(r() * MOBILE_NUMBERS) for _ in range(b.n)])
+
     return gen
 
 
@@ -447,8 +499,7 @@ def _streets() -> tuple[list[str], list[str]]:
 
 def street_names(rng, n: int) -> list[str]:
     types, names = _streets()
-    return [f"{t} {s}" for t, s in zip(rng.choices(types, k=n), rng.choices(names, k=n),
-                                       strict=True)]
+    return [f"{t} {s}" for t, s in zip(rng.choices(types, k=n), rng.choices(names, k=n), strict=True)]
 
 
 def house_numbers(r, n: int) -> list[int]:
@@ -456,11 +507,22 @@ def house_numbers(r, n: int) -> list[int]:
     return [int(10 ** (r() * 4)) for _ in range(n)]
 
 
-@generator("semantic.br.address", kinds=TEXT, strict=False, tags=("pii.address",), params=(
-    Param("full", bool, default=False,
-          doc="street, number - neighbourhood, city - UF, CEP (the row's location)"),
-    GROUP, UF_PARAM,
-))
+@generator(
+    "semantic.br.address",
+    kinds=TEXT,
+    strict=False,
+    tags=("pii.address",),
+    params=(
+        Param(
+            "full",
+            bool,
+            default=False,
+            doc="street, number - neighbourhood, city - UF, CEP (the row's location)",
+        ),
+        GROUP,
+        UF_PARAM,
+    ),
+)
 def address(col: ColumnInfo, params: dict) -> BatchFn:
     """``<street>, <number>``: e.g. ``Avenida Paulista, 1578``."""
     full = params["full"]
@@ -478,10 +540,12 @@ def address(col: ColumnInfo, params: dict) -> BatchFn:
             locs = locate(b)
             ceps = _ceps(locs, r)
             hoods = rng.choices(neighborhoods, k=b.n)
-            values = [f"{s}, {x} - {h}, {c} - {u}, {z // 1000:05d}-{z % 1000:03d}"
-                      for s, x, h, (u, c, _), z in zip(streets, numbers, hoods, locs, ceps,
-                                                        strict=True)]
+            values = [
+                f"{s}, {x} - {h}, {c} - {u}, {z // 1000:05d}-{z % 1000:03d}"
+                for s, x, h, (u, c, _), z in zip(streets, numbers, hoods, locs, ceps, strict=True)
+            ]
         return fit_all(values, col.max_length)
+
     return gen
 
 
@@ -501,10 +565,30 @@ def neighborhood(col: ColumnInfo, params: dict) -> BatchFn:
 # --- people ----------------------------------------------------------------------------------
 
 _COMPOUND = {
-    "F": ["Ana Paula", "Maria Eduarda", "Ana Clara", "Maria Clara", "Maria Luiza", "Ana Luíza",
-          "Maria Fernanda", "Ana Beatriz", "Maria Alice", "Ana Carolina"],
-    "M": ["João Pedro", "Luiz Fernando", "José Carlos", "Carlos Eduardo", "Pedro Henrique",
-          "João Vitor", "Luiz Carlos", "Paulo Roberto", "Antônio Carlos", "João Gabriel"],
+    "F": [
+        "Ana Paula",
+        "Maria Eduarda",
+        "Ana Clara",
+        "Maria Clara",
+        "Maria Luiza",
+        "Ana Luíza",
+        "Maria Fernanda",
+        "Ana Beatriz",
+        "Maria Alice",
+        "Ana Carolina",
+    ],
+    "M": [
+        "João Pedro",
+        "Luiz Fernando",
+        "José Carlos",
+        "Carlos Eduardo",
+        "Pedro Henrique",
+        "João Vitor",
+        "Luiz Carlos",
+        "Paulo Roberto",
+        "Antônio Carlos",
+        "João Gabriel",
+    ],
 }
 
 
@@ -524,11 +608,23 @@ def names() -> _Names:
     return _Names()
 
 
-@generator("semantic.br.name", kinds=TEXT, strict=False, tags=("pii.name",), params=(
-    Param("gender", str, default="any", choices=("any", "female", "male")),
-    Param("surnames", int, default=0, min=0, max=2,
-          doc="surnames per name: 1, 2, or 0 for a realistic mix (about 1 in 3 with two)"),
-))
+@generator(
+    "semantic.br.name",
+    kinds=TEXT,
+    strict=False,
+    tags=("pii.name",),
+    params=(
+        Param("gender", str, default="any", choices=("any", "female", "male")),
+        Param(
+            "surnames",
+            int,
+            default=0,
+            min=0,
+            max=2,
+            doc="surnames per name: 1, 2, or 0 for a realistic mix (about 1 in 3 with two)",
+        ),
+    ),
+)
 def name(col: ColumnInfo, params: dict) -> BatchFn:
     """A Brazilian full name, ``First Last`` (often ``First Last Last``), with accents."""
     nm = names()
@@ -542,18 +638,29 @@ def name(col: ColumnInfo, params: dict) -> BatchFn:
         r = rng.random
         fs = rng.choices(firsts, k=b.n)
         ls = rng.choices(lasts, k=2 * b.n)
-        out = [f"{f} {ls[2 * k + 1]} {ls[2 * k]}" if r() < two_rate and ls[2 * k] != ls[2 * k + 1]
-               else f"{f} {ls[2 * k]}" for k, f in enumerate(fs)]
+        out = [
+            f"{f} {ls[2 * k + 1]} {ls[2 * k]}"
+            if r() < two_rate and ls[2 * k] != ls[2 * k + 1]
+            else f"{f} {ls[2 * k]}"
+            for k, f in enumerate(fs)
+        ]
         if limit is not None:
-            out = [v if len(v) <= limit else fit(f"{f} {ls[2 * k]}", limit)
-                   for k, (v, f) in enumerate(zip(out, fs, strict=True))]
+            out = [
+                v if len(v) <= limit else fit(f"{f} {ls[2 * k]}", limit)
+                for k, (v, f) in enumerate(zip(out, fs, strict=True))
+            ]
         return out
+
     return gen
 
 
-@generator("semantic.br.first_name", kinds=TEXT, strict=False, tags=("pii.name",), params=(
-    Param("gender", str, default="any", choices=("any", "female", "male")),
-))
+@generator(
+    "semantic.br.first_name",
+    kinds=TEXT,
+    strict=False,
+    tags=("pii.name",),
+    params=(Param("gender", str, default="any", choices=("any", "female", "male")),),
+)
 def first_name(col: ColumnInfo, params: dict) -> BatchFn:
     """A Brazilian first name (sometimes compound: ``Ana Paula``)."""
     firsts = names().first[params["gender"]]
@@ -569,8 +676,14 @@ def last_name(col: ColumnInfo, params: dict) -> BatchFn:
         rng = b.rng
         r = rng.random
         ls = rng.choices(lasts, k=2 * b.n)
-        return fit_all([f"{ls[2 * k]} {ls[2 * k + 1]}" if r() < 0.3 and ls[2 * k] != ls[2 * k + 1]
-                        else ls[2 * k] for k in range(b.n)], col.max_length)
+        return fit_all(
+            [
+                f"{ls[2 * k]} {ls[2 * k + 1]}" if r() < 0.3 and ls[2 * k] != ls[2 * k + 1] else ls[2 * k]
+                for k in range(b.n)
+            ],
+            col.max_length,
+        )
+
     return gen
 
 
@@ -581,16 +694,20 @@ def _email_parts() -> tuple[list[str], list[str]]:
 
 
 _LOCAL_STYLES = (  # (first, last) -> local part, weight
-    (lambda f, s: f"{f}.{s}", 45), (lambda f, s: f"{f}{s}", 14), (lambda f, s: f"{f}_{s}", 8),
-    (lambda f, s: f"{f[0]}{s}", 13), (lambda f, s: f, 8), (lambda f, s: f"{s}.{f}", 5),
+    (lambda f, s: f"{f}.{s}", 45),
+    (lambda f, s: f"{f}{s}", 14),
+    (lambda f, s: f"{f}_{s}", 8),
+    (lambda f, s: f"{f[0]}{s}", 13),
+    (lambda f, s: f, 8),
+    (lambda f, s: f"{s}.{f}", 5),
     (lambda f, s: f"{f}.{s[0]}", 7),
 )
-SAFE_DOMAINS = (("example.com", 50), ("example.com.br", 25), ("example.net", 15),
-                ("example.org", 10))
+SAFE_DOMAINS = (("example.com", 50), ("example.com.br", 25), ("example.net", 15), ("example.org", 10))
 
 
-def email_fn(col: ColumnInfo, gen_id: str, firsts: list[str], lasts: list[str],
-             domains: list[str]) -> BatchFn:
+def email_fn(
+    col: ColumnInfo, gen_id: str, firsts: list[str], lasts: list[str], domains: list[str]
+) -> BatchFn:
     """``ana.silva4821@example.com``: local parts from names; on a unique column the digits
     are a distinct token per row (4 digits for the first 9000 rows, then 5, ...), so emails
     never repeat whatever the names."""
@@ -598,8 +715,7 @@ def email_fn(col: ColumnInfo, gen_id: str, firsts: list[str], lasts: list[str],
     limit = col.max_length
     tokens = TieredTokens(seeds.derive(col.seed, "email")) if col.unique else None
     if limit is not None and limit < 24:
-        raise ParamError(f"{col.qualified} holds at most {limit} characters: too short for "
-                         "realistic emails")
+        raise ParamError(f"{col.qualified} holds at most {limit} characters: too short for realistic emails")
 
     def gen(b: Batch) -> list:
         rng = b.rng
@@ -611,20 +727,31 @@ def email_fn(col: ColumnInfo, gen_id: str, firsts: list[str], lasts: list[str],
             toks = tokens.block(b.start, n)
         else:  # about half with a few digits, as people do
             toks = [str(int(10 ** (1 + r() * 3))) if r() < 0.5 else "" for _ in range(n)]
-        out = [f"{style(f, s)}{t}@{d}"
-               for style, f, s, t, d in zip(ss, fs, ls, toks, ds, strict=True)]
+        out = [f"{style(f, s)}{t}@{d}" for style, f, s, t, d in zip(ss, fs, ls, toks, ds, strict=True)]
         if limit is not None:
             for k, v in enumerate(out):
                 if len(v) > limit:
                     tail = f"{toks[k]}@{ds[k]}"
-                    out[k] = f"{ss[k](fs[k], ls[k])[:max(1, limit - len(tail))]}{tail}"
+                    out[k] = f"{ss[k](fs[k], ls[k])[: max(1, limit - len(tail))]}{tail}"
         return out
+
     return gen
 
 
-@generator("semantic.br.email.safe", kinds=TEXT, strict=False, unique=True, tags=("pii.email",),
-           params=(Param("domain", str, doc="one domain for every address (default: "
-                                            "example.com, example.com.br, .net, .org)"),))
+@generator(
+    "semantic.br.email.safe",
+    kinds=TEXT,
+    strict=False,
+    unique=True,
+    tags=("pii.email",),
+    params=(
+        Param(
+            "domain",
+            str,
+            doc="one domain for every address (default: example.com, example.com.br, .net, .org)",
+        ),
+    ),
+)
 def email_safe(col: ColumnInfo, params: dict) -> BatchFn:
     """``ana.silva4821@example.com``: names without accents, reserved example domains."""
     firsts, lasts = _email_parts()
@@ -635,18 +762,26 @@ def email_safe(col: ColumnInfo, params: dict) -> BatchFn:
 
 # --- money, network --------------------------------------------------------------------------
 
-@generator("semantic.br.money.brl", kinds=frozenset({"numeric", "real", "double"}),
-           strict=False, unique=True, params=(
-    Param("min", float, default=10.0), Param("max", float, default=10000.0),
-))
+
+@generator(
+    "semantic.br.money.brl",
+    kinds=frozenset({"numeric", "real", "double"}),
+    strict=False,
+    unique=True,
+    params=(
+        Param("min", float, default=10.0),
+        Param("max", float, default=10000.0),
+    ),
+)
 def money_brl(col: ColumnInfo, params: dict) -> BatchFn:
     """An amount in reais in [min, max], 2 decimals, no symbol: ``4521.37``."""
     check_order(params)
     return _grid("semantic.br.money.brl", col, params["min"], params["max"], 2)
 
 
-@generator("semantic.br.ip", kinds=TEXT | frozenset({"inet"}), strict=False, unique=True,
-           tags=("pii.network",))
+@generator(
+    "semantic.br.ip", kinds=TEXT | frozenset({"inet"}), strict=False, unique=True, tags=("pii.network",)
+)
 def ip(col: ColumnInfo, params: dict) -> BatchFn:
     """IPv4, each octet 1..254: ``187.23.4.200``."""
     return ipv4_fn(col, "semantic.br.ip")
@@ -662,10 +797,12 @@ def url(col: ColumnInfo, params: dict) -> BatchFn:
     def gen(b: Batch) -> list:
         r = b.rng.random
         return [f"https://example.com/pagina-{1 + int(r() * 9999)}" for _ in range(b.n)]
+
     return gen
 
 
 # --- businesses and text ---------------------------------------------------------------------
+
 
 class _Business:
     def __init__(self) -> None:
@@ -707,6 +844,7 @@ def company_name(col: ColumnInfo, params: dict) -> BatchFn:
             else:
                 out.append(f"{segs[k]} {roots[k]}{sufs[k]}")
         return fit_all(out, col.max_length)
+
     return gen
 
 
@@ -721,13 +859,13 @@ def product_name(col: ColumnInfo, params: dict) -> BatchFn:
 def sentence(col: ColumnInfo, params: dict) -> BatchFn:
     """A Portuguese business sentence: ``O cliente aprovou o orçamento com urgência.``"""
     v = business().vocab
-    parts = [v["sentence_subjects"], v["sentence_verbs"], v["sentence_objects"],
-             v["sentence_endings"]]
+    parts = [v["sentence_subjects"], v["sentence_verbs"], v["sentence_objects"], v["sentence_endings"]]
 
     def gen(b: Batch) -> list:
         rng = b.rng
         cols = [rng.choices(p, k=b.n) for p in parts]
         return fit_all([" ".join(words) for words in zip(*cols, strict=True)], col.max_length)
+
     return gen
 
 
@@ -741,8 +879,11 @@ def title(col: ColumnInfo, params: dict) -> BatchFn:
         r = rng.random
         ts, roots = rng.choices(titles, k=b.n), rng.choices(biz.roots, k=b.n)
         segs = rng.choices(biz.segments, k=b.n)
-        return fit_all([f"{t} - {ro} {s}" if r() < 0.5 else t
-                        for t, ro, s in zip(ts, roots, segs, strict=True)], col.max_length)
+        return fit_all(
+            [f"{t} - {ro} {s}" if r() < 0.5 else t for t, ro, s in zip(ts, roots, segs, strict=True)],
+            col.max_length,
+        )
+
     return gen
 
 

@@ -43,9 +43,11 @@ def stringify(v) -> str:
     return str(v)
 
 
-@transform("transform.null_rate", strict=False, params=(
-    Param("rate", float, required=True, min=0.0, max=1.0, doc="probability of NULL"),
-))
+@transform(
+    "transform.null_rate",
+    strict=False,
+    params=(Param("rate", float, required=True, min=0.0, max=1.0, doc="probability of NULL"),),
+)
 def null_rate(col: ColumnInfo, params: dict) -> TransformFn:
     """NULL with probability ``rate`` (an error on a NOT NULL column)."""
     rate = params["rate"]
@@ -55,28 +57,34 @@ def null_rate(col: ColumnInfo, params: dict) -> TransformFn:
     def fn(b: Batch, values: list) -> list:
         r = b.rng.random
         return [None if r() < rate else v for v in values]
+
     return fn
 
 
-@transform("transform.truncate", strict=False, params=(
-    Param("max_len", int, required=True, min=0, doc="characters kept"),
-))
+@transform(
+    "transform.truncate",
+    strict=False,
+    params=(Param("max_len", int, required=True, min=0, doc="characters kept"),),
+)
 def truncate(col: ColumnInfo, params: dict) -> TransformFn:
     """Text cut to ``max_len`` characters (upstream cut bytes)."""
     n = params["max_len"]
     return lambda b, values: [v[:n] if isinstance(v, str) else v for v in values]
 
 
-@transform("transform.format", strict=False, params=(
-    Param("format", str, doc="strftime format for dates, times and timestamps"),
-    Param("template", str, doc="text with {value} replaced by the value"),
-))
+@transform(
+    "transform.format",
+    strict=False,
+    params=(
+        Param("format", str, doc="strftime format for dates, times and timestamps"),
+        Param("template", str, doc="text with {value} replaced by the value"),
+    ),
+)
 def format_(col: ColumnInfo, params: dict) -> TransformFn:
     """Dates to text with ``format`` (strftime), or any value into ``template``."""
     fmt, template = params["format"], params["template"]
     if fmt is None and template is None:
-        raise ParamError("give param 'format' (strftime) or param 'template' ({value})",
-                         path="template")
+        raise ParamError("give param 'format' (strftime) or param 'template' ({value})", path="template")
     limit = col.max_length
 
     def one(v):
@@ -93,21 +101,30 @@ def format_(col: ColumnInfo, params: dict) -> TransformFn:
         if limit is not None:
             out = [fit(v, limit) if isinstance(v, str) else v for v in out]
         return out
+
     return fn
 
 
-@transform("transform.prefix_suffix", strict=False, params=(
-    Param("prefix", str, default=""), Param("suffix", str, default=""),
-))
+@transform(
+    "transform.prefix_suffix",
+    strict=False,
+    params=(
+        Param("prefix", str, default=""),
+        Param("suffix", str, default=""),
+    ),
+)
 def prefix_suffix(col: ColumnInfo, params: dict) -> TransformFn:
     """``prefix + value + suffix`` on text (the value is shortened to fit the column)."""
     pre, suf = params["prefix"], params["suffix"]
     room = None if col.max_length is None else col.max_length - len(pre) - len(suf)
     if room is not None and room < 1:
-        raise ParamError(f"prefix and suffix leave no room in {col.qualified} "
-                         f"(max {col.max_length} characters)", path="prefix")
-    return lambda b, values: [f"{pre}{v if room is None else v[:room]}{suf}"
-                              if isinstance(v, str) else v for v in values]
+        raise ParamError(
+            f"prefix and suffix leave no room in {col.qualified} (max {col.max_length} characters)",
+            path="prefix",
+        )
+    return lambda b, values: [
+        f"{pre}{v if room is None else v[:room]}{suf}" if isinstance(v, str) else v for v in values
+    ]
 
 
 def title_case(text: str) -> str:
@@ -119,18 +136,22 @@ def title_case(text: str) -> str:
     return "".join(out)
 
 
-@transform("transform.casing", strict=False, params=(
-    Param("mode", str, required=True, choices=("upper", "lower", "title")),
-))
+@transform(
+    "transform.casing",
+    strict=False,
+    params=(Param("mode", str, required=True, choices=("upper", "lower", "title")),),
+)
 def casing(col: ColumnInfo, params: dict) -> TransformFn:
     """Upper, lower or title case."""
     f = {"upper": str.upper, "lower": str.lower, "title": title_case}[params["mode"]]
     return lambda b, values: [f(v) if isinstance(v, str) else v for v in values]
 
 
-@transform("transform.weighted_choice", strict=False, params=(
-    Param("choices", list, required=True, doc='[{"value": "a", "weight": 0.7}, ...]'),
-))
+@transform(
+    "transform.weighted_choice",
+    strict=False,
+    params=(Param("choices", list, required=True, doc='[{"value": "a", "weight": 0.7}, ...]'),),
+)
 def weighted_choice(col: ColumnInfo, params: dict) -> TransformFn:
     """Replaces each non-NULL value by a weighted pick among ``choices``."""
     choices = params["choices"]
@@ -151,6 +172,7 @@ def weighted_choice(col: ColumnInfo, params: dict) -> TransformFn:
     def fn(b: Batch, old: list) -> list:
         picks = b.rng.choices(values, cum_weights=cum, k=len(old))
         return [None if o is None else p for o, p in zip(old, picks, strict=True)]
+
     return fn
 
 
@@ -174,33 +196,40 @@ def mask_value(text: str, mode: str, char: str) -> str:
     return text[0] + char * (len(text) - 2) + text[-1]
 
 
-@transform("transform.mask", strict=False, params=(
-    Param("mode", str, required=True, choices=("hash", "redact", "format_preserving")),
-    Param("mask_char", str, default="*"),
-))
+@transform(
+    "transform.mask",
+    strict=False,
+    params=(
+        Param("mode", str, required=True, choices=("hash", "redact", "format_preserving")),
+        Param("mask_char", str, default="*"),
+    ),
+)
 def mask(col: ColumnInfo, params: dict) -> TransformFn:
     """Hide PII: SHA-256 hex (``hash``), ``***`` (``redact``), or keep the shape
     (``format_preserving``: ``u*******1@example.com``, ``***.***.***-25``). Masking can
     make distinct values equal: on a unique column the engine then de-duplicates."""
     mode, char = params["mode"], params["mask_char"]
     if len(char) != 1:
-        raise ParamError(f"param 'mask_char' must be one character, got {char!r}",
-                         path="mask_char")
+        raise ParamError(f"param 'mask_char' must be one character, got {char!r}", path="mask_char")
     limit = col.max_length
     if mode == "hash" and limit is not None and limit < 64:
-        raise ParamError(f"a SHA-256 hex digest has 64 characters; {col.qualified} holds "
-                         f"{limit}", path="mode")
-    return lambda b, values: [None if v is None else mask_value(stringify(v), mode, char)
-                              for v in values]
+        raise ParamError(
+            f"a SHA-256 hex digest has 64 characters; {col.qualified} holds {limit}", path="mode"
+        )
+    return lambda b, values: [None if v is None else mask_value(stringify(v), mode, char) for v in values]
 
 
 # --- additions --------------------------------------------------------------------------------
 
-@transform("transform.replace", params=(
-    Param("old", str, doc="a substring to replace (or use pattern)"),
-    Param("pattern", str, doc="a regex to replace (or use old)"),
-    Param("new", str, default="", doc="the replacement (\\1 refers to groups with pattern)"),
-))
+
+@transform(
+    "transform.replace",
+    params=(
+        Param("old", str, doc="a substring to replace (or use pattern)"),
+        Param("pattern", str, doc="a regex to replace (or use old)"),
+        Param("new", str, default="", doc="the replacement (\\1 refers to groups with pattern)"),
+    ),
+)
 def replace(col: ColumnInfo, params: dict) -> TransformFn:
     """Replace a substring (``old``) or regex matches (``pattern``) in text values."""
     old, pattern, new = params["old"], params["pattern"], params["new"]
@@ -211,20 +240,20 @@ def replace(col: ColumnInfo, params: dict) -> TransformFn:
             regex = re.compile(pattern)
         except re.error as exc:
             raise ParamError(f"invalid regex: {exc}", path="pattern") from None
-        return lambda b, values: [regex.sub(new, v) if isinstance(v, str) else v
-                                  for v in values]
+        return lambda b, values: [regex.sub(new, v) if isinstance(v, str) else v for v in values]
     return lambda b, values: [v.replace(old, new) if isinstance(v, str) else v for v in values]
 
 
-@transform("transform.round", params=(
-    Param("digits", int, default=0, min=-15, max=15, doc="decimal places"),
-))
+@transform(
+    "transform.round", params=(Param("digits", int, default=0, min=-15, max=15, doc="decimal places"),)
+)
 def round_(col: ColumnInfo, params: dict) -> TransformFn:
     """Round numbers to ``digits`` places (integers stay integers when digits >= 0)."""
     digits = params["digits"]
 
-    return lambda b, values: [v if isinstance(v, bool) or not isinstance(v, int | float)
-                              else round(v, digits) for v in values]
+    return lambda b, values: [
+        v if isinstance(v, bool) or not isinstance(v, int | float) else round(v, digits) for v in values
+    ]
 
 
 @transform("transform.ascii")

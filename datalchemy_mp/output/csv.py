@@ -41,8 +41,14 @@ def _text(v: Any) -> str:
 def format_text(values: list) -> list:
     texts = ["" if v is None else v if type(v) is str else _text(v) for v in values]
     joined = "\x00".join(texts)
-    if not ('"' in joined or "," in joined or "\n" in joined or "\r" in joined
-            or "\\." in joined or values.count("")):
+    if not (
+        '"' in joined
+        or "," in joined
+        or "\n" in joined
+        or "\r" in joined
+        or "\\." in joined
+        or values.count("")
+    ):
         return texts  # the common case: nothing to quote, checked at C speed
     q = quote
     return ["" if v is None else q(t) for v, t in zip(values, texts, strict=True)]
@@ -59,13 +65,16 @@ def format_int(values: list) -> list:
 
 def make_numeric(scale: int | None) -> Formatter:
     if scale is None:
+
         def fmt(values: list) -> list:
             return ["" if v is None else _shortest(v) for v in values]
+
         return fmt
     spec = f".{scale}f"
 
     def fmt_scaled(values: list) -> list:
         return ["" if v is None else format(v, spec) if type(v) is not str else v for v in values]
+
     return fmt_scaled
 
 
@@ -80,8 +89,7 @@ def _shortest(v: Any) -> str:
 
 
 def format_bool(values: list) -> list:
-    return ["" if v is None else ("true" if v else "false") if type(v) is bool else str(v)
-            for v in values]
+    return ["" if v is None else ("true" if v else "false") if type(v) is bool else str(v) for v in values]
 
 
 def format_date(values: list) -> list:
@@ -99,8 +107,7 @@ def format_date(values: list) -> list:
 
 
 def format_time(values: list) -> list:
-    return ["" if v is None else v.isoformat() if isinstance(v, dt.time) else quote(str(v))
-            for v in values]
+    return ["" if v is None else v.isoformat() if isinstance(v, dt.time) else quote(str(v)) for v in values]
 
 
 def make_timestamp(with_zone: bool) -> Formatter:
@@ -120,17 +127,16 @@ def make_timestamp(with_zone: bool) -> Formatter:
             else:
                 out.append(quote(str(v)))
         return out
+
     return fmt
 
 
 def format_json(values: list) -> list:
-    return ["" if v is None else quote(v if isinstance(v, str) else orjson.dumps(v).decode())
-            for v in values]
+    return ["" if v is None else quote(v if isinstance(v, str) else orjson.dumps(v).decode()) for v in values]
 
 
 def format_bytea(values: list) -> list:
-    return ["" if v is None else "\\x" + v.hex() if isinstance(v, bytes) else quote(str(v))
-            for v in values]
+    return ["" if v is None else "\\x" + v.hex() if isinstance(v, bytes) else quote(str(v)) for v in values]
 
 
 def _array_element(v: Any) -> str:
@@ -143,8 +149,14 @@ def _array_element(v: Any) -> str:
 
 
 def format_array(values: list) -> list:
-    return ["" if v is None else quote("{" + ",".join(_array_element(e) for e in v) + "}")
-            if isinstance(v, list | tuple) else quote(str(v)) for v in values]
+    return [
+        ""
+        if v is None
+        else quote("{" + ",".join(_array_element(e) for e in v) + "}")
+        if isinstance(v, list | tuple)
+        else quote(str(v))
+        for v in values
+    ]
 
 
 def formatter(kind: str, scale: int | None) -> Formatter:

@@ -121,14 +121,26 @@ def _json(v: Any) -> Any:
 
 
 _BY_KIND: dict[str, Callable[[Any], Any]] = {
-    "smallint": _int, "integer": _int, "bigint": _int, "numeric": _number, "real": _number,
-    "double": _number, "boolean": _bool, "date": _date, "timestamp": _timestamp,
-    "timestamptz": _timestamp, "time": _time, "uuid": _uuid, "inet": _inet, "json": _json,
+    "smallint": _int,
+    "integer": _int,
+    "bigint": _int,
+    "numeric": _number,
+    "real": _number,
+    "double": _number,
+    "boolean": _bool,
+    "date": _date,
+    "timestamp": _timestamp,
+    "timestamptz": _timestamp,
+    "time": _time,
+    "uuid": _uuid,
+    "inet": _inet,
+    "json": _json,
 }
 
 
-def coercer(kind: str, enum_labels: tuple[str, ...] = (),
-            max_length: int | None = None) -> Callable[[list], list] | None:
+def coercer(
+    kind: str, enum_labels: tuple[str, ...] = (), max_length: int | None = None
+) -> Callable[[list], list] | None:
     """A function fitting a block of values to a column of ``kind``; None for plain text."""
     if kind == "enum":
         labels = frozenset(enum_labels)
@@ -137,6 +149,5 @@ def coercer(kind: str, enum_labels: tuple[str, ...] = (),
     if one is not None:
         return lambda values: [None if v is None else one(v) for v in values]
     if kind == "text" and max_length is not None:
-        return lambda values: [v if v is None or len(str(v)) <= max_length else INVALID
-                               for v in values]
+        return lambda values: [v if v is None or len(str(v)) <= max_length else INVALID for v in values]
     return None

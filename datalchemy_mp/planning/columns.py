@@ -77,15 +77,26 @@ class TablePlan:
     base_date: dt.date
 
 
-def column_info(table: Table, col: Column, *, locale: str, seed: int = 0, table_seed: int = 0,
-                hints: dict | None = None) -> ColumnInfo:
+def column_info(
+    table: Table, col: Column, *, locale: str, seed: int = 0, table_seed: int = 0, hints: dict | None = None
+) -> ColumnInfo:
     return ColumnInfo(
-        schema=table.schema, table=table.name, name=col.name, kind=col.kind,
-        data_type=col.data_type, max_length=col.max_length, precision=col.precision,
-        scale=col.scale, nullable=col.nullable,
+        schema=table.schema,
+        table=table.name,
+        name=col.name,
+        kind=col.kind,
+        data_type=col.data_type,
+        max_length=col.max_length,
+        precision=col.precision,
+        scale=col.scale,
+        nullable=col.nullable,
         unique=(col.name,) in table.unique_sets,
-        enum_labels=col.enum_labels, element_kind=col.element_kind, seed=seed,
-        locale=locale, hints=hints or {}, table_seed=table_seed,
+        enum_labels=col.enum_labels,
+        element_kind=col.element_kind,
+        seed=seed,
+        locale=locale,
+        hints=hints or {},
+        table_seed=table_seed,
     )
 
 
@@ -98,15 +109,23 @@ def default_locale(plan: Plan) -> str:
     return "en_US"
 
 
-def build(schema: Schema, plan: Plan, graph: Graph, key: tuple[str, str],
-          base_date: dt.date, only: set[str] | None = None) -> TablePlan:
+def build(
+    schema: Schema,
+    plan: Plan,
+    graph: Graph,
+    key: tuple[str, str],
+    base_date: dt.date,
+    only: set[str] | None = None,
+) -> TablePlan:
     """How every column of ``key`` is filled (``only``: just these columns, e.g. the parent
     keys a child computes)."""
     table = schema.tables[key]
     table_key = seeds.table_seed(plan.seed, *key)
     rules = {r.column: r for r in plan.column_rules if (r.schema, r.table) == key}
-    mode = next((p.mode for p in plan.constraint_policies
-                 if (p.schema, p.table) == key and p.constraint == "check"), "enforce")
+    mode = next(
+        (p.mode for p in plan.constraint_policies if (p.schema, p.table) == key and p.constraint == "check"),
+        "enforce",
+    )
     parsed, unsupported = _parse_checks(table) if mode != "ignore" else ([], [])
     kinds = {c.name: c.kind for c in table.columns}
     hints = checkmod.column_hints([c for _, c in parsed], kinds) if parsed else {}
@@ -120,8 +139,14 @@ def build(schema: Schema, plan: Plan, graph: Graph, key: tuple[str, str],
         rule = rules.get(col.name)
         col_locale = (rule.generator.locale if rule else None) or locale
         col_hints = _hints(col, hints.get(col.name, {}), base_date)
-        info = column_info(table, col, locale=col_locale, seed=seeds.column_seed(table_key, col.name),
-                           table_seed=table_key, hints=col_hints)
+        info = column_info(
+            table,
+            col,
+            locale=col_locale,
+            seed=seeds.column_seed(table_key, col.name),
+            table_seed=table_key,
+            hints=col_hints,
+        )
         cp = ColumnPlan(column=col, info=info, source="default", key=info.seed)
         fk = fk_of.get(col.name)
         if rule is not None and rule.generator.id == "derive.parent_value":
@@ -130,17 +155,17 @@ def build(schema: Schema, plan: Plan, graph: Graph, key: tuple[str, str],
             cp.source, cp.fk = ("cycle_null" if graph.is_broken(key, fk) else "fk"), fk
             cp.generator_id = rule.generator.id if rule else None
         elif rule is not None and rule.generator.id == "derive.fk":
-            raise ParamError(f"derive.fk needs a FK column; {col.name!r} is in no FK of "
-                             f"{table.qualified}", path=rule.generator.path)
+            raise ParamError(
+                f"derive.fk needs a FK column; {col.name!r} is in no FK of {table.qualified}",
+                path=rule.generator.path,
+            )
         elif rule is not None:
             _from_rule(cp, rule)
-            cp.fallback = _unruled(ColumnPlan(column=col, info=info, source="default",
-                                              key=info.seed))
+            cp.fallback = _unruled(ColumnPlan(column=col, info=info, source="default", key=info.seed))
         else:
             _unruled(cp)
         if rule is not None:
-            cp.transforms = [(t.id, _transform(info, t.id, t.params, t.path))
-                             for t in rule.transforms]
+            cp.transforms = [(t.id, _transform(info, t.id, t.params, t.path)) for t in rule.transforms]
         plans[col.name] = cp
     if mode != "ignore":
         _apply_orderings(plans, [c for _, c in parsed])
@@ -152,15 +177,27 @@ def build(schema: Schema, plan: Plan, graph: Graph, key: tuple[str, str],
     for cp in plans.values():
         cp.fmt = formatter(cp.column.kind, cp.column.scale)
         fn = getattr(cp.fn, "by_index", None)
-        if (fn is not None and cp.source in ("rule", "default", "sequence") and not cp.transforms
-                and not cp.null_rate and cp.coerce is None and cp.name not in checked):
+        if (
+            fn is not None
+            and cp.source in ("rule", "default", "sequence")
+            and not cp.transforms
+            and not cp.null_rate
+            and cp.coerce is None
+            and cp.name not in checked
+        ):
             cp.by_index = fn
         if cp.fallback is not None:
             cp.fallback.fmt = cp.fmt
     columns = list(plans.values())
     return TablePlan(
-        table=table, columns=columns, fill_order=fill_order(columns), fks=fks,
-        checks=parsed, check_mode=mode, unsupported=unsupported, table_key=table_key,
+        table=table,
+        columns=columns,
+        fill_order=fill_order(columns),
+        fks=fks,
+        checks=parsed,
+        check_mode=mode,
+        unsupported=unsupported,
+        table_key=table_key,
         base_date=base_date,
     )
 
@@ -177,19 +214,24 @@ def _parse_checks(table: Table) -> tuple[list, list]:
 
 def _hints(col: Column, hints: dict, base_date: dt.date) -> dict:
     """CHECK hints with ``today`` resolved, plus the range numeric(p,s) can hold."""
-    out = {k: (base_date if v == "today" else float(v) if isinstance(v, decimal.Decimal) else v)
-           for k, v in hints.items()}
+    out = {
+        k: (base_date if v == "today" else float(v) if isinstance(v, decimal.Decimal) else v)
+        for k, v in hints.items()
+    }
     for bound in ("min", "max"):
-        if col.kind in ("timestamp", "timestamptz") and isinstance(out.get(bound), dt.date) \
-                and not isinstance(out[bound], dt.datetime):
+        if (
+            col.kind in ("timestamp", "timestamptz")
+            and isinstance(out.get(bound), dt.date)
+            and not isinstance(out[bound], dt.datetime)
+        ):
             out[bound] = dt.datetime.combine(out[bound], dt.time(12))
     if col.kind == "numeric" and col.precision is not None:
         scale = col.scale or 0
-        limit = 10 ** (col.precision - scale) - 10 ** -scale
+        limit = 10 ** (col.precision - scale) - 10**-scale
         out["max"] = min(out.get("max", limit), limit)
         out["min"] = max(out.get("min", -limit), -limit)
         if out.pop("min_exclusive", False):
-            out["min"] = out["min"] + 10 ** -scale
+            out["min"] = out["min"] + 10**-scale
     out["today"] = base_date
     return out
 
@@ -212,8 +254,7 @@ def _from_rule(cp: ColumnPlan, rule: ColumnRule) -> None:
     cp.source, cp.generator_id, cp.tags = "rule", ref.id, spec.tags
     cp.fn = _factory(spec, cp.info, params, ref.params_path)
     col = cp.column
-    if (not spec.kinds or col.kind not in spec.kinds or col.kind == "enum"
-            or col.max_length is not None):
+    if not spec.kinds or col.kind not in spec.kinds or col.kind == "enum" or col.max_length is not None:
         cp.coerce = coercer(col.kind, col.enum_labels, col.max_length)
     if spec.derive:
         cols = params.get("input_columns") or []
@@ -259,15 +300,21 @@ def _parent_value(cp: ColumnPlan, rule: ColumnRule, fk_of: dict, table: Table) -
     local = (params.get("input_columns") or [None])[0]
     fk = fk_of.get(local)
     if fk is None:
-        raise ParamError(f"{local!r} is not a FK column of {table.qualified}",
-                         path=f"{rule.generator.params_path}/input_columns/0")
+        raise ParamError(
+            f"{local!r} is not a FK column of {table.qualified}",
+            path=f"{rule.generator.params_path}/input_columns/0",
+        )
     cp.source, cp.generator_id, cp.fk = "parent_value", rule.generator.id, fk
     cp.parent_column = params.get("parent_column")
     cp.inputs = (local,)
 
 
-_AFTER_STEP = {"date": dt.timedelta(days=30), "timestamp": dt.timedelta(days=30),
-               "timestamptz": dt.timedelta(days=30), "time": dt.timedelta(hours=2)}
+_AFTER_STEP = {
+    "date": dt.timedelta(days=30),
+    "timestamp": dt.timedelta(days=30),
+    "timestamptz": dt.timedelta(days=30),
+    "time": dt.timedelta(hours=2),
+}
 
 
 def _apply_orderings(plans: dict[str, ColumnPlan], parsed: list) -> None:
@@ -317,6 +364,7 @@ def _after_fn(info: ColumnInfo, source: str, op: str) -> BatchFn:
                     step = dt.timedelta(seconds=int(rnd() * seconds)) + (unit if strict else dt.timedelta())
                 out.append(v + step)
             return out
+
         return after_temporal
 
     def after_number(b: Batch) -> list:
@@ -335,6 +383,7 @@ def _after_fn(info: ColumnInfo, source: str, op: str) -> BatchFn:
                 step = step or 10 ** -(info.scale or 2)
             out.append(v + step)
         return out
+
     return after_number
 
 

@@ -82,27 +82,44 @@ def build(schema: Schema, plan: Plan) -> Graph:
         requested[(t.schema, t.table)] = max(requested.get((t.schema, t.table), 0), t.rows)
     selected = _with_ancestors(schema, list(requested), fk_disabled)
     edges = {
-        k: [fk for fk in active_fks(schema, schema.tables[k], fk_disabled) if fk.ref != k]
-        for k in selected
+        k: [fk for fk in active_fks(schema, schema.tables[k], fk_disabled) if fk.ref != k] for k in selected
     }
     broken = _break_cycles(schema, selected, edges)
     for table, name, cols in sorted(broken, key=str):
-        warnings.append(Issue(
-            "warning", "fk_cycle_broken", "",
-            f"FK {name or cols} of {qualified(table)} is left NULL to break a cycle of FKs"))
+        warnings.append(
+            Issue(
+                "warning",
+                "fk_cycle_broken",
+                "",
+                f"FK {name or cols} of {qualified(table)} is left NULL to break a cycle of FKs",
+            )
+        )
     parents = {
-        k: sorted({fk.ref for fk in edges[k] if (k, fk.name, fk.columns) not in broken})
-        for k in selected
+        k: sorted({fk.ref for fk in edges[k] if (k, fk.name, fk.columns) not in broken}) for k in selected
     }
     order = _toposort(selected, parents)
     rows = _row_counts(order, requested, parents)
     auto = set(selected) - set(requested)
     for k in sorted(auto):
-        warnings.append(Issue("warning", "auto_parent", "",
-                              f"{qualified(k)} is not a target; generated with {rows[k]} rows "
-                              "because other tables reference it"))
-    graph = Graph(order=order, rows=rows, requested=requested, auto=auto, parents=parents,
-                  broken=broken, fk_disabled=fk_disabled, warnings=warnings)
+        warnings.append(
+            Issue(
+                "warning",
+                "auto_parent",
+                "",
+                f"{qualified(k)} is not a target; generated with {rows[k]} rows "
+                "because other tables reference it",
+            )
+        )
+    graph = Graph(
+        order=order,
+        rows=rows,
+        requested=requested,
+        auto=auto,
+        parents=parents,
+        broken=broken,
+        fk_disabled=fk_disabled,
+        warnings=warnings,
+    )
     _cap_rows(schema, graph)
     return graph
 
@@ -139,8 +156,7 @@ def _break_cycles(schema: Schema, selected: list[Key], edges: dict[Key, list[For
                         candidates.append((child, fk.name, fk.columns))
         if not candidates:
             names = " -> ".join(qualified(k) for k in cycle + [cycle[0]])
-            raise DependencyCycleError(
-                f"foreign keys form a cycle with no nullable FK to break it: {names}")
+            raise DependencyCycleError(f"foreign keys form a cycle with no nullable FK to break it: {names}")
         broken.add(sorted(candidates, key=str)[0])
 
 
@@ -155,7 +171,7 @@ def _find_cycle(selected: list[Key], edges: dict[Key, list[ForeignKey]], broken:
             if (k, fk.name, fk.columns) in broken or fk.ref not in edges:
                 continue
             if state.get(fk.ref) == 1:
-                return stack[stack.index(fk.ref):]
+                return stack[stack.index(fk.ref) :]
             if fk.ref not in state:
                 found = visit(fk.ref)
                 if found:
@@ -203,16 +219,24 @@ def _cap_rows(schema: Schema, graph: Graph) -> None:
         table = schema.tables[k]
         for limit, why in _row_limits(schema, table, graph):
             if graph.rows[k] > limit:
-                graph.warnings.append(Issue(
-                    "warning", "rows_capped", "",
-                    f"{qualified(k)}: {graph.rows[k]} rows requested but {why} allows only "
-                    f"{limit}; generating {limit}"))
+                graph.warnings.append(
+                    Issue(
+                        "warning",
+                        "rows_capped",
+                        "",
+                        f"{qualified(k)}: {graph.rows[k]} rows requested but {why} allows only "
+                        f"{limit}; generating {limit}",
+                    )
+                )
                 graph.rows[k] = limit
 
 
 def _row_limits(schema: Schema, table: Table, graph: Graph) -> list[tuple[int, str]]:
-    fks = [fk for fk in active_fks(schema, table, graph.fk_disabled)
-           if not graph.is_broken(table.key, fk) and fk.ref != table.key]
+    fks = [
+        fk
+        for fk in active_fks(schema, table, graph.fk_disabled)
+        if not graph.is_broken(table.key, fk) and fk.ref != table.key
+    ]
     out = []
     for cols in table.unique_sets:
         covering = [fk for fk in fks if set(fk.columns) <= set(cols)]

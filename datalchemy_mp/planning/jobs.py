@@ -100,8 +100,7 @@ class TableRun:
 def merge_stats(results: list[dict]) -> dict:
     """Counters of a table's chunks added up (warnings by code, column and message)."""
     out: dict = {"rows": 0, "retries": 0, "bytes": 0, "heuristic": 0}
-    counters: dict[str, Counter] = {k: Counter() for k in
-                                    ("generator_usage", "transform_usage", "pii")}
+    counters: dict[str, Counter] = {k: Counter() for k in ("generator_usage", "transform_usage", "pii")}
     warnings: dict[tuple, dict] = {}
     for r in results:
         for k in ("rows", "retries", "bytes", "heuristic"):
@@ -125,8 +124,9 @@ def chunk_bounds(rows: int, workers: int, chunk_rows: int | None) -> list[tuple[
     return [(s, min(s + size, rows)) for s in range(0, rows, size)]
 
 
-def parent_columns(schema: Schema, plan: Plan, graph: graphmod.Graph, plans: dict,
-                   key: tuple) -> tuple[dict[tuple, set[str]], dict[tuple, set[str]]]:
+def parent_columns(
+    schema: Schema, plan: Plan, graph: graphmod.Graph, plans: dict, key: tuple
+) -> tuple[dict[tuple, set[str]], dict[tuple, set[str]]]:
     """What ``key`` reads of each parent: (columns from key files, columns it computes).
 
     FK targets that are functions of the row index (sequences, UUID keys) are computed; other
@@ -147,9 +147,17 @@ def parent_columns(schema: Schema, plan: Plan, graph: graphmod.Graph, plans: dic
     return files, computed
 
 
-def build(schema: Schema, plan: Plan, graph: graphmod.Graph, plans: dict, run_dir: Path,
-          base: dt.date, workers: int, chunk_rows: int | None,
-          common: dict) -> tuple[list[supervisor.Task], dict[str, TableRun]]:
+def build(
+    schema: Schema,
+    plan: Plan,
+    graph: graphmod.Graph,
+    plans: dict,
+    run_dir: Path,
+    base: dt.date,
+    workers: int,
+    chunk_rows: int | None,
+    common: dict,
+) -> tuple[list[supervisor.Task], dict[str, TableRun]]:
     """The supervisor tasks of every table, and the TableRun each task id belongs to.
 
     ``plans``: the TablePlan of each table (built once by the caller, to validate)."""
@@ -168,16 +176,20 @@ def build(schema: Schema, plan: Plan, graph: graphmod.Graph, plans: dict, run_di
         table = schema.tables[key]
         q = graphmod.qualified(key)
         rows = graph.rows[key]
-        probe = TableEngine(plans[key], Parents({}, {p: graph.rows[p] for p in graph.parents[key]}),
-)
-        bounds = ([(0, rows)] if probe.needs_whole_table
-                  else chunk_bounds(rows, workers, chunk_rows))
+        probe = TableEngine(
+            plans[key],
+            Parents({}, {p: graph.rows[p] for p in graph.parents[key]}),
+        )
+        bounds = [(0, rows)] if probe.needs_whole_table else chunk_bounds(rows, workers, chunk_rows)
         ids = [q] if len(bounds) == 1 else [f"{q}#{k}" for k in range(len(bounds))]
         chunk_ids[key] = ids
-        key_specs[key] = {c: {"kind": table.column(c).kind,
-                              "paths": [str(paths.key_path(run_dir, *key, c, k))
-                                        for k in range(len(bounds))]}
-                          for c in sorted(needed[key])}
+        key_specs[key] = {
+            c: {
+                "kind": table.column(c).kind,
+                "paths": [str(paths.key_path(run_dir, *key, c, k)) for k in range(len(bounds))],
+            }
+            for c in sorted(needed[key])
+        }
         files, computed = reads[key]
         # a child waits only for the parents whose key files it reads
         deps = tuple(t for p in graph.parents[key] if p in files for t in chunk_ids[p])
@@ -187,15 +199,19 @@ def build(schema: Schema, plan: Plan, graph: graphmod.Graph, plans: dict, run_di
                 **common,
                 "schema_file": str(Path(schema.file).resolve()),
                 "plan_file": str(Path(plan.file).resolve()),
-                "graph": graph_json, "schema": key[0], "table": key[1],
-                "start": start, "end": end, "header": k == 0,
+                "graph": graph_json,
+                "schema": key[0],
+                "table": key[1],
+                "start": start,
+                "end": end,
+                "header": k == 0,
                 "part": str(paths.part_path(run_dir, *key, k)),
                 "key_paths": {c: spec["paths"][k] for c, spec in key_specs[key].items()},
-                "parent_keys": parent_keys, "base_date": base.isoformat(),
+                "parent_keys": parent_keys,
+                "base_date": base.isoformat(),
                 "computed_keys": {graphmod.qualified(p): sorted(c) for p, c in computed.items()},
             }
-            tasks.append(supervisor.Task(id=ids[k], target=WORKER_TARGET, payload=job,
-                                         group=q, deps=deps))
+            tasks.append(supervisor.Task(id=ids[k], target=WORKER_TARGET, payload=job, group=q, deps=deps))
         run = TableRun(TableState(key[0], key[1], rows, key in graph.auto), ids)
         for t in ids:
             runs[t] = run
@@ -207,8 +223,7 @@ def plans_of(schema: Schema, plan: Plan, graph: graphmod.Graph, base: dt.date) -
     return {key: columns.build(schema, plan, graph, key, base) for key in graph.order}
 
 
-def withdraw_orphans(states: list[TableState], graph: graphmod.Graph,
-                     run_dir: Path) -> list[TableState]:
+def withdraw_orphans(states: list[TableState], graph: graphmod.Graph, run_dir: Path) -> list[TableState]:
     """A table that computed its parents' keys may finish although a parent did not: its rows
     would point nowhere, so it is withdrawn (SKIPPED, or CANCELLED) and its CSV removed.
     Returns the tables withdrawn."""
@@ -222,9 +237,9 @@ def withdraw_orphans(states: list[TableState], graph: graphmod.Graph,
         cancelled = any(p.status == "CANCELLED" for p in bad)
         state.status = "CANCELLED" if cancelled else "SKIPPED"
         state.reason = "shutdown" if cancelled else "parent_failed"
-        state.blocked_by = sorted({b for p in bad for b in
-                                   (p.blocked_by if p.status == "SKIPPED"
-                                    else [f"{p.schema}.{p.table}"])})
+        state.blocked_by = sorted(
+            {b for p in bad for b in (p.blocked_by if p.status == "SKIPPED" else [f"{p.schema}.{p.table}"])}
+        )
         if state.csv:
             (run_dir / state.csv).unlink(missing_ok=True)
             state.csv = None

@@ -124,8 +124,7 @@ _WRAPPER = structlog.make_filtering_bound_logger(logging.INFO)
 
 def get_logger(**initial_values: Any) -> Any:
     """A structlog logger bound to ``initial_values`` whose lines go where this process says."""
-    return structlog.wrap_logger(_sinks, processors=_PROCESSORS, wrapper_class=_WRAPPER,
-                                 **initial_values)
+    return structlog.wrap_logger(_sinks, processors=_PROCESSORS, wrapper_class=_WRAPPER, **initial_values)
 
 
 def log_to_file(path: str | Path | None) -> None:

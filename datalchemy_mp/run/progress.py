@@ -121,8 +121,7 @@ class LineProgress:
     """One ``key=value`` line per running table at most every ``interval`` seconds, and one when
     a table finishes, whatever its status. No escape codes: for cron mail and CI logs."""
 
-    def __init__(self, stream: TextIO, *, interval: float = 5.0,
-                 clock: Clock = time.monotonic) -> None:
+    def __init__(self, stream: TextIO, *, interval: float = 5.0, clock: Clock = time.monotonic) -> None:
         self.stream = stream
         self.interval = interval
         self.tables = _Tables(clock)
@@ -150,8 +149,12 @@ class LineProgress:
 
 def _figures(table: _Table, now: float) -> dict:
     s = table.state
-    figures: dict = {"table": table.name, "status": s.status, "rows": s.rows_generated,
-                     "total": s.rows_requested}
+    figures: dict = {
+        "table": table.name,
+        "status": s.status,
+        "rows": s.rows_generated,
+        "total": s.rows_requested,
+    }
     if s.rows_requested:
         figures["pct"] = round(100 * s.rows_generated / s.rows_requested, 1)
     rate, eta, elapsed = table.rate(now), table.eta(now), table.elapsed(now)
@@ -194,8 +197,7 @@ class LiveView:
     """A block of lines at the bottom of the terminal, one per table seen, redrawn in place at most
     once per ``min_interval`` seconds; log lines are printed above it. ``close`` erases it."""
 
-    def __init__(self, stream: TextIO, *, min_interval: float = 0.2,
-                 clock: Clock = time.monotonic) -> None:
+    def __init__(self, stream: TextIO, *, min_interval: float = 0.2, clock: Clock = time.monotonic) -> None:
         self.stream = stream
         self.min_interval = min_interval
         self.tables = _Tables(clock)
@@ -226,8 +228,7 @@ class LiveView:
     def _draw(self) -> None:
         width, height = _terminal_size(self.stream)
         lines = [line[: width - 1] for line in self.render(max_lines=max(height - 2, 3))]
-        self.stream.write(self._erase() + _HIDE_CURSOR
-                          + "".join(_CLEAR_LINE + line + "\n" for line in lines))
+        self.stream.write(self._erase() + _HIDE_CURSOR + "".join(_CLEAR_LINE + line + "\n" for line in lines))
         self.stream.flush()
         self._drawn = len(lines)
         self._last_draw = self.tables.clock()
@@ -261,10 +262,15 @@ def _table_line(table: _Table, now: float, width: int) -> str:
     rows = f"{s.rows_generated:,}/{s.rows_requested:,}"
     pct = f"{100 * s.rows_generated / s.rows_requested:3.0f}%" if s.rows_requested else ""
     rate, eta = table.rate(now), table.eta(now)
-    parts = [f"  {table.name:<{width}}", f"{s.status:<9}", f"{rows:>17}", f"{pct:>4}",
-             f"{rate:>9,.0f} rows/s" if rate is not None else " " * 16,
-             f"ETA {_duration(eta):>6}" if eta is not None else " " * 10,
-             f"peak {_mib(s.peak_rss_bytes)}" if s.peak_rss_bytes else ""]
+    parts = [
+        f"  {table.name:<{width}}",
+        f"{s.status:<9}",
+        f"{rows:>17}",
+        f"{pct:>4}",
+        f"{rate:>9,.0f} rows/s" if rate is not None else " " * 16,
+        f"ETA {_duration(eta):>6}" if eta is not None else " " * 10,
+        f"peak {_mib(s.peak_rss_bytes)}" if s.peak_rss_bytes else "",
+    ]
     if s.status in ("FAILED", "SKIPPED", "CANCELLED") and s.reason:
         parts.append(s.reason)
     return " ".join(parts).rstrip()

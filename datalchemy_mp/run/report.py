@@ -43,13 +43,24 @@ class TableState:
 
     def to_json(self) -> dict:
         return {
-            "schema": self.schema, "table": self.table, "status": self.status,
-            "reason": self.reason, "detail": self.detail or None, "blocked_by": self.blocked_by,
-            "auto_generated": self.auto, "rows_requested": self.rows_requested,
-            "rows_generated": self.rows_generated, "retries": self.retries, "bytes": self.bytes,
-            "duration_ms": self.duration_ms, "peak_rss_bytes": self.peak_rss_bytes,
-            "pid": self.pid, "exit_code": self.exit_code, "signal": self.signal,
-            "csv": self.csv, "warnings": self.warnings,
+            "schema": self.schema,
+            "table": self.table,
+            "status": self.status,
+            "reason": self.reason,
+            "detail": self.detail or None,
+            "blocked_by": self.blocked_by,
+            "auto_generated": self.auto,
+            "rows_requested": self.rows_requested,
+            "rows_generated": self.rows_generated,
+            "retries": self.retries,
+            "bytes": self.bytes,
+            "duration_ms": self.duration_ms,
+            "peak_rss_bytes": self.peak_rss_bytes,
+            "pid": self.pid,
+            "exit_code": self.exit_code,
+            "signal": self.signal,
+            "csv": self.csv,
+            "warnings": self.warnings,
         }
 
 
@@ -78,15 +89,28 @@ class Report:
             pii.update(t.stats.get("pii", {}))
             for w in t.warnings:
                 by_code[w["code"]] += w["count"]
-                entry = {"level": "warning", "code": w["code"], "message": w["message"],
-                         "count": w["count"], "schema": t.schema, "table": t.table,
-                         "column": w.get("column"),
-                         "path": f"{t.schema}.{t.table}.{w['column']}" if w.get("column") else None}
+                entry = {
+                    "level": "warning",
+                    "code": w["code"],
+                    "message": w["message"],
+                    "count": w["count"],
+                    "schema": t.schema,
+                    "table": t.table,
+                    "column": w.get("column"),
+                    "path": f"{t.schema}.{t.table}.{w['column']}" if w.get("column") else None,
+                }
                 (unsupported if w["code"] == "check_unsupported" else warnings).append(entry)
             if t.status == "FAILED":
-                unsupported.append({"level": "error", "code": "generation_failed",
-                                    "message": failure_message(t), "schema": t.schema,
-                                    "table": t.table, "path": None})
+                unsupported.append(
+                    {
+                        "level": "error",
+                        "code": "generation_failed",
+                        "message": failure_message(t),
+                        "schema": t.schema,
+                        "table": t.table,
+                        "path": None,
+                    }
+                )
         duration_ms = int((time.monotonic() - self._t0) * 1000)
         written = sum(t.bytes for t in self.tables if t.status == "OK")
         return {
@@ -117,8 +141,7 @@ class Report:
 
 
 def _issue_entry(issue: Issue) -> dict:
-    return {"level": issue.severity, "code": issue.code, "message": issue.message,
-            "path": issue.path or None}
+    return {"level": issue.severity, "code": issue.code, "message": issue.message, "path": issue.path or None}
 
 
 def failure_message(t: TableState) -> str:

@@ -82,8 +82,11 @@ def latest_run(out_dir: str | Path) -> Path | None:
 
 def run_dirs(out_dir: str | Path) -> list[Path]:
     """The run directories of OUT, newest first (by the report's started_at, else by mtime)."""
-    found = [p for p in Path(out_dir).iterdir()
-             if p.is_dir() and not p.is_symlink() and (p / REPORT_NAME).is_file()]
+    found = [
+        p
+        for p in Path(out_dir).iterdir()
+        if p.is_dir() and not p.is_symlink() and (p / REPORT_NAME).is_file()
+    ]
     return sorted(found, key=_started_at, reverse=True)
 
 

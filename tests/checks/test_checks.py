@@ -23,9 +23,7 @@ from datalchemy_mp.checks import (
 )
 from datalchemy_mp.generators.regex_gen import compile_pattern
 
-CRM_SCHEMA = (
-    Path(__file__).resolve().parents[3] / "shared" / "datalchemy" / "schemas" / "crm.schema.json"
-)
+CRM_SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "datalchemy" / "schemas" / "crm.schema.json"
 TODAY = dt.date(2024, 1, 1)
 UTC = dt.UTC
 
@@ -115,8 +113,7 @@ FORMS: list[tuple[str, str, list[dict], list[dict]]] = [
     ),
     (
         "any-array-varchar",
-        "CHECK (((tipo)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])"
-        "::text[])))",
+        "CHECK (((tipo)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[])))",
         [{"tipo": "a"}, {"tipo": "b"}, {"tipo": None}],
         [{"tipo": "c"}],
     ),
@@ -715,9 +712,7 @@ def test_missing_column_is_unsupported():
 
 
 @needs_crm
-@pytest.mark.parametrize(
-    "expression", [c[2] for c in CRM_CHECKS], ids=[f"{c[0]}.{c[1]}" for c in CRM_CHECKS]
-)
+@pytest.mark.parametrize("expression", [c[2] for c in CRM_CHECKS], ids=[f"{c[0]}.{c[1]}" for c in CRM_CHECKS])
 def test_every_crm_check_parses_and_compiles(expression):
     check = parse_check(expression)
     assert check.columns

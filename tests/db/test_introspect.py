@@ -134,9 +134,7 @@ def test_postgres_features(fresh_db):
     assert parent["comment"] == "the parent"
     assert parent["columns"][1]["comment"] == "part of the key"
     assert parent["columns"][1]["column_type"]["collation"] == "C"
-    assert parent["constraints"] == [
-        {"kind": "primary_key", "name": "parent_pkey", "columns": ["b", "a"]}
-    ]
+    assert parent["constraints"] == [{"kind": "primary_key", "name": "parent_pkey", "columns": ["b", "a"]}]
 
     cols = {c["name"]: c for c in child["columns"]}
     assert cols["id"]["identity"] == "always" and cols["id"]["default"] is None
@@ -204,9 +202,7 @@ def role_with_password(pg_dsn):
     user, password = pg.unique_name("dlmp_role"), "Pw-" + pg.unique_name("s3cr3t")
     pg.admin_execute(
         pg_dsn,
-        sql.SQL("create role {} login password {}").format(
-            sql.Identifier(user), sql.Literal(password)
-        ),
+        sql.SQL("create role {} login password {}").format(sql.Identifier(user), sql.Literal(password)),
     )
     yield user, password
     pg.admin_execute(pg_dsn, sql.SQL("drop role if exists {}").format(sql.Identifier(user)))

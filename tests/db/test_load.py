@@ -127,9 +127,7 @@ def test_bad_value_names_line_and_column(runner, crm_db, crm_run):
     (crm_run / "crm.usuarios.csv").write_text(USUARIOS.replace("11999990001,true", "x,maybe"))
     result = run_load(runner, crm_run, "--dsn", crm_db)
     assert result.exit_code == 1
-    assert "loading crm.usuarios from crm.usuarios.csv, CSV line 2, column ativo failed" in (
-        result.stderr
-    )
+    assert "loading crm.usuarios from crm.usuarios.csv, CSV line 2, column ativo failed" in (result.stderr)
     assert counts(crm_db) == dict.fromkeys(CRM_TABLES, 0)
 
 
@@ -150,9 +148,7 @@ def test_truncate_refuses_to_empty_other_tables_with_rows(runner, crm_db, crm_ru
     import psycopg
 
     with psycopg.connect(crm_db) as conn:
-        conn.execute(
-            "insert into crm.leads (empresa_id) values ('aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa')"
-        )
+        conn.execute("insert into crm.leads (empresa_id) values ('aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa')")
     result = run_load(runner, crm_run, "--dsn", crm_db, "--truncate")
     assert result.exit_code == 1
     assert "--truncate would have to empty table(s)" in result.stderr
@@ -182,9 +178,7 @@ def test_cycle_of_deferrable_fks_loads(runner, fresh_db, tmp_path):
             alter table public.a add foreign key (b_id) references b deferrable;
             """
         )
-    run = write_run(
-        tmp_path / "run", {"public.a": "id,b_id\n1,10\n", "public.b": "id,a_id\n10,1\n"}
-    )
+    run = write_run(tmp_path / "run", {"public.a": "id,b_id\n1,10\n", "public.b": "id,a_id\n10,1\n"})
     result = run_load(runner, run, "--dsn", fresh_db)
     assert result.exit_code == 0, result.output
     assert "total: 2 rows in 2 table(s)" in result.stdout

@@ -19,29 +19,51 @@ def _rows(run_dir, name):
 
 
 PARENTS = [
-    table("region", [col("code", "character(2)", nullable=False, max_length=2),
-                     col("seq", "integer", nullable=False)], pk=["code", "seq"]),
-    table("product", [col("id", "bigint", nullable=False, default="nextval('p'::regclass)"),
-                      col("name", "text", nullable=False)], pk=["id"]),
+    table(
+        "region",
+        [col("code", "character(2)", nullable=False, max_length=2), col("seq", "integer", nullable=False)],
+        pk=["code", "seq"],
+    ),
+    table(
+        "product",
+        [
+            col("id", "bigint", nullable=False, default="nextval('p'::regclass)"),
+            col("name", "text", nullable=False),
+        ],
+        pk=["id"],
+    ),
 ]
 
 
 def test_composite_keys_one_to_one_and_self_reference(tmp_path):
-    store = table("store", [
-        col("id", "uuid", nullable=False),
-        col("region_code", "character(2)", nullable=False, max_length=2),
-        col("region_seq", "integer", nullable=False),
-        col("manager_of", "uuid"),
-    ], pk=["id"], fks=[(["region_code", "region_seq"], "region", ["code", "seq"]),
-                       (["manager_of"], "store", ["id"])])
-    stock = table("stock", [col("store_id", "uuid", nullable=False),
-                            col("product_id", "bigint", nullable=False),
-                            col("qty", "integer", nullable=False)],
-                  pk=["store_id", "product_id"],
-                  fks=[(["store_id"], "store", ["id"]), (["product_id"], "product", ["id"])],
-                  checks=["CHECK (qty > 0 AND qty <= 50)"])
-    profile = table("profile", [col("store_id", "uuid", nullable=False), col("bio", "text")],
-                    pk=["store_id"], fks=[(["store_id"], "store", ["id"])])
+    store = table(
+        "store",
+        [
+            col("id", "uuid", nullable=False),
+            col("region_code", "character(2)", nullable=False, max_length=2),
+            col("region_seq", "integer", nullable=False),
+            col("manager_of", "uuid"),
+        ],
+        pk=["id"],
+        fks=[(["region_code", "region_seq"], "region", ["code", "seq"]), (["manager_of"], "store", ["id"])],
+    )
+    stock = table(
+        "stock",
+        [
+            col("store_id", "uuid", nullable=False),
+            col("product_id", "bigint", nullable=False),
+            col("qty", "integer", nullable=False),
+        ],
+        pk=["store_id", "product_id"],
+        fks=[(["store_id"], "store", ["id"]), (["product_id"], "product", ["id"])],
+        checks=["CHECK (qty > 0 AND qty <= 50)"],
+    )
+    profile = table(
+        "profile",
+        [col("store_id", "uuid", nullable=False), col("bio", "text")],
+        pk=["store_id"],
+        fks=[(["store_id"], "store", ["id"])],
+    )
     schema = schema_doc(*PARENTS, store, stock, profile)
     plan = plan_doc({"region": 30, "product": 40, "store": 200, "stock": 5000, "profile": 500})
     proc, run_dir = _run(tmp_path, schema, plan)
@@ -70,8 +92,9 @@ def test_composite_keys_one_to_one_and_self_reference(tmp_path):
 
 def test_unique_exhaustion_is_a_clear_error_naming_the_column(tmp_path):
     t = table("seat", [col("n", "integer", nullable=False)], uniques=[["n"]])
-    plan = plan_doc({"seat": 20}, [rule("seat", "n", {"id": "primitive.int.range",
-                                                      "params": {"min": 1, "max": 5}})])
+    plan = plan_doc(
+        {"seat": 20}, [rule("seat", "n", {"id": "primitive.int.range", "params": {"min": 1, "max": 5}})]
+    )
     proc, run_dir = _run(tmp_path, schema_doc(t), plan)
     assert proc.returncode == 1
     assert "app.seat.n" in proc.stderr and "only 5 distinct values" in proc.stderr
@@ -89,8 +112,11 @@ def test_small_vocabulary_on_a_unique_column_gets_real_values_then_suffixes(tmp_
 
 
 def test_rule_that_cannot_fit_its_column_falls_back_and_is_counted(tmp_path):
-    t = table("task", [col("priority", "integer", nullable=False)],
-              checks=["CHECK (priority >= 1 AND priority <= 5)"])
+    t = table(
+        "task",
+        [col("priority", "integer", nullable=False)],
+        checks=["CHECK (priority >= 1 AND priority <= 5)"],
+    )
     plan = plan_doc({"task": 300}, [rule("task", "priority", "faker.lorem.raw.Word")])
     proc, run_dir = _run(tmp_path, schema_doc(t), plan)
     assert proc.returncode == 0, proc.stderr
@@ -99,14 +125,20 @@ def test_rule_that_cannot_fit_its_column_falls_back_and_is_counted(tmp_path):
     assert rep["fallback_count"] > 0 and rep["warnings_by_code"]["rule_fallback"] > 0
 
 
-@pytest.mark.parametrize(("mutate", "path"), [
-    (lambda p: p["rules"].append(rule("seat", "n", {"id": "primitive.int.range",
-                                                    "params": {"min": 9, "max": 1}})),
-     "/rules/0/generator/params"),
-    (lambda p: p["rules"].append(rule("seat", "n", "primitive.nope")), "/rules/0/generator"),
-    (lambda p: p["targets"].append({"schema": "app", "table": "ghost", "rows": 1}),
-     "/targets/1/table"),
-], ids=["min>max", "unknown-id", "unknown-table"])
+@pytest.mark.parametrize(
+    ("mutate", "path"),
+    [
+        (
+            lambda p: p["rules"].append(
+                rule("seat", "n", {"id": "primitive.int.range", "params": {"min": 9, "max": 1}})
+            ),
+            "/rules/0/generator/params",
+        ),
+        (lambda p: p["rules"].append(rule("seat", "n", "primitive.nope")), "/rules/0/generator"),
+        (lambda p: p["targets"].append({"schema": "app", "table": "ghost", "rows": 1}), "/targets/1/table"),
+    ],
+    ids=["min>max", "unknown-id", "unknown-table"],
+)
 def test_bad_plan_is_exit_2_with_path_and_no_traceback(mutate, path, tmp_path):
     t = table("seat", [col("n", "integer", nullable=False)])
     plan = plan_doc({"seat": 3})

@@ -20,8 +20,14 @@ TODAY = dt.date(2024, 1, 1)
 
 
 def column(kind: str = "text", **kw: Any) -> ColumnInfo:
-    base: dict[str, Any] = {"schema": "s", "table": "t", "name": "c", "kind": kind, "seed": 42,
-                            "hints": {"today": TODAY}}
+    base: dict[str, Any] = {
+        "schema": "s",
+        "table": "t",
+        "name": "c",
+        "kind": kind,
+        "seed": 42,
+        "hints": {"today": TODAY},
+    }
     base.update(kw)
     return ColumnInfo(**base)
 
@@ -29,8 +35,9 @@ def column(kind: str = "text", **kw: Any) -> ColumnInfo:
 def build(gen_id: str, params: dict | None = None, **col_kw: Any):
     spec = GENERATORS[gen_id]
     col = column(**col_kw)
-    return spec.factory(col, check_params(spec.params, params or {}, strict=spec.strict,
-                                          path="/rules/0/generator/params"))
+    return spec.factory(
+        col, check_params(spec.params, params or {}, strict=spec.strict, path="/rules/0/generator/params")
+    )
 
 
 def draw(fn, n: int = 200, start: int = 0, seed: int = 1, row: dict | None = None) -> list:
@@ -43,19 +50,18 @@ def draw_blocks(fn, start: int, n: int, seed: int = 0) -> list:
     pos = start
     while pos < start + n:
         take = min(BLOCK_ROWS - pos % BLOCK_ROWS, start + n - pos)
-        out.extend(fn(Batch(rng=random.Random(seed * 1_000_003 + pos // BLOCK_ROWS),
-                            start=pos, n=take)))
+        out.extend(fn(Batch(rng=random.Random(seed * 1_000_003 + pos // BLOCK_ROWS), start=pos, n=take)))
         pos += take
     return out
 
 
-def generate(gen_id: str, params: dict | None = None, n: int = 200, start: int = 0,
-             seed: int = 1, **col_kw: Any) -> list:
+def generate(
+    gen_id: str, params: dict | None = None, n: int = 200, start: int = 0, seed: int = 1, **col_kw: Any
+) -> list:
     return draw(build(gen_id, params, **col_kw), n, start, seed)
 
 
 def transform(tid: str, params: dict, values: list, seed: int = 1, **col_kw: Any) -> list:
     spec = TRANSFORMS[tid]
-    fn = spec.factory(column(**col_kw), check_params(spec.params, params, strict=spec.strict,
-                                                     path="/t"))
+    fn = spec.factory(column(**col_kw), check_params(spec.params, params, strict=spec.strict, path="/t"))
     return fn(Batch(rng=random.Random(seed), start=0, n=len(values)), values)

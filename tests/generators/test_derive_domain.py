@@ -13,12 +13,14 @@ from tests.generators.gen_helpers import build, draw, draw_blocks, generate
 
 
 def test_email_from_name():
-    fn = build("derive.email_from_name", {"input_columns": ["Nome", "sobrenome"],
-                                          "domain": "example.com"})
+    fn = build("derive.email_from_name", {"input_columns": ["Nome", "sobrenome"], "domain": "example.com"})
     row = {"nome": ["João", "Ana Paula", None, "  "], "sobrenome": ["da-Silva", "Souza", None, ""]}
     assert draw(fn, 4, start=10, row=row) == [
-        "joao.da.silva@example.com", "ana.paula.souza@example.com", "user13@example.com",
-        "user14@example.com"]
+        "joao.da.silva@example.com",
+        "ana.paula.souza@example.com",
+        "user13@example.com",
+        "user14@example.com",
+    ]
     assert email_part("Conceição_D'Ávila") == "conceicao.davila"
 
 
@@ -33,22 +35,33 @@ def test_email_from_name_on_a_unique_column_adds_a_token():
 @pytest.mark.parametrize("gen_id", ["derive.end_after_start", "derive.updated_after_created"])
 def test_after_honours_min_and_max(gen_id):
     start = dt.datetime(2024, 3, 1, 10)
-    fn = build(gen_id, {"input_columns": ["inicio"], "min_seconds": 86400,
-                        "max_seconds": 2 * 86400}, kind="timestamptz")
+    fn = build(
+        gen_id,
+        {"input_columns": ["inicio"], "min_seconds": 86400, "max_seconds": 2 * 86400},
+        kind="timestamptz",
+    )
     out = draw(fn, 500, row={"inicio": [start] * 499 + [None]})
     gaps = [(v - start).total_seconds() for v in out[:-1]]
     assert min(gaps) >= 86400 and max(gaps) <= 2 * 86400 and out[-1] is None
     day = dt.date(2024, 3, 1)
-    dates = draw(build(gen_id, {"input_columns": ["d"], "min_days": 3, "max_days": 5},
-                       kind="date"), 300, row={"d": [day] * 300})
+    dates = draw(
+        build(gen_id, {"input_columns": ["d"], "min_days": 3, "max_days": 5}, kind="date"),
+        300,
+        row={"d": [day] * 300},
+    )
     assert {(v - day).days for v in dates} == {3, 4, 5}
     # seconds given for a date source: converted to whole days (upstream used 0..30 days)
-    dates = draw(build(gen_id, {"input_columns": ["d"], "min_seconds": 604800,
-                                "max_seconds": 15552000}, kind="date"), 300,
-                 row={"d": [day] * 300})
+    dates = draw(
+        build(gen_id, {"input_columns": ["d"], "min_seconds": 604800, "max_seconds": 15552000}, kind="date"),
+        300,
+        row={"d": [day] * 300},
+    )
     assert all(7 <= (v - day).days <= 180 for v in dates)
-    times = draw(build(gen_id, {"input_columns": ["t"], "max_seconds": 7200}, kind="time"),
-                 300, row={"t": [dt.time(23, 0)] * 300})
+    times = draw(
+        build(gen_id, {"input_columns": ["t"], "max_seconds": 7200}, kind="time"),
+        300,
+        row={"t": [dt.time(23, 0)] * 300},
+    )
     assert all(dt.time(23, 0) <= t <= dt.time(23, 59, 59) for t in times)
 
 
@@ -69,34 +82,41 @@ def test_money_total():
     fn = build("derive.money_total", {"input_columns": ["preco", "qtd", "desc"]}, kind="numeric")
     row = {"preco": [10.0, 2.5, None], "qtd": [3, 4, 1], "desc": [5.0, None, 1.0]}
     assert draw(fn, 3, row=row) == [25.0, 10.0, None]
-    pct = build("derive.money_total", {"input_columns": ["p", "q", "d"],
-                                       "discount_percent": True}, kind="numeric")
+    pct = build(
+        "derive.money_total", {"input_columns": ["p", "q", "d"], "discount_percent": True}, kind="numeric"
+    )
     assert draw(pct, 1, row={"p": [100.0], "q": [2], "d": [10]}) == [180.0]
     with pytest.raises(GenerationError, match="expected a number"):
         draw(fn, 1, row={"preco": ["abc"], "qtd": [1], "desc": [0]})
 
 
 def test_template():
-    fn = build("derive.template", {"input_columns": ["nome", "cidade"],
-                                   "template": "{nome} ({cidade})"})
+    fn = build("derive.template", {"input_columns": ["nome", "cidade"], "template": "{nome} ({cidade})"})
     assert draw(fn, 2, row={"nome": ["Ana", None], "cidade": ["Recife", "Natal"]}) == [
-        "Ana (Recife)", " (Natal)"]
+        "Ana (Recife)",
+        " (Natal)",
+    ]
     with pytest.raises(ParamError) as err:
         build("derive.template", {"input_columns": ["nome"], "template": "{x}"})
     assert err.value.path == "template"
 
 
-@pytest.mark.parametrize(("gen_id", "values"), [
-    ("domain.crm.lead_stage", {"novo", "qualificado", "perdido"}),
-    ("domain.crm.activity_type", {"tarefa", "reuniao", "anotacao"}),
-    ("domain.crm.pipeline_name", {"Prospeccao", "Qualificacao", "Fechamento"}),
-    ("domain.finance.transaction_type", {"debito", "credito", "pix"}),
-    ("domain.finance.payment_method", {"cartao_credito", "cartao_debito", "pix", "boleto",
-                                       "transferencia"}),
-    ("domain.finance.invoice_status", {"aberta", "paga", "cancelada"}),
-    ("domain.logistics.shipment_status", {"criado", "em_transito", "entregue", "cancelado"}),
-    ("domain.logistics.carrier", {"correios", "jadlog", "total_express", "azul_cargo"}),
-])
+@pytest.mark.parametrize(
+    ("gen_id", "values"),
+    [
+        ("domain.crm.lead_stage", {"novo", "qualificado", "perdido"}),
+        ("domain.crm.activity_type", {"tarefa", "reuniao", "anotacao"}),
+        ("domain.crm.pipeline_name", {"Prospeccao", "Qualificacao", "Fechamento"}),
+        ("domain.finance.transaction_type", {"debito", "credito", "pix"}),
+        (
+            "domain.finance.payment_method",
+            {"cartao_credito", "cartao_debito", "pix", "boleto", "transferencia"},
+        ),
+        ("domain.finance.invoice_status", {"aberta", "paga", "cancelada"}),
+        ("domain.logistics.shipment_status", {"criado", "em_transito", "entregue", "cancelado"}),
+        ("domain.logistics.carrier", {"correios", "jadlog", "total_express", "azul_cargo"}),
+    ],
+)
 def test_domain_picks_keep_upstream_values(gen_id, values):
     assert set(generate(gen_id, n=500)) == values
 
@@ -104,8 +124,9 @@ def test_domain_picks_keep_upstream_values(gen_id, values):
 def test_domain_numbers_and_codes():
     deals = generate("domain.crm.deal_value", {"min": 1000.0, "max": 90000.0}, kind="numeric")
     assert all(1000 <= v <= 90000 for v in deals)
-    assert set(generate("domain.finance.installments", {"min": 1, "max": 12}, n=2000,
-                        kind="integer")) == set(range(1, 13))
+    assert set(generate("domain.finance.installments", {"min": 1, "max": 12}, n=2000, kind="integer")) == set(
+        range(1, 13)
+    )
     with pytest.raises(ParamError):
         build("domain.finance.installments", {"min": 5, "max": 1})
     dims = generate("domain.logistics.dimensions_cm")
@@ -116,8 +137,7 @@ def test_domain_numbers_and_codes():
     assert len(set(tracking)) == 50_000
     codes = generate("domain.commerce.code", table="cotações", unique=True)
     assert all(re.fullmatch(r"COT-\d{6}", c) for c in codes) and len(set(codes)) == 200
-    invoices = draw_blocks(build("domain.finance.invoice_number", {"digits": 2}, unique=True),
-                           0, 300)
+    invoices = draw_blocks(build("domain.finance.invoice_number", {"digits": 2}, unique=True), 0, 300)
     assert len(set(invoices)) == 300  # 100 two-digit numbers, then three digits
     assert {len(v) for v in invoices} == {5, 6}
     with pytest.raises(ParamError, match="does not fit"):

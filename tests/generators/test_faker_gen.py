@@ -25,9 +25,17 @@ from datalchemy_mp.generators.faker_gen import (
 )
 from tests.generators.gen_helpers import build, draw, draw_blocks, generate
 
-SAMPLE_IDS = ["faker.name.raw.Name", "faker.internet.raw.SafeEmail", "faker.address.raw.CityName",
-              "faker.company.raw.CatchPhrase", "faker.internet.raw.UserAgent",
-              "faker.date_of_birth", "faker.past_datetime", "faker.color", "faker.binary"]
+SAMPLE_IDS = [
+    "faker.name.raw.Name",
+    "faker.internet.raw.SafeEmail",
+    "faker.address.raw.CityName",
+    "faker.company.raw.CatchPhrase",
+    "faker.internet.raw.UserAgent",
+    "faker.date_of_birth",
+    "faker.past_datetime",
+    "faker.color",
+    "faker.binary",
+]
 
 CHILD = textwrap.dedent("""
     import json, random, sys
@@ -45,9 +53,15 @@ CHILD = textwrap.dedent("""
 
 
 def test_two_fresh_processes_give_identical_values():
-    children = [subprocess.Popen([sys.executable, "-c", CHILD, json.dumps(SAMPLE_IDS)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                for _ in range(2)]
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", CHILD, json.dumps(SAMPLE_IDS)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outputs = []
     for child in children:
         out, err = child.communicate(timeout=120)
@@ -71,12 +85,16 @@ def test_generator_random_is_per_instance():
 
 
 def test_relative_faker_dates_follow_the_reference_date_not_the_clock():
-    fn = build("faker.date_between", {"kwargs": {"start_date": "-30d", "end_date": "today"}},
-               hints={"today": dt.date(2020, 5, 31)})
+    fn = build(
+        "faker.date_between",
+        {"kwargs": {"start_date": "-30d", "end_date": "today"}},
+        hints={"today": dt.date(2020, 5, 31)},
+    )
     values = draw(fn, 300)
     assert all(dt.date(2020, 5, 1) <= d <= dt.date(2020, 5, 31) for d in values)
-    fixed = draw(build("faker.date_between", {"kwargs": {"start_date": "2021-01-01",
-                                                         "end_date": "2021-01-31"}}), 100)
+    fixed = draw(
+        build("faker.date_between", {"kwargs": {"start_date": "2021-01-01", "end_date": "2021-01-31"}}), 100
+    )
     assert all(dt.date(2021, 1, 1) <= d <= dt.date(2021, 1, 31) for d in fixed)
     with frozen_clock(dt.date(2019, 1, 2)):
         assert faker_for("en_US").date_this_year().year == 2019
@@ -85,8 +103,10 @@ def test_relative_faker_dates_follow_the_reference_date_not_the_clock():
 
 @pytest.mark.parametrize("gen_id", PARAMETERIZED, ids=PARAMETERIZED)
 def test_upstream_always_failing_ids_now_work(gen_id):
-    spec_params = {"faker.address.raw.Geohash": {"precision": 5},
-                   "faker.boolean.raw.Boolean": {"ratio": 80}}.get(gen_id)
+    spec_params = {
+        "faker.address.raw.Geohash": {"precision": 5},
+        "faker.boolean.raw.Boolean": {"ratio": 80},
+    }.get(gen_id)
     fn = build(gen_id, spec_params or _required_params(gen_id))
     values = draw(fn, 200)
     assert all(isinstance(v, str) and v for v in values)
@@ -107,15 +127,18 @@ def _required_params(gen_id: str) -> dict:
 
 
 def test_datetime_between_bounds_and_formats():
-    en = generate("faker.time.raw.DateTimeBetween", {"start": "2024-01-01T00:00:00",
-                                                     "end": "2024-01-02T00:00:00"})
+    en = generate(
+        "faker.time.raw.DateTimeBetween", {"start": "2024-01-01T00:00:00", "end": "2024-01-02T00:00:00"}
+    )
     assert all(re.fullmatch(r"2024-01-0[12]T\d{2}:\d{2}:\d{2}\+00:00", v) for v in en)
-    pt = generate("faker.chrono.raw.DateTimeAfter", {"after": "2024-01-01T00:00:00",
-                                                     "max_days": 1}, locale="pt_BR")
+    pt = generate(
+        "faker.chrono.raw.DateTimeAfter", {"after": "2024-01-01T00:00:00", "max_days": 1}, locale="pt_BR"
+    )
     assert all(re.fullmatch(r"0[12]/01/2024T\d{2}:\d{2}:\d{2}\+0000", v) for v in pt)
     with pytest.raises(ParamError) as err:
-        build("faker.time.raw.DateTimeBetween", {"start": "2024-02-01T00:00:00",
-                                                 "end": "2024-01-01T00:00:00"})
+        build(
+            "faker.time.raw.DateTimeBetween", {"start": "2024-02-01T00:00:00", "end": "2024-01-01T00:00:00"}
+        )
     assert err.value.path == "end"
     with pytest.raises(ParamError, match="required"):
         build("faker.time.raw.DateTimeBetween", {"start": "2024-02-01T00:00:00"})
@@ -166,8 +189,11 @@ def test_any_faker_method_by_name():
     with pytest.raises(ParamError) as err:
         build("faker.pyint", {"kwargs": {"minimum": 3}})
     assert err.value.path == "kwargs" and "minimum" in err.value.message
-    with pytest.raises(ParamError, match=r"no method 'postalcode' for locale pt_BR; close "
-                                         r"matches: faker\.postcode"):
+    with pytest.raises(
+        ParamError,
+        match=r"no method 'postalcode' for locale pt_BR; close "
+        r"matches: faker\.postcode",
+    ):
         build("faker.postalcode", locale="pt_BR")
     with pytest.raises(ParamError, match="failed"):
         build("faker.random_element", {"kwargs": {"elements": []}})
@@ -177,6 +203,7 @@ def test_method_list_matches_faker():
     methods = set()
     for locale in ("en_US", "pt_BR"):
         for provider in Factory.create(locale).providers:
-            methods.update(m for m in dir(provider)
-                           if not m.startswith("_") and callable(getattr(provider, m)))
+            methods.update(
+                m for m in dir(provider) if not m.startswith("_") and callable(getattr(provider, m))
+            )
     assert methods - set(EXCLUDED_METHODS) == set(FAKER_METHODS)

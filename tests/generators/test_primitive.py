@@ -16,20 +16,23 @@ def test_int_range_is_inclusive_and_uniform():
     values = generate("primitive.int", {"min": 1, "max": 5}, n=5000, kind="integer")
     assert set(values) == {1, 2, 3, 4, 5}
     assert min(values.count(k) for k in range(1, 6)) > 800
-    big = generate("primitive.int.range", {"min": -2 ** 63, "max": 2 ** 63 - 1}, kind="bigint")
-    assert all(-2 ** 63 <= v < 2 ** 63 for v in big)
+    big = generate("primitive.int.range", {"min": -(2**63), "max": 2**63 - 1}, kind="bigint")
+    assert all(-(2**63) <= v < 2**63 for v in big)
 
 
 def test_unique_int_range_covers_the_domain_then_fails_clearly():
-    fn = build("primitive.int", {"min": 10, "max": 5009}, kind="integer", unique=True,
-               table="pedidos", name="codigo")
+    fn = build(
+        "primitive.int", {"min": 10, "max": 5009}, kind="integer", unique=True, table="pedidos", name="codigo"
+    )
     values = draw_blocks(fn, 0, 5000)
     assert sorted(values) == list(range(10, 5010))
     assert values[:20] != sorted(values[:20])  # permuted, not a counter
     with pytest.raises(GenerationError) as err:
         draw(fn, 10, start=4995)
-    assert str(err.value) == ("unique column s.pedidos.codigo: generator primitive.int has only "
-                              "5000 distinct values, row 5001 needs more")
+    assert str(err.value) == (
+        "unique column s.pedidos.codigo: generator primitive.int has only "
+        "5000 distinct values, row 5001 needs more"
+    )
 
 
 def test_sequences():
@@ -47,14 +50,16 @@ def test_sequences():
 def test_floats_and_decimals():
     floats = generate("primitive.float", {"min": 0.0, "max": 35.0}, kind="real")
     assert all(0 <= v <= 35 for v in floats) and any(round(v, 2) != v for v in floats)
-    decimals = generate("primitive.decimal.numeric", {"min": 10.0, "max": 9999.99, "scale": 2},
-                        n=5000, kind="numeric")
+    decimals = generate(
+        "primitive.decimal.numeric", {"min": 10.0, "max": 9999.99, "scale": 2}, n=5000, kind="numeric"
+    )
     assert all(10 <= v <= 9999.99 for v in decimals)
     assert all(len(repr(v).split(".")[1]) <= 2 for v in decimals)
     scaled = generate("primitive.decimal.numeric", {}, kind="numeric", scale=4)
     assert any(len(repr(v).split(".")[1]) > 2 for v in scaled)
-    unique = draw_blocks(build("primitive.decimal.numeric", {"min": 0.0, "max": 99.99},
-                               kind="numeric", unique=True), 0, 10_000)
+    unique = draw_blocks(
+        build("primitive.decimal.numeric", {"min": 0.0, "max": 99.99}, kind="numeric", unique=True), 0, 10_000
+    )
     assert len({f"{v:.2f}" for v in unique}) == 10_000
 
 
@@ -99,12 +104,14 @@ def test_dates_times_timestamps():
     assert all(dt.date(1960, 1, 1) <= d <= dt.date(2000, 12, 31) for d in dates)
     times = generate("primitive.time", {"min": "08:00:00", "max": "08:00:10"}, kind="time")
     assert {t.second for t in times} == set(range(11))
-    stamps = generate("primitive.timestamp", {"min": "2024-06-01T08:00:00Z",
-                                              "max": "2024-06-01 09:00:00"}, kind="timestamp")
+    stamps = generate(
+        "primitive.timestamp", {"min": "2024-06-01T08:00:00Z", "max": "2024-06-01 09:00:00"}, kind="timestamp"
+    )
     assert all(dt.datetime(2024, 6, 1, 8) <= s <= dt.datetime(2024, 6, 1, 9) for s in stamps)
     assert all(s.tzinfo is None and s.microsecond == 0 for s in stamps)
-    shifted = generate("primitive.timestamp", {"min": "2024-06-01T08:00:00-03:00",
-                                               "max": "2024-06-01T08:00:00-03:00"})
+    shifted = generate(
+        "primitive.timestamp", {"min": "2024-06-01T08:00:00-03:00", "max": "2024-06-01T08:00:00-03:00"}
+    )
     assert set(shifted) == {dt.datetime(2024, 6, 1, 11)}  # RFC 3339 offsets become UTC
     unique = draw_blocks(build("primitive.date", {}, kind="date", unique=True), 0, 366)
     assert len(set(unique)) == 366
@@ -112,16 +119,19 @@ def test_dates_times_timestamps():
         draw(build("primitive.date", {}, kind="date", unique=True), 1, start=366)
 
 
-@pytest.mark.parametrize(("gen_id", "params", "path"), [
-    ("primitive.date", {"min": "2024-13-01"}, "min"),
-    ("primitive.date", {"min": "2024-02-01", "max": "2024-01-01"}, "max"),
-    ("primitive.time", {"max": "25:00"}, "max"),
-    ("primitive.timestamp", {"min": "yesterday"}, "min"),
-    ("primitive.int", {"min": 9, "max": 1}, "max"),
-    ("primitive.float", {"min": 9.5, "max": 1.0}, "max"),
-    ("primitive.text.lorem", {"min_words": 5, "max_words": 2}, "max_words"),
-], ids=["bad-date", "date-order", "bad-time", "bad-timestamp", "int-order", "float-order",
-        "words-order"])
+@pytest.mark.parametrize(
+    ("gen_id", "params", "path"),
+    [
+        ("primitive.date", {"min": "2024-13-01"}, "min"),
+        ("primitive.date", {"min": "2024-02-01", "max": "2024-01-01"}, "max"),
+        ("primitive.time", {"max": "25:00"}, "max"),
+        ("primitive.timestamp", {"min": "yesterday"}, "min"),
+        ("primitive.int", {"min": 9, "max": 1}, "max"),
+        ("primitive.float", {"min": 9.5, "max": 1.0}, "max"),
+        ("primitive.text.lorem", {"min_words": 5, "max_words": 2}, "max_words"),
+    ],
+    ids=["bad-date", "date-order", "bad-time", "bad-timestamp", "int-order", "float-order", "words-order"],
+)
 def test_cross_param_errors_name_the_param(gen_id, params, path):
     with pytest.raises(ParamError) as err:
         build(gen_id, params)
@@ -138,16 +148,16 @@ def test_check_params_errors_name_the_json_path():
         check_params(spec.params, {"min": 1.5}, strict=True, path="/rules/3/params")
     assert err.value.path == "/rules/3/params/min" and "integer" in err.value.message
     loose = GENERATORS["semantic.br.cpf"]
-    assert check_params(loose.params, {"whatever": 1}, strict=loose.strict, path="")[
-        "whatever"] == 1
+    assert check_params(loose.params, {"whatever": 1}, strict=loose.strict, path="")["whatever"] == 1
 
 
 def test_enum_choice_constant():
     labels = ("novo", "qualificado", "perdido")
     values = generate("primitive.enum", kind="enum", enum_labels=labels, n=1000)
     assert set(values) == set(labels)
-    major = generate("primitive.enum", {"majority": "novo", "majority_rate": 0.8}, kind="enum",
-                     enum_labels=labels, n=2000)
+    major = generate(
+        "primitive.enum", {"majority": "novo", "majority_rate": 0.8}, kind="enum", enum_labels=labels, n=2000
+    )
     assert major.count("novo") > 1500
     with pytest.raises(ParamError, match="not an enum"):
         build("primitive.enum", kind="text")
@@ -168,8 +178,9 @@ def test_json_inet_array_bytes_interval():
     assert all(set(o) == {"source", "score", "tags", "active"} for o in objs)
     ips = generate("primitive.inet", kind="inet")
     assert all(all(1 <= int(x) <= 254 for x in ip.split(".")) for ip in ips)
-    arrays = generate("primitive.array", {"min_items": 0, "max_items": 3}, kind="array",
-                      element_kind="integer")
+    arrays = generate(
+        "primitive.array", {"min_items": 0, "max_items": 3}, kind="array", element_kind="integer"
+    )
     assert all(len(a) <= 3 and all(isinstance(x, int) for x in a) for a in arrays)
     assert any(a == [] for a in arrays)
     blobs = generate("primitive.bytes", kind="bytea")

@@ -19,30 +19,71 @@ from datalchemy_mp.generators.semantic import ALIASES
 from tests.generators.gen_helpers import build, draw
 
 UPSTREAM_PRIMITIVES = {
-    "primitive.bool", "primitive.int", "primitive.int.range", "primitive.int.sequence_hint",
-    "primitive.float", "primitive.float.range", "primitive.decimal.numeric", "primitive.text",
-    "primitive.text.pattern", "primitive.text.lorem", "primitive.uuid", "primitive.uuid.v4",
-    "primitive.date", "primitive.date.range", "primitive.time", "primitive.time.range",
-    "primitive.timestamp", "primitive.timestamp.range", "primitive.enum",
+    "primitive.bool",
+    "primitive.int",
+    "primitive.int.range",
+    "primitive.int.sequence_hint",
+    "primitive.float",
+    "primitive.float.range",
+    "primitive.decimal.numeric",
+    "primitive.text",
+    "primitive.text.pattern",
+    "primitive.text.lorem",
+    "primitive.uuid",
+    "primitive.uuid.v4",
+    "primitive.date",
+    "primitive.date.range",
+    "primitive.time",
+    "primitive.time.range",
+    "primitive.timestamp",
+    "primitive.timestamp.range",
+    "primitive.enum",
 }
 UPSTREAM_BR = {
-    "semantic.br.name", "semantic.br.email.safe", "semantic.br.phone", "semantic.br.cpf",
-    "semantic.br.cnpj", "semantic.br.rg", "semantic.br.cep", "semantic.br.uf", "semantic.br.city",
-    "semantic.br.address", "semantic.br.money.brl", "semantic.br.ip", "semantic.br.url",
-    "semantic.br.company.name", "semantic.br.product.name",
+    "semantic.br.name",
+    "semantic.br.email.safe",
+    "semantic.br.phone",
+    "semantic.br.cpf",
+    "semantic.br.cnpj",
+    "semantic.br.rg",
+    "semantic.br.cep",
+    "semantic.br.uf",
+    "semantic.br.city",
+    "semantic.br.address",
+    "semantic.br.money.brl",
+    "semantic.br.ip",
+    "semantic.br.url",
+    "semantic.br.company.name",
+    "semantic.br.product.name",
 }
 UPSTREAM_OTHERS = {
-    "derive.email_from_name", "derive.updated_after_created", "derive.end_after_start",
-    "derive.money_total", "derive.fk", "derive.parent_value",
-    "domain.crm.lead_stage", "domain.crm.activity_type", "domain.crm.pipeline_name",
-    "domain.crm.deal_value", "domain.finance.transaction_type", "domain.finance.payment_method",
-    "domain.finance.invoice_status", "domain.finance.installments",
-    "domain.logistics.tracking_code", "domain.logistics.shipment_status",
-    "domain.logistics.carrier", "domain.logistics.dimensions_cm",
+    "derive.email_from_name",
+    "derive.updated_after_created",
+    "derive.end_after_start",
+    "derive.money_total",
+    "derive.fk",
+    "derive.parent_value",
+    "domain.crm.lead_stage",
+    "domain.crm.activity_type",
+    "domain.crm.pipeline_name",
+    "domain.crm.deal_value",
+    "domain.finance.transaction_type",
+    "domain.finance.payment_method",
+    "domain.finance.invoice_status",
+    "domain.finance.installments",
+    "domain.logistics.tracking_code",
+    "domain.logistics.shipment_status",
+    "domain.logistics.carrier",
+    "domain.logistics.dimensions_cm",
 }
 UPSTREAM_TRANSFORMS = {
-    "transform.null_rate", "transform.truncate", "transform.format", "transform.prefix_suffix",
-    "transform.casing", "transform.weighted_choice", "transform.mask",
+    "transform.null_rate",
+    "transform.truncate",
+    "transform.format",
+    "transform.prefix_suffix",
+    "transform.casing",
+    "transform.weighted_choice",
+    "transform.mask",
 }
 
 # Documented formats (GENERATORS.md), checked on the default (en_US/pt_BR) output.
@@ -82,9 +123,20 @@ FORMATS = {
     "faker.color.raw.HexColor": r"#[0-9a-f]{6}",
 }
 PY_TYPES = {
-    "text": str, "numeric": float, "integer": int, "boolean": bool, "date": dt.date,
-    "timestamp": dt.datetime, "time": dt.time, "uuid": str, "enum": str, "json": dict,
-    "inet": str, "interval": str, "bytea": bytes, "array": list,
+    "text": str,
+    "numeric": float,
+    "integer": int,
+    "boolean": bool,
+    "date": dt.date,
+    "timestamp": dt.datetime,
+    "time": dt.time,
+    "uuid": str,
+    "enum": str,
+    "json": dict,
+    "inet": str,
+    "interval": str,
+    "bytea": bytes,
+    "array": list,
 }
 _ORDER = tuple(PY_TYPES)
 ENGINE_FILLED = {"derive.fk", "derive.parent_value"}
@@ -103,8 +155,12 @@ def _sample(gen_id: str, n: int = 40, seed: int = 1, start: int = 0) -> tuple[li
     """Values of ``gen_id`` on a pt_BR column of its kind (en_US if it is English-only)."""
     spec = GENERATORS[gen_id]
     kind = _kind(spec)
-    kw = {"kind": kind, "enum_labels": ("a", "b", "c") if kind == "enum" else (),
-          "element_kind": "integer" if kind == "array" else None, "scale": None}
+    kw = {
+        "kind": kind,
+        "enum_labels": ("a", "b", "c") if kind == "enum" else (),
+        "element_kind": "integer" if kind == "array" else None,
+        "scale": None,
+    }
     last: Exception | None = None
     for locale in ("pt_BR", "en_US"):
         try:
@@ -175,9 +231,11 @@ def test_generator_output_depends_only_on_seed_and_rows(gen_id):
     again, _ = _sample(gen_id, n=30, seed=7, start=4096)
     assert first == again
     spec = GENERATORS[gen_id]
-    constant = gen_id in ("primitive.constant", "primitive.choice", "primitive.enum") or \
-        gen_id.startswith(("primitive.int.sequence_hint", "primitive.sequence", "derive.")) or \
-        (gen_id.startswith("faker.") and ".raw." not in gen_id)
+    constant = (
+        gen_id in ("primitive.constant", "primitive.choice", "primitive.enum")
+        or gen_id.startswith(("primitive.int.sequence_hint", "primitive.sequence", "derive."))
+        or (gen_id.startswith("faker.") and ".raw." not in gen_id)
+    )
     if not constant and not spec.example_params:
         other, _ = _sample(gen_id, n=30, seed=8, start=8192)
         assert first != other, "a different block gave the same values"
@@ -196,8 +254,15 @@ def test_unique_capable_generators_are_distinct_across_blocks():
             params = {"values": [f"v{k}" for k in range(50)]}
         if gen_id == "primitive.int.sequence_hint":
             params = {}
-        fn = build(gen_id, params, kind=kind, unique=True, enum_labels=labels, locale="pt_BR",
-                   scale=2 if kind == "numeric" else None)
+        fn = build(
+            gen_id,
+            params,
+            kind=kind,
+            unique=True,
+            enum_labels=labels,
+            locale="pt_BR",
+            scale=2 if kind == "numeric" else None,
+        )
         try:
             values = draw_blocks(fn, 4000, 300)
         except GenerationError as exc:  # a small domain: all of it, then a clear error
@@ -218,10 +283,13 @@ def test_catalog_lists_everything_with_json_examples():
     assert by_id["semantic.br.cpf"]["example"] is not None
     assert by_id["derive.fk"]["example"] is None
     assert [e["id"] for e in describe_all("semantic.br.c*")] == [
-        "semantic.br.cep", "semantic.br.city", "semantic.br.cnpj", "semantic.br.company.name",
-        "semantic.br.cpf"]
-    assert by_id["transform.casing"]["example"] == {"input": "ana DA silva",
-                                                    "output": "Ana Da Silva"}
+        "semantic.br.cep",
+        "semantic.br.city",
+        "semantic.br.cnpj",
+        "semantic.br.company.name",
+        "semantic.br.cpf",
+    ]
+    assert by_id["transform.casing"]["example"] == {"input": "ana DA silva", "output": "Ana Da Silva"}
 
 
 def test_uuid_values_parse():

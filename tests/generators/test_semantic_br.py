@@ -19,25 +19,103 @@ from datalchemy_mp.generators.semantic_br import (
 from tests.generators.gen_helpers import build, draw, draw_blocks, generate
 
 PLACES = load_json("br_places.json")
-REAL_DDDS = {11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 24, 27, 28, 31, 32, 33, 34, 35, 37, 38,
-             41, 42, 43, 44, 45, 46, 47, 48, 49, 51, 53, 54, 55, 61, 62, 63, 64, 65, 66, 67, 68,
-             69, 71, 73, 74, 75, 77, 79, 81, 82, 83, 84, 85, 86, 87, 88, 89, 91, 92, 93, 94, 95,
-             96, 97, 98, 99}
+REAL_DDDS = {
+    11,
+    12,
+    13,
+    14,
+    15,
+    16,
+    17,
+    18,
+    19,
+    21,
+    22,
+    24,
+    27,
+    28,
+    31,
+    32,
+    33,
+    34,
+    35,
+    37,
+    38,
+    41,
+    42,
+    43,
+    44,
+    45,
+    46,
+    47,
+    48,
+    49,
+    51,
+    53,
+    54,
+    55,
+    61,
+    62,
+    63,
+    64,
+    65,
+    66,
+    67,
+    68,
+    69,
+    71,
+    73,
+    74,
+    75,
+    77,
+    79,
+    81,
+    82,
+    83,
+    84,
+    85,
+    86,
+    87,
+    88,
+    89,
+    91,
+    92,
+    93,
+    94,
+    95,
+    96,
+    97,
+    98,
+    99,
+}
 
 
-@pytest.mark.parametrize(("base", "digits"), [("529982247", "25"), ("111444777", "35"),
-                                              ("000000001", "91")], ids=["529.982.247-25",
-                                                                         "111.444.777-35",
-                                                                         "000.000.001-91"])
+@pytest.mark.parametrize(
+    ("base", "digits"),
+    [("529982247", "25"), ("111444777", "35"), ("000000001", "91")],
+    ids=["529.982.247-25", "111.444.777-35", "000.000.001-91"],
+)
 def test_cpf_check_digits_on_known_values(base, digits):
     assert cpf_check_digits(base) == digits
 
 
-@pytest.mark.parametrize(("base", "digits"), [
-    ("112223330001", "81"), ("000000000001", "91"), ("330001670001", "01"),
-    ("607011900001", "04"), ("335925100001", "54"),
-], ids=["11.222.333/0001-81", "00.000.000/0001-91 (Banco do Brasil)",
-        "33.000.167/0001-01 (Petrobras)", "60.701.190/0001-04 (Itaú)", "33.592.510/0001-54 (Vale)"])
+@pytest.mark.parametrize(
+    ("base", "digits"),
+    [
+        ("112223330001", "81"),
+        ("000000000001", "91"),
+        ("330001670001", "01"),
+        ("607011900001", "04"),
+        ("335925100001", "54"),
+    ],
+    ids=[
+        "11.222.333/0001-81",
+        "00.000.000/0001-91 (Banco do Brasil)",
+        "33.000.167/0001-01 (Petrobras)",
+        "60.701.190/0001-04 (Itaú)",
+        "33.592.510/0001-54 (Vale)",
+    ],
+)
 def test_cnpj_check_digits_on_known_values(base, digits):
     assert cnpj_check_digits(base) == digits
 
@@ -52,8 +130,7 @@ def test_validators_accept_punctuation_and_reject_bad_values():
     assert not is_valid_cnpj("00000000000000")
 
 
-@pytest.mark.parametrize(("unique", "n"), [(False, 20_000), (True, 100_000)],
-                         ids=["random", "unique"])
+@pytest.mark.parametrize(("unique", "n"), [(False, 20_000), (True, 100_000)], ids=["random", "unique"])
 def test_cnpjs_are_valid(unique, n):
     cnpjs = draw_blocks(build("semantic.br.cnpj", unique=unique), 0, n)
     assert all(is_valid_cnpj(v) for v in cnpjs)
@@ -93,8 +170,7 @@ def test_a_million_unique_emails_in_chunks():
         seen.update(values)
     assert len(seen) == 1_000_000
     sample = list(seen)[:1000]
-    assert all(re.fullmatch(r"[a-z_.]+\d{4,7}@example\.(com|com\.br|net|org)", v)
-               for v in sample), sample[:5]
+    assert all(re.fullmatch(r"[a-z_.]+\d{4,7}@example\.(com|com\.br|net|org)", v) for v in sample), sample[:5]
     assert not any(re.search(r"user0|pessoa|^user\d", v) for v in sample)
 
 
@@ -128,16 +204,14 @@ LOCATION_IDS = ("semantic.br.uf", "semantic.br.city", "semantic.br.cep", "semant
 def _row_places(n: int = 3000, start: int = 0, **kw):
     cols = {}
     for gen_id, name in zip(LOCATION_IDS, ("uf", "cidade", "cep", "telefone"), strict=True):
-        cols[name] = draw(build(gen_id, name=name, table_seed=99, **kw), n, start,
-                          seed=hash(name) % 1000)
+        cols[name] = draw(build(gen_id, name=name, table_seed=99, **kw), n, start, seed=hash(name) % 1000)
     return cols
 
 
 def test_uf_city_cep_and_ddd_of_a_row_agree():
     cols = _row_places(start=5000)
     city_uf = {c[0]: uf for uf, v in PLACES.items() for c in v["cities"]}
-    for uf, city, cep, phone in zip(cols["uf"], cols["cidade"], cols["cep"], cols["telefone"],
-                                    strict=True):
+    for uf, city, cep, phone in zip(cols["uf"], cols["cidade"], cols["cep"], cols["telefone"], strict=True):
         assert uf in PLACES
         assert city_uf[city] == uf
         prefix = int(cep[:5])
@@ -194,8 +268,13 @@ def test_money_and_cities_data():
 
 
 def test_companies_products_and_text_vary():
-    for gen_id in ("semantic.br.company.name", "semantic.br.product.name",
-                   "semantic.br.sentence", "semantic.br.title", "semantic.br.job_title"):
+    for gen_id in (
+        "semantic.br.company.name",
+        "semantic.br.product.name",
+        "semantic.br.sentence",
+        "semantic.br.title",
+        "semantic.br.job_title",
+    ):
         values = generate(gen_id, n=500)
         assert len(set(values)) > 40, gen_id
         assert all(v and v == v.strip() for v in values)
@@ -206,9 +285,12 @@ def test_repdigit_skipping_is_a_bijection_onto_valid_bases():
 
     ranks = {0, 1, CPF_BASES - 2, CPF_BASES - 1}
     for k in range(11):  # around every repeated-digit base 000000000, 111111111, ...
-        ranks.update(r for r in range(k * (_REPDIGIT_STEP - 1) - 50, k * (_REPDIGIT_STEP - 1) + 50)
-                     if 0 <= r < CPF_BASES)
+        ranks.update(
+            r
+            for r in range(k * (_REPDIGIT_STEP - 1) - 50, k * (_REPDIGIT_STEP - 1) + 50)
+            if 0 <= r < CPF_BASES
+        )
     for rank in sorted(ranks):
         v = _skip_repdigits(rank)
-        assert 0 < v < 10 ** 9 and v % _REPDIGIT_STEP != 0
+        assert 0 < v < 10**9 and v % _REPDIGIT_STEP != 0
         assert v - (v // _REPDIGIT_STEP + 1) == rank  # the rank of v among valid bases

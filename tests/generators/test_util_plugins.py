@@ -29,11 +29,11 @@ def test_block_permutation_is_a_bijection(n):
 
 
 def test_block_permutation_is_keyed_and_scrambled():
-    a, b = BlockPermutation(10 ** 9, 1).block(0, 1000), BlockPermutation(10 ** 9, 2).block(0, 1000)
+    a, b = BlockPermutation(10**9, 1).block(0, 1000), BlockPermutation(10**9, 2).block(0, 1000)
     assert a != b
     assert sum(1 for x, y in zip(a, a[1:], strict=False) if y == x + 1) < 5  # not a counter
-    huge = BlockPermutation(2 ** 70, 3).block(2 ** 69, 1000)
-    assert len(set(huge)) == 1000 and all(0 <= x < 2 ** 70 for x in huge)
+    huge = BlockPermutation(2**70, 3).block(2**69, 1000)
+    assert len(set(huge)) == 1000 and all(0 <= x < 2**70 for x in huge)
     with pytest.raises(IndexError):
         BlockPermutation(10, 1).block(5, 6)
 
@@ -56,7 +56,7 @@ def test_tiered_tokens_are_distinct_and_short_first():
 def test_row_keys_agree_for_the_same_key():
     assert row_keys(5, 100, 50) == row_keys(5, 100, 50)
     assert row_keys(5, 100, 50) != row_keys(6, 100, 50)
-    assert row_keys(5, 2 ** 32 - 10, 20)[:10] == row_keys(5, 2 ** 32 - 10, 10)
+    assert row_keys(5, 2**32 - 10, 20)[:10] == row_keys(5, 2**32 - 10, 10)
 
 
 def test_fit_cuts_at_a_word_boundary():
@@ -83,8 +83,9 @@ def test_plugins_register_and_broken_ones_only_warn(monkeypatch, capsys):
             generator("plugin.test.hello")(lambda col, params: lambda b: ["hello"] * b.n)
 
     eps = [_EntryPoint("good", register), _EntryPoint("bad", error=ImportError("no module x"))]
-    monkeypatch.setattr(generators, "entry_points", lambda group: eps
-                        if group == generators.ENTRY_POINT_GROUP else [])
+    monkeypatch.setattr(
+        generators, "entry_points", lambda group: eps if group == generators.ENTRY_POINT_GROUP else []
+    )
     try:
         assert generators.load_plugins() == ["good"]
         assert "plugin.test.hello" in GENERATORS

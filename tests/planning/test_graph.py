@@ -25,10 +25,18 @@ def test_full_stack_adds_the_missing_parent(shared_dir):
 
 
 def _pair(nullable: bool):
-    a = table("a", [col("id", "integer", nullable=False), col("b_id", "integer", nullable=nullable)],
-              pk=["id"], fks=[(["b_id"], "b", ["id"])])
-    b = table("b", [col("id", "integer", nullable=False), col("a_id", "integer", nullable=False)],
-              pk=["id"], fks=[(["a_id"], "a", ["id"])])
+    a = table(
+        "a",
+        [col("id", "integer", nullable=False), col("b_id", "integer", nullable=nullable)],
+        pk=["id"],
+        fks=[(["b_id"], "b", ["id"])],
+    )
+    b = table(
+        "b",
+        [col("id", "integer", nullable=False), col("a_id", "integer", nullable=False)],
+        pk=["id"],
+        fks=[(["a_id"], "a", ["id"])],
+    )
     return schema_doc(a, b)
 
 
@@ -45,8 +53,12 @@ def test_cycle_without_nullable_fk_names_the_tables(tmp_path):
 
 
 def test_self_reference_is_not_a_cycle(tmp_path):
-    t = table("node", [col("id", "integer", nullable=False), col("parent_id", "integer")],
-              pk=["id"], fks=[(["parent_id"], "node", ["id"])])
+    t = table(
+        "node",
+        [col("id", "integer", nullable=False), col("parent_id", "integer")],
+        pk=["id"],
+        fks=[(["parent_id"], "node", ["id"])],
+    )
     g = _build(tmp_path, schema_doc(t), plan_doc({"node": 10}))
     assert g.order == [("app", "node")] and not g.broken
 
@@ -54,13 +66,14 @@ def test_self_reference_is_not_a_cycle(tmp_path):
 def test_one_to_one_and_unique_pair_cap_rows(tmp_path):
     p = table("p", [col("id", "integer", nullable=False)], pk=["id"])
     q = table("q", [col("id", "integer", nullable=False)], pk=["id"])
-    one = table("one", [col("p_id", "integer", nullable=False)], pk=["p_id"],
-                fks=[(["p_id"], "p", ["id"])])
-    pair = table("pair", [col("p_id", "integer", nullable=False),
-                          col("q_id", "integer", nullable=False)],
-                 uniques=[["p_id", "q_id"]], fks=[(["p_id"], "p", ["id"]), (["q_id"], "q", ["id"])])
-    g = _build(tmp_path, schema_doc(p, q, one, pair),
-               plan_doc({"p": 3, "q": 4, "one": 10, "pair": 100}))
+    one = table("one", [col("p_id", "integer", nullable=False)], pk=["p_id"], fks=[(["p_id"], "p", ["id"])])
+    pair = table(
+        "pair",
+        [col("p_id", "integer", nullable=False), col("q_id", "integer", nullable=False)],
+        uniques=[["p_id", "q_id"]],
+        fks=[(["p_id"], "p", ["id"]), (["q_id"], "q", ["id"])],
+    )
+    g = _build(tmp_path, schema_doc(p, q, one, pair), plan_doc({"p": 3, "q": 4, "one": 10, "pair": 100}))
     assert g.rows[("app", "one")] == 3
     assert g.rows[("app", "pair")] == 12
     assert sum(w.code == "rows_capped" for w in g.warnings) == 2

@@ -28,18 +28,28 @@ def lines_of(path: Path) -> list[dict]:
     return [orjson.loads(line) for line in path.read_bytes().splitlines()]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("postgresql://app:s3cret@db:5432/crm", "postgresql://app:***@db:5432/crm"),
-    ("cannot connect to postgres://u:p@ss/w@rd@host/db: refused",
-     "cannot connect to postgres://u:***@host/db: refused"),
-    ("mysql+pymysql://root:pw@localhost/x and sqlite:///rel.db",
-     "mysql+pymysql://root:***@localhost/x and sqlite:///rel.db"),
-    ("host=db user=app password='a b c' dbname=crm", "host=db user=app password=*** dbname=crm"),
-    ("postgresql://app@db/crm?sslmode=require&password=s3cret",
-     "postgresql://app@db/crm?sslmode=require&password=***"),
-    ("postgresql://app@db/crm", "postgresql://app@db/crm"),
-    ("https://example.com:8443/path", "https://example.com:8443/path"),
-], ids=["url", "raw-at-in-password", "two-urls", "key-value", "query", "no-password", "port"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("postgresql://app:s3cret@db:5432/crm", "postgresql://app:***@db:5432/crm"),
+        (
+            "cannot connect to postgres://u:p@ss/w@rd@host/db: refused",
+            "cannot connect to postgres://u:***@host/db: refused",
+        ),
+        (
+            "mysql+pymysql://root:pw@localhost/x and sqlite:///rel.db",
+            "mysql+pymysql://root:***@localhost/x and sqlite:///rel.db",
+        ),
+        ("host=db user=app password='a b c' dbname=crm", "host=db user=app password=*** dbname=crm"),
+        (
+            "postgresql://app@db/crm?sslmode=require&password=s3cret",
+            "postgresql://app@db/crm?sslmode=require&password=***",
+        ),
+        ("postgresql://app@db/crm", "postgresql://app@db/crm"),
+        ("https://example.com:8443/path", "https://example.com:8443/path"),
+    ],
+    ids=["url", "raw-at-in-password", "two-urls", "key-value", "query", "no-password", "port"],
+)
 def test_scrub_text(text, expected):
     assert logs.scrub_text(text) == expected
 
@@ -57,8 +67,7 @@ def test_secrets_never_reach_the_file(log_file):
     assert "hunter2" not in raw
     first, second, third = lines_of(log_file)
     assert first["dsn"] == "postgresql://app:***@db.internal:5432/crm"
-    assert first["options"] == {"password": "***",
-                                "hosts": ["postgresql://app:***@db.internal:5432/crm"]}
+    assert first["options"] == {"password": "***", "hosts": ["postgresql://app:***@db.internal:5432/crm"]}
     assert second["event"] == "retrying postgresql://app:***@db.internal:5432/crm"
     assert third["level"] == "error" and "ConnectionError: could not connect" in third["exception"]
     assert {x["pid"] for x in (first, second, third)} == {os.getpid()}
@@ -75,17 +84,35 @@ def test_console_gets_readable_lines_from_its_level_up(log_file):
 
 
 def test_a_run_logs_from_the_supervisor_and_every_worker(tmp_path):
-    schema = write(tmp_path / "schema.json", schema_doc(
-        table("a", [col("id", "integer", nullable=False), col("name")], pk=["id"]),
-        table("b", [col("id", "integer", nullable=False), col("a_id", "integer")], pk=["id"],
-              fks=[(["a_id"], "a", ["id"])]),
-        table("c", [col("id", "integer", nullable=False), col("note")], pk=["id"])))
-    plan = write(tmp_path / "plan.json", plan_doc(
-        {"a": 20, "b": 20, "c": 20},
-        [rule("a", "name", {"id": "fault.raise",
-                            "params": {"message": "boom postgresql://u:topsecret@h/db"}})]))
-    proc, run_dir = generate(schema, plan, tmp_path / "out", "--workers", "2",
-                             env={"DATALCHEMY_MP_FAULTS": "1"})
+    schema = write(
+        tmp_path / "schema.json",
+        schema_doc(
+            table("a", [col("id", "integer", nullable=False), col("name")], pk=["id"]),
+            table(
+                "b",
+                [col("id", "integer", nullable=False), col("a_id", "integer")],
+                pk=["id"],
+                fks=[(["a_id"], "a", ["id"])],
+            ),
+            table("c", [col("id", "integer", nullable=False), col("note")], pk=["id"]),
+        ),
+    )
+    plan = write(
+        tmp_path / "plan.json",
+        plan_doc(
+            {"a": 20, "b": 20, "c": 20},
+            [
+                rule(
+                    "a",
+                    "name",
+                    {"id": "fault.raise", "params": {"message": "boom postgresql://u:topsecret@h/db"}},
+                )
+            ],
+        ),
+    )
+    proc, run_dir = generate(
+        schema, plan, tmp_path / "out", "--workers", "2", env={"DATALCHEMY_MP_FAULTS": "1"}
+    )
     assert proc.returncode == 1, proc.stderr
     assert "app.a: FAILED exception: RuntimeError: boom postgresql://u:***@h/db" in proc.stderr
     lines = lines_of(run_dir / logs.LOG_NAME)
@@ -98,7 +125,10 @@ def test_a_run_logs_from_the_supervisor_and_every_worker(tmp_path):
     assert supervisor[0]["workers"] == 2
     finished = {x["table"]: x for x in supervisor if x["event"] == "table finished"}
     assert {t: x["status"] for t, x in finished.items()} == {
-        "app.a": "FAILED", "app.b": "SKIPPED", "app.c": "OK"}
+        "app.a": "FAILED",
+        "app.b": "SKIPPED",
+        "app.c": "OK",
+    }
     assert finished["app.a"]["level"] == "error"
     assert finished["app.a"]["error"] == "RuntimeError: boom postgresql://u:***@h/db"
     assert finished["app.b"]["blocked_by"] == ["app.a"]

@@ -39,10 +39,18 @@ def state(status: str = "PENDING", rows: int = 0, total: int = 1000, **fields) -
 
 def small_schema(tmp_path: Path) -> Path:
     """app.a (parent) and app.b (child): two tables, one FK."""
-    return write(tmp_path / "schema.json", schema_doc(
-        table("a", [col("id", "integer", nullable=False), col("name")], pk=["id"]),
-        table("b", [col("id", "integer", nullable=False), col("a_id", "integer")], pk=["id"],
-              fks=[(["a_id"], "a", ["id"])])))
+    return write(
+        tmp_path / "schema.json",
+        schema_doc(
+            table("a", [col("id", "integer", nullable=False), col("name")], pk=["id"]),
+            table(
+                "b",
+                [col("id", "integer", nullable=False), col("a_id", "integer")],
+                pk=["id"],
+                fks=[(["a_id"], "a", ["id"])],
+            ),
+        ),
+    )
 
 
 # --- without a terminal -------------------------------------------------------------------------
@@ -64,10 +72,21 @@ def test_line_progress_is_throttled_per_table_and_ends_with_one_line():
     view.on_event("finished", s)  # a late chunk event: no second finish line
     lines = [parse_logfmt(line) for line in out.getvalue().splitlines()]
     assert [(x["event"], x["rows"]) for x in lines] == [
-        ("table_progress", "300"), ("table_progress", "500"), ("table_finished", "1000")]
+        ("table_progress", "300"),
+        ("table_progress", "500"),
+        ("table_finished", "1000"),
+    ]
     assert lines[0] | {"ts": None} == {
-        "ts": None, "event": "table_progress", "table": "app.t", "status": "RUNNING",
-        "rows": "300", "total": "1000", "pct": "30.0", "rows_per_s": "60", "eta_s": "11.7"}
+        "ts": None,
+        "event": "table_progress",
+        "table": "app.t",
+        "status": "RUNNING",
+        "rows": "300",
+        "total": "1000",
+        "pct": "30.0",
+        "rows_per_s": "60",
+        "eta_s": "11.7",
+    }
     assert lines[-1]["status"] == "OK" and lines[-1]["duration_s"] == "11.0"
     assert lines[-1]["peak_rss_mib"] == "50.0"
 
@@ -75,8 +94,7 @@ def test_line_progress_is_throttled_per_table_and_ends_with_one_line():
 def test_line_progress_reports_a_table_that_never_started():
     out = io.StringIO()
     view = progress.LineProgress(out, clock=Clock())
-    view.on_event("finished", state("SKIPPED", reason="parent_failed",
-                                    blocked_by=["app.a", "app.c"]))
+    view.on_event("finished", state("SKIPPED", reason="parent_failed", blocked_by=["app.a", "app.c"]))
     (line,) = out.getvalue().splitlines()
     fields = parse_logfmt(line)
     assert fields["event"] == "table_finished" and fields["status"] == "SKIPPED"
@@ -88,10 +106,16 @@ def test_values_with_spaces_are_quoted():
     assert parse_logfmt(line)["reason"] == 'a "b" c'
 
 
-@pytest.mark.parametrize(("tty", "quiet", "kind"), [
-    (True, False, progress.LiveView), (False, False, progress.LineProgress),
-    (True, True, progress.Quiet), (False, True, progress.Quiet),
-], ids=["terminal", "pipe", "quiet-terminal", "quiet-pipe"])
+@pytest.mark.parametrize(
+    ("tty", "quiet", "kind"),
+    [
+        (True, False, progress.LiveView),
+        (False, False, progress.LineProgress),
+        (True, True, progress.Quiet),
+        (False, True, progress.Quiet),
+    ],
+    ids=["terminal", "pipe", "quiet-terminal", "quiet-pipe"],
+)
 def test_for_stream_picks_the_view(tty, quiet, kind):
     stream = io.StringIO()
     stream.isatty = lambda: tty  # type: ignore[method-assign]
@@ -122,8 +146,7 @@ def test_live_view_prints_log_lines_above_and_is_erased_on_close():
     view.close()
     text = out.getvalue()
     assert text.index("a log line") < text.rindex("app.t")  # the block is redrawn below it
-    assert text.endswith(progress._UP.format(block) + progress._CLEAR_DOWN
-                         + progress._SHOW_CURSOR)
+    assert text.endswith(progress._UP.format(block) + progress._CLEAR_DOWN + progress._SHOW_CURSOR)
 
 
 def test_live_view_lines_show_rows_rate_eta_and_memory():
@@ -136,8 +159,7 @@ def test_live_view_lines_show_rows_rate_eta_and_memory():
     view.on_event("progress", s)
     header, line = view.render()
     assert "1 running" in header
-    assert re.search(r"app\.t\s+RUNNING\s+4,000/10,000\s+40%\s+2,000 rows/s ETA\s+3s peak 80 MiB",
-                     line), line
+    assert re.search(r"app\.t\s+RUNNING\s+4,000/10,000\s+40%\s+2,000 rows/s ETA\s+3s peak 80 MiB", line), line
 
 
 def test_live_view_keeps_to_the_terminal_height():
@@ -157,8 +179,9 @@ def test_live_view_keeps_to_the_terminal_height():
 def test_generate_without_a_terminal_prints_plain_progress_lines(tmp_path):
     schema = small_schema(tmp_path)
     plan = write(tmp_path / "plan.json", plan_doc({"a": 50, "b": 800_000}))
-    proc, run_dir = generate(schema, plan, tmp_path / "out", "--progress-interval", "0.1",
-                             "--chunk-rows", "1000000")
+    proc, run_dir = generate(
+        schema, plan, tmp_path / "out", "--progress-interval", "0.1", "--chunk-rows", "1000000"
+    )
     assert proc.returncode == 0, proc.stderr
     assert run_dir_of(proc) == run_dir
     assert "\x1b" not in proc.stderr

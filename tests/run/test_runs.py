@@ -23,10 +23,18 @@ FAULTS = {"DATALCHEMY_MP_FAULTS": "1"}
 
 @pytest.fixture
 def schema(tmp_path) -> Path:
-    return write(tmp_path / "schema.json", schema_doc(
-        table("a", [col("id", "integer", nullable=False), col("name")], pk=["id"]),
-        table("b", [col("id", "integer", nullable=False), col("a_id", "integer")], pk=["id"],
-              fks=[(["a_id"], "a", ["id"])])))
+    return write(
+        tmp_path / "schema.json",
+        schema_doc(
+            table("a", [col("id", "integer", nullable=False), col("name")], pk=["id"]),
+            table(
+                "b",
+                [col("id", "integer", nullable=False), col("a_id", "integer")],
+                pk=["id"],
+                fks=[(["a_id"], "a", ["id"])],
+            ),
+        ),
+    )
 
 
 def fake_run(out: Path, name: str, started_at: str | None, mtime: float | None = None) -> Path:
@@ -105,11 +113,18 @@ def test_lock_is_exclusive_and_names_its_holder(tmp_path):
 def test_lock_dies_with_its_holder(tmp_path):
     out = tmp_path / "out"
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from datalchemy_mp.run import runs\n"
-         "with runs.exclusive(sys.argv[1]):\n"
-         "    print('locked', flush=True); time.sleep(60)", str(out)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from datalchemy_mp.run import runs\n"
+            "with runs.exclusive(sys.argv[1]):\n"
+            "    print('locked', flush=True); time.sleep(60)",
+            str(out),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline() == "locked\n"
         with pytest.raises(runs.RunInProgress, match=f"pid {holder.pid}"), runs.exclusive(out):
@@ -149,8 +164,10 @@ def test_keep_and_latest_across_runs(schema, tmp_path):
         assert runs.latest_run(out) == run_dir.resolve()
     assert sorted(p.name for p in out.iterdir()) == [runs.LOCK_NAME, "latest", "r2", "r3"]
 
-    faulty = write(tmp_path / "faulty.json", plan_doc(
-        {"a": 5, "b": 5}, [rule("a", "name", {"id": "fault.raise", "params": {"message": "x"}})]))
+    faulty = write(
+        tmp_path / "faulty.json",
+        plan_doc({"a": 5, "b": 5}, [rule("a", "name", {"id": "fault.raise", "params": {"message": "x"}})]),
+    )
     proc, run_dir = generate(schema, faulty, out, run_id="r4", env=FAULTS)
     assert proc.returncode == 1, proc.stderr
     assert report(run_dir)["status"] == "failed"
