@@ -18,14 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
-import psutil
 
 import supervisor
 from datalchemy_mp.contracts.plan import Plan, load_plan
 from datalchemy_mp.contracts.schema import Schema, load_schema
 from datalchemy_mp.errors import DatalchemyError, InputError, Issue, ValidationFailed
-from datalchemy_mp.planning import graph as graphmod
-from datalchemy_mp.planning import jobs
 from datalchemy_mp.run import logs, paths
 from datalchemy_mp.run.report import REPORT_NAME, Report, TableState, utc_now
 
@@ -50,6 +47,8 @@ def default_run_id() -> str:
 
 def default_memory_limit(workers: int) -> int:
     """Half the machine's memory shared by the workers, at most 2 GiB each."""
+    import psutil
+
     total = psutil.virtual_memory().total
     return min(2 << 30, total // 2 // max(workers, 1))
 
@@ -79,6 +78,10 @@ def generate(
     on_event: Callable[[str, TableState], None] | None = None,
 ) -> RunResult:
     """Generate every table of the plan into ``out_dir/<run_id>/``; the report is always written."""
+    # The engine is imported here, not at the top: `validate` needs only load_inputs.
+    from datalchemy_mp.planning import graph as graphmod
+    from datalchemy_mp.planning import jobs
+
     run_id = run_id or default_run_id()
     if not _RUN_ID.match(run_id):
         raise InputError(f"run id {run_id!r} must be letters, digits, '_', '-' or '.'")

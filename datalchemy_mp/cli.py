@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 import click
-import orjson
 
-from datalchemy_mp import api
+from datalchemy_mp import __version__
 from datalchemy_mp.errors import DatalchemyError, ValidationFailed
-from datalchemy_mp.run import logs, progress, runs
-from datalchemy_mp.run.report import failure_message
+
+# The engine, the supervisor and the generator catalog are imported by the commands that use
+# them: `--version`, `--help` and `validate` must not pay for them.
 
 GENERATE_EPILOG = """\b
 Examples:
@@ -63,7 +63,7 @@ Examples (a database to fixtures and back):
 
 Run `datalchemy-mp COMMAND --help` for the options and examples of each.""",
 )
-@click.version_option(package_name="datalchemy-mp")
+@click.version_option(version=__version__, prog_name="datalchemy-mp")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
@@ -177,6 +177,10 @@ def generate(
     quiet,
 ) -> None:
     """Generate one CSV per table of the plan, in FK order, each table in its own worker."""
+    from datalchemy_mp import api
+    from datalchemy_mp.run import logs, progress, runs
+    from datalchemy_mp.run.report import failure_message
+
     if run_id == runs.LATEST:
         raise click.BadParameter(
             f"{runs.LATEST!r} is the link to the last successful run", param_hint="--run-id"
@@ -254,6 +258,8 @@ def validate(schema_file, plan_file) -> None:
     Example:
       datalchemy-mp validate -s plans/crm/schema.json -p plans/crm/full_stack_ptbr.plan.json
     """
+    from datalchemy_mp import api
+
     try:
         _, _, warnings = api.load_inputs(schema_file, plan_file)
     except ValidationFailed as exc:
@@ -276,6 +282,8 @@ def generators(pattern, as_json) -> None:
       datalchemy-mp generators 'semantic.br.*'
       datalchemy-mp generators --json > catalog.json
     """
+    import orjson
+
     from datalchemy_mp.generators.catalog import describe_all
 
     entries = describe_all(pattern)
