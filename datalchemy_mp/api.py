@@ -53,6 +53,22 @@ def default_memory_limit(workers: int) -> int:
     return min(2 << 30, total // 2 // max(workers, 1))
 
 
+def _prestart(schema_file: str | Path, plan_file: str | Path, base_date: dt.date | None) -> None:
+    """Start the workers' forkserver now: it loads the run (engine.preload) while the caller
+    validates the same files, and every worker forks from it with its table plan built."""
+    from datalchemy_mp.engine.preload import RUN_ENV, run_env
+
+    previous = os.environ.get(RUN_ENV)
+    os.environ[RUN_ENV] = run_env(schema_file, plan_file, base_date)  # inherited by the forkserver
+    try:
+        supervisor.prestart(PRELOAD)
+    finally:
+        if previous is None:
+            del os.environ[RUN_ENV]
+        else:
+            os.environ[RUN_ENV] = previous
+
+
 def load_inputs(schema_file: str | Path, plan_file: str | Path) -> tuple[Schema, Plan, list[Issue]]:
     """Load and validate both files; raise ValidationFailed with every error found."""
     from datalchemy_mp import generators  # noqa: F401  (registers the catalog)
@@ -105,7 +121,7 @@ def generate(
         },
     )
     report.write()
-    supervisor.prestart(PRELOAD)  # warms the workers' caches while the plan is validated
+    _prestart(schema_file, plan_file, base_date)
     log.info("run started", run_id=run_id, run_dir=str(run_dir), **report.settings)
     try:
         schema, plan, warnings = load_inputs(schema_file, plan_file)

@@ -35,21 +35,31 @@ def run_job(job: dict) -> dict:
     """Generate rows ``[start, end)`` of ``job["table"]``; return the table's counters."""
     import datalchemy_mp.generators  # noqa: F401  (registers the catalog)
     import supervisor
+    from datalchemy_mp.engine import preload
 
     logs.log_to_file(job.get("log_file"))
     log = logs.get_logger(process="worker", table=f"{job['schema']}.{job['table']}")
-    log.info("worker started", rows=job["end"] - job["start"], start=job["start"])
-    schema = load_schema(job["schema_file"])
-    plan = load_plan(job["plan_file"])
     graph = Graph.from_json(job["graph"])
     key = (job["schema"], job["table"])
-    tp = columns.build(schema, plan, graph, key, dt.date.fromisoformat(job["base_date"]))
     base = dt.date.fromisoformat(job["base_date"])
+    run = preload.for_job(job)
+    if run is not None:  # forked with the run in memory: nothing to parse or build
+
+        def plan_of(table: tuple[str, str], only: set[str] | None = None) -> columns.TablePlan:
+            return run.tables[table]
+
+    else:
+        schema, plan = load_schema(job["schema_file"]), load_plan(job["plan_file"])
+
+        def plan_of(table: tuple[str, str], only: set[str] | None = None) -> columns.TablePlan:
+            return columns.build(schema, plan, graph, table, base, only=only)
+
+    log.info("worker started", rows=job["end"] - job["start"], start=job["start"], preloaded=run is not None)
+    tp = plan_of(key)
     parents = open_parents(job["parent_keys"], {k: graph.rows[k] for k in graph.parents[key]})
     for qualified, cols in job["computed_keys"].items():
         parent = tuple(qualified.split(".", 1))
-        parent_plan = columns.build(schema, plan, graph, parent, base, only=set(cols))
-        fns = columns.key_functions(parent_plan, tuple(cols))
+        fns = columns.key_functions(plan_of(parent, set(cols)), tuple(cols))
         parents.computed.update({(parent, c): fn for c, fn in zip(cols, fns, strict=True)})
     total = job["end"] - job["start"]
     last = [0.0]
