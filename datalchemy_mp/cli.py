@@ -179,7 +179,8 @@ def generate(
     """Generate one CSV per table of the plan, in FK order, each table in its own worker."""
     from datalchemy_mp import api
     from datalchemy_mp.run import logs, progress, runs
-    from datalchemy_mp.run.report import failure_message
+    from datalchemy_mp.run.report import RunStatus, failure_message
+    from supervisor import Status
 
     if run_id == runs.LATEST:
         raise click.BadParameter(
@@ -204,7 +205,7 @@ def generate(
                 chunk_rows=chunk_rows,
                 on_event=view.on_event,
             )
-            if result.status == "succeeded":
+            if result.status == RunStatus.SUCCEEDED:
                 runs.point_latest(out, result.run_dir)
                 log.info("latest updated", latest=str(out / runs.LATEST), run_id=result.run_dir.name)
             if keep is not None:
@@ -215,13 +216,13 @@ def generate(
         logs.log_to_console(None)
         logs.log_to_file(None)
     report = result.report
-    if result.status == "invalid":
+    if result.status == RunStatus.INVALID:
         for issue in report.errors:
             click.echo(f"Error: {logs.scrub_text(str(issue))}", err=True)
     for t in report.tables:
-        if t.status != "OK":
+        if t.status != Status.OK:
             why = t.reason or ""
-            if t.status == "FAILED":
+            if t.status == Status.FAILED:
                 why += f": {logs.scrub_text(failure_message(t))}"
             if t.blocked_by:
                 why += f" (blocked by {', '.join(t.blocked_by)})"
