@@ -18,6 +18,8 @@ from collections.abc import Iterator, Sequence
 from importlib import resources
 from typing import Any
 
+import numpy as np
+
 from datalchemy_mp import seeds
 from datalchemy_mp.errors import GenerationError, ParamError
 from datalchemy_mp.generators.base import ColumnInfo
@@ -43,7 +45,7 @@ class BlockPermutation:
     into the domain. Built lazily, so a factory that is only validated costs nothing.
     """
 
-    __slots__ = ("n", "a", "b", "_keys", "_tables")
+    __slots__ = ("n", "a", "b", "_keys", "_tables", "_arrays")
 
     def __init__(self, n: int, key: int, rounds: int = 4):
         if n < 1:
@@ -53,6 +55,7 @@ class BlockPermutation:
         self.b = max(2, -(-n // self.a))
         self._keys = [seeds.derive(key, "block-permutation", r) for r in range(rounds + rounds % 2)]
         self._tables: list[list[int]] | None = None
+        self._arrays: list[np.ndarray] = []
 
     def _round_tables(self) -> list[list[int]]:
         if self._tables is None:
@@ -95,6 +98,29 @@ class BlockPermutation:
                 out[j] = x
             todo = [j for j in todo if out[j] >= n]
         return out
+
+    def array(self, start: int, count: int) -> np.ndarray:
+        """``block`` as an int64 array: the same images, computed with numpy."""
+        tables = self._round_tables()
+        if not all(tables):  # huge domains: round functions computed per value
+            return np.array(self.block(start, count), dtype=np.int64)
+        if start < 0 or start + count > self.n:
+            raise IndexError(f"[{start}, {start + count}) is outside [0, {self.n})")
+        if len(self._arrays) != len(tables):
+            self._arrays = [np.array(t, dtype=np.int64) for t in tables]
+        out = self._apply_array(np.arange(start, start + count, dtype=np.int64))
+        todo = np.flatnonzero(out >= self.n)
+        while len(todo):  # cycle-walk, as in block()
+            out[todo] = self._apply_array(out[todo])
+            todo = todo[out[todo] >= self.n]
+        return out
+
+    def _apply_array(self, xs: np.ndarray) -> np.ndarray:
+        a, b = self.a, self.b
+        left, right = xs // b, xs % b
+        for r, table in enumerate(self._arrays):
+            left, right = right, (left + table[right]) % (a if r % 2 == 0 else b)
+        return left * b + right
 
     def __call__(self, i: int) -> int:
         return self.block(i, 1)[0]

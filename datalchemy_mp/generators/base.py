@@ -11,8 +11,11 @@ A generator is registered once, by ID, next to its code::
 
 The decorated function is a *factory*: it is called once per column with the column's
 metadata and the validated params, and returns a function that fills a whole block of rows
-at once (column-wise: a block is up to BLOCK_ROWS rows). Every draw comes from ``Batch.rng``
-so output is a pure function of the seed, the params and the rows so far.
+at once (column-wise: a block is up to BLOCK_ROWS rows) and returns them as a list. Every draw
+comes from ``Batch.rng`` (or ``Batch.np``, the same stream's numpy generator) so output is a
+pure function of the seed, the params and the rows so far. Bulk generators make the block with
+vectorised numpy operations and return ``bulk.column(array)``: still a list, which also carries
+the array for the CSV formatter (generators.bulk).
 """
 
 from __future__ import annotations
@@ -94,6 +97,17 @@ class Batch:
     attempt: int = 0
     """0 for a block; k > 0 when the engine makes one row again (its k-th retry). Generators
     that draw from the row index rather than ``rng`` must mix it in so retries differ."""
+    _np: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def np(self) -> Any:
+        """A numpy ``Generator`` for this block, seeded from ``rng``: the bulk fast path (see
+        generators.bulk). Made on first use, so generators that never ask pay nothing."""
+        if self._np is None:
+            import numpy
+
+            self._np = numpy.random.default_rng(self.rng.getrandbits(64))
+        return self._np
 
 
 BatchFn = Callable[[Batch], list]

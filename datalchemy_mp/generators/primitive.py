@@ -11,13 +11,14 @@ import dataclasses
 import datetime as dt
 import math
 import string
-import struct
 from collections.abc import Sequence
-from hashlib import blake2b
+
+import numpy as np
 
 from datalchemy_mp import seeds
 from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.errors import GenerationError, ParamError
+from datalchemy_mp.generators import bulk
 from datalchemy_mp.generators._util import (
     BlockPermutation,
     check_order,
@@ -46,6 +47,7 @@ from datalchemy_mp.generators.base import (
     by_index,
     generator,
 )
+from datalchemy_mp.generators.bulk import column
 
 # --- booleans, integers, floats ------------------------------------------------------------
 
@@ -68,36 +70,30 @@ def bool_(col: ColumnInfo, params: dict) -> BatchFn:
     """Boolean, true with probability ``true_rate``."""
     p = params["true_rate"]
 
-    def gen(b: Batch) -> list:
-        r = b.rng.random
-        return [r() < p for _ in range(b.n)]
-
-    return gen
+    return lambda b: column(b.np.random(b.n) < p)
 
 
 def _int_range(gen_id: str, col: ColumnInfo, lo: int, hi: int) -> BatchFn:
     span = hi - lo + 1
+    small = span < 1 << 62 and -(1 << 62) < lo < 1 << 62  # fits int64: numpy
     if col.unique:
         perm = BlockPermutation(span, col.seed)
 
         def gen_unique(b: Batch) -> list:
             require_rows(col, gen_id, span, b.start, b.n)
+            if small:
+                return column(perm.array(b.start, b.n) + lo)
             return [lo + x for x in perm.block(b.start, b.n)]
 
         return gen_unique
-    if span > 1 << 52:  # beyond float resolution: exact draws
+    if not small:  # beyond int64: exact draws in Python
 
         def gen_big(b: Batch) -> list:
             rr = b.rng.randrange
             return [lo + rr(span) for _ in range(b.n)]
 
         return gen_big
-
-    def gen(b: Batch) -> list:
-        r = b.rng.random
-        return [lo + int(r() * span) for _ in range(b.n)]
-
-    return gen
+    return lambda b: column(b.np.integers(lo, lo + span, b.n))
 
 
 INT_PARAMS = (
@@ -188,6 +184,9 @@ def _grid(gen_id: str, col: ColumnInfo, lo: float, hi: float, scale: int) -> Bat
 
         return gen_unique
 
+    if span < 1 << 52:
+        return lambda b: column((b.np.integers(0, span, b.n) + klo) / f)
+
     def gen(b: Batch) -> list:
         r = b.rng.random
         return [(klo + int(r() * span)) / f for _ in range(b.n)]
@@ -203,12 +202,7 @@ def float_range(col: ColumnInfo, params: dict) -> BatchFn:
     if col.unique:  # distinct after formatting: draw on the column's decimal grid
         return _grid("primitive.float", col, lo, hi, col.scale if col.scale is not None else 4)
     span = hi - lo
-
-    def gen(b: Batch) -> list:
-        r = b.rng.random
-        return [lo + r() * span for _ in range(b.n)]
-
-    return gen
+    return lambda b: column(b.np.random(b.n) * span + lo)
 
 
 alias("primitive.float.range", "primitive.float")
@@ -423,28 +417,18 @@ def text_lorem(col: ColumnInfo, params: dict) -> BatchFn:
 
 # --- uuid ----------------------------------------------------------------------------------
 
-_VARIANT = "89ab"
-_VARIANT_OF = {c: _VARIANT[int(c, 16) & 3] for c in "0123456789abcdef"}
-"""RFC 4122 variant: the first hex digit of the 4th group becomes one of 8, 9, a, b."""
-_U64 = struct.Struct("<Q")
-
 
 @generator("primitive.uuid", kinds=UUID | TEXT, unique=True)
 def uuid4(col: ColumnInfo, params: dict) -> BatchFn:
     """Version-4 UUID, lowercase and hyphenated: 122 bits of a keyed hash of the row index
     (random-looking; two equal values in 10 million rows have odds below 1e-22). Being a
     function of the row index, a child table computes its parent's keys without waiting."""
-    copy = blake2b(digest_size=16, key=col.seed.to_bytes(8, "little")).copy
-    pack = _U64.pack
-    var = _VARIANT_OF
+    k1, k2 = seeds.derive(col.seed, "uuid", 1), seeds.derive(col.seed, "uuid", 2)
 
     def uuids(idx: Sequence[int]) -> list:
-        h = b"".join([(d := copy(), d.update(pack(j)), d.digest())[2] for j in idx]).hex()
-        return [
-            f"{h[k : k + 8]}-{h[k + 8 : k + 12]}-4{h[k + 13 : k + 16]}-"
-            f"{var[h[k + 16]]}{h[k + 17 : k + 20]}-{h[k + 20 : k + 32]}"
-            for k in range(0, len(h), 32)
-        ]
+        j = bulk.indexes(idx)
+        # mix64 is a bijection: distinct rows get distinct high halves, so never equal UUIDs.
+        return bulk.uuid_strings(bulk.mix64(j, k1), bulk.mix64(j, k2))
 
     return by_index(uuids)
 
@@ -456,21 +440,17 @@ alias("primitive.uuid.v4", "primitive.uuid")
 
 
 def _span_fn(gen_id: str, col: ColumnInfo, span: int, make) -> BatchFn:
-    """Offsets 0..span-1 (uniform, or a permutation on a unique column) mapped by ``make``."""
+    """Offsets 0..span-1 (uniform, or a permutation on a unique column; an int64 array)
+    mapped by ``make``."""
     if col.unique:
         perm = BlockPermutation(span, col.seed)
 
         def gen_unique(b: Batch) -> list:
             require_rows(col, gen_id, span, b.start, b.n)
-            return make(perm.block(b.start, b.n))
+            return make(perm.array(b.start, b.n))
 
         return gen_unique
-
-    def gen(b: Batch) -> list:
-        r = b.rng.random
-        return make([int(r() * span) for _ in range(b.n)])
-
-    return gen
+    return lambda b: make(b.np.integers(0, span, b.n))
 
 
 @generator(
@@ -486,10 +466,9 @@ def date_range(col: ColumnInfo, params: dict) -> BatchFn:
     """Uniform day in [min, max]."""
     lo, hi = parse_date(params["min"], "min"), parse_date(params["max"], "max")
     check_order({"min": lo, "max": hi})
-    first = lo.toordinal()
-    fromordinal = dt.date.fromordinal
+    first = np.datetime64(lo, "D")
     return _span_fn(
-        "primitive.date", col, hi.toordinal() - first + 1, lambda xs: [fromordinal(first + x) for x in xs]
+        "primitive.date", col, (hi - lo).days + 1, lambda xs: column(first + xs.astype("timedelta64[D]"))
     )
 
 
@@ -518,7 +497,7 @@ def time_range(col: ColumnInfo, params: dict) -> BatchFn:
         "primitive.time",
         col,
         last - first + 1,
-        lambda xs: [t((s := first + x) // 3600, s // 60 % 60, s % 60) for x in xs],
+        lambda xs: [t((s := first + x) // 3600, s // 60 % 60, s % 60) for x in xs.tolist()],
     )
 
 
@@ -546,8 +525,8 @@ def timestamp_range(col: ColumnInfo, params: dict) -> BatchFn:
     check_order({"min": lo, "max": hi})
     lo = lo.replace(microsecond=0)
     span = int((hi - lo).total_seconds()) + 1
-    td = dt.timedelta
-    return _span_fn("primitive.timestamp", col, span, lambda xs: [lo + td(0, x) for x in xs])
+    first = np.datetime64(lo, "s")
+    return _span_fn("primitive.timestamp", col, span, lambda xs: column(first + xs.astype("timedelta64[s]")))
 
 
 alias("primitive.timestamp.range", "primitive.timestamp")
@@ -589,31 +568,29 @@ def _choice_fn(
     majority=None,
     majority_rate: float = 0.5,
 ) -> BatchFn:
+    table = bulk.objects(values)
     if col.unique:
         perm = BlockPermutation(len(values), col.seed)
 
         def gen_unique(b: Batch) -> list:
             require_rows(col, gen_id, len(values), b.start, b.n)
-            return [values[x] for x in perm.block(b.start, b.n)]
+            return table[perm.array(b.start, b.n)].tolist()
 
         return gen_unique
     if majority is not None:
-        others = [v for v in values if v != majority] or [majority]
+        others = bulk.objects([v for v in values if v != majority] or [majority])
 
         def gen_majority(b: Batch) -> list:
-            rng = b.rng
-            r = rng.random
-            picks = rng.choices(others, k=b.n)
-            return [majority if r() < majority_rate else p for p in picks]
+            g = b.np
+            picks = others[g.integers(0, len(others), b.n)]
+            picks[g.random(b.n) < majority_rate] = majority
+            return picks.tolist()
 
         return gen_majority
     if weights is not None:
-        cum, total = [], 0.0
-        for w in weights:
-            total += w
-            cum.append(total)
-        return lambda b: b.rng.choices(values, cum_weights=cum, k=b.n)
-    return lambda b: b.rng.choices(values, k=b.n)
+        pick = bulk.weighted(weights)
+        return lambda b: table[pick(b.np, b.n)].tolist()
+    return lambda b: table[b.np.integers(0, len(values), b.n)].tolist()
 
 
 @generator(

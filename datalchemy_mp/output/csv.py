@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from datalchemy_mp.contracts.kinds import FLOATS, INTEGERS, TIMESTAMPS, Kind
+from datalchemy_mp.generators import bulk
 
 Formatter = Callable[[list], list]
 
@@ -95,6 +96,9 @@ def format_bool(values: list) -> list:
 
 
 def format_date(values: list) -> list:
+    array = bulk.array_of(values)
+    if array is not None and array.dtype.kind == "M":
+        return bulk.date_text(array)
     out = []
     for v in values:
         if v is None:
@@ -116,6 +120,9 @@ def make_timestamp(with_zone: bool) -> Formatter:
     zone = "+00" if with_zone else ""
 
     def fmt(values: list) -> list:
+        array = bulk.array_of(values)
+        if array is not None and array.dtype.kind == "M":
+            return bulk.timestamp_text(array, zone)
         out = []
         for v in values:
             if v is None:
