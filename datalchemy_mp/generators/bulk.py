@@ -16,7 +16,6 @@ from collections.abc import Sequence
 import numpy as np
 
 U64 = np.uint64
-_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 
 
 class Column(list):
@@ -51,23 +50,6 @@ def mix64(x: np.ndarray, key: int) -> np.ndarray:
         z = (z ^ (z >> U64(30))) * U64(0xBF58476D1CE4E5B9)
         z = (z ^ (z >> U64(27))) * U64(0x94D049BB133111EB)
         return z ^ (z >> U64(31))
-
-
-def uuid_strings(hi: np.ndarray, lo: np.ndarray) -> list[str]:
-    """Version-4, RFC 4122 variant UUID text of 64+64 random bits per value (6 bits replaced)."""
-    n = len(hi)
-    raw = np.empty((n, 2), dtype=">u8")
-    raw[:, 0], raw[:, 1] = hi, lo
-    b = raw.view(np.uint8).reshape(n, 16).copy()
-    b[:, 6] = (b[:, 6] & 0x0F) | 0x40
-    b[:, 8] = (b[:, 8] & 0x3F) | 0x80
-    digits = np.empty((n, 32), dtype=np.uint8)
-    digits[:, 0::2] = _HEX[b >> 4]
-    digits[:, 1::2] = _HEX[b & 0x0F]
-    text = np.full((n, 36), ord("-"), dtype=np.uint8)
-    for lo_, hi_, at in ((0, 8, 0), (8, 12, 9), (12, 16, 14), (16, 20, 19), (20, 32, 24)):
-        text[:, at : at + hi_ - lo_] = digits[:, lo_:hi_]
-    return text.view("S36").ravel().astype("U36").tolist()
 
 
 def timestamp_text(array: np.ndarray, zone: str = "") -> list[str]:

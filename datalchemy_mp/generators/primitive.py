@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from datalchemy_mp import seeds
+from datalchemy_mp import uuids as uuids_
 from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.errors import GenerationError, ParamError
 from datalchemy_mp.generators import bulk
@@ -420,15 +421,14 @@ def text_lorem(col: ColumnInfo, params: dict) -> BatchFn:
 
 @generator("primitive.uuid", kinds=UUID | TEXT, unique=True)
 def uuid4(col: ColumnInfo, params: dict) -> BatchFn:
-    """Version-4 UUID, lowercase and hyphenated: 122 bits of a keyed hash of the row index
+    """Version-4 UUID, lowercase and hyphenated: 122 bits of two keyed splitmix64 mixes of the row index
     (random-looking; two equal values in 10 million rows have odds below 1e-22). Being a
     function of the row index, a child table computes its parent's keys without waiting."""
     k1, k2 = seeds.derive(col.seed, "uuid", 1), seeds.derive(col.seed, "uuid", 2)
 
     def uuids(idx: Sequence[int]) -> list:
         j = bulk.indexes(idx)
-        # mix64 is a bijection: distinct rows get distinct high halves, so never equal UUIDs.
-        return bulk.uuid_strings(bulk.mix64(j, k1), bulk.mix64(j, k2))
+        return uuids_.version4(bulk.mix64(j, k1), bulk.mix64(j, k2))
 
     return by_index(uuids)
 
