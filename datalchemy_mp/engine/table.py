@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from datalchemy_mp import seeds
 from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.engine.bijection import Permutation
@@ -121,8 +123,9 @@ class _FkFill:
             perm = self._pair_perm
             ks = [perm(i) for i in range(start, start + n)]
             return [k // n2 for k in ks] if pos == 0 else [k % n2 for k in ks]
-        rows = self.parent_rows
-        return [int(rng.random() * rows) for _ in range(n)]
+        if self.parent_rows < 1:
+            return [0] * n
+        return np.random.default_rng(rng.getrandbits(64)).integers(0, self.parent_rows, n).tolist()
 
 
 def _setup_pairs(tp: TablePlan, fills: list[_FkFill]) -> None:

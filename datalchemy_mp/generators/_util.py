@@ -87,6 +87,12 @@ class BlockPermutation:
 
     def block(self, start: int, count: int) -> list[int]:
         """Images of ``start .. start+count-1``."""
+        if all(self._round_tables()):
+            return self.array(start, count).tolist()
+        return self._block_huge(start, count)
+
+    def _block_huge(self, start: int, count: int) -> list[int]:
+        """``block`` for domains whose round functions are computed per value."""
         n = self.n
         if start < 0 or start + count > n:
             raise IndexError(f"[{start}, {start + count}) is outside [0, {n})")
@@ -102,8 +108,8 @@ class BlockPermutation:
     def array(self, start: int, count: int) -> np.ndarray:
         """``block`` as an int64 array: the same images, computed with numpy."""
         tables = self._round_tables()
-        if not all(tables):  # huge domains: round functions computed per value
-            return np.array(self.block(start, count), dtype=np.int64)
+        if not all(tables):
+            return np.array(self._block_huge(start, count), dtype=np.int64)
         if start < 0 or start + count > self.n:
             raise IndexError(f"[{start}, {start + count}) is outside [0, {self.n})")
         if len(self._arrays) != len(tables):

@@ -14,9 +14,12 @@ from __future__ import annotations
 import functools
 import re
 
+import numpy as np
+
 from datalchemy_mp import seeds
 from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.errors import ParamError
+from datalchemy_mp.generators import bulk
 from datalchemy_mp.generators._util import (
     BlockPermutation,
     TieredTokens,
@@ -633,15 +636,16 @@ def name(col: ColumnInfo, params: dict) -> BatchFn:
     count = params["surnames"]
     two_rate = {0: 0.35, 1: 0.0, 2: 1.0}[count]
     limit = col.max_length
+    first_of, last_of = bulk.objects(firsts), bulk.objects(lasts)
 
     def gen(b: Batch) -> list:
-        rng = b.rng
-        r = rng.random
-        fs = rng.choices(firsts, k=b.n)
-        ls = rng.choices(lasts, k=2 * b.n)
+        g = b.np
+        fs = first_of[g.integers(0, len(first_of), b.n)].tolist()
+        ls = last_of[g.integers(0, len(last_of), 2 * b.n)].tolist()
+        two = (g.random(b.n) < two_rate).tolist()
         out = [
             f"{f} {ls[2 * k + 1]} {ls[2 * k]}"
-            if r() < two_rate and ls[2 * k] != ls[2 * k + 1]
+            if two[k] and ls[2 * k] != ls[2 * k + 1]
             else f"{f} {ls[2 * k]}"
             for k, f in enumerate(fs)
         ]
@@ -718,16 +722,17 @@ def email_fn(
     if limit is not None and limit < 24:
         raise ParamError(f"{col.qualified} holds at most {limit} characters: too short for realistic emails")
 
+    pools = [bulk.objects(p) for p in (firsts, lasts, styles, domains)]
+
     def gen(b: Batch) -> list:
-        rng = b.rng
+        g = b.np
         n = b.n
-        r = rng.random
-        fs, ls = rng.choices(firsts, k=n), rng.choices(lasts, k=n)
-        ss, ds = rng.choices(styles, k=n), rng.choices(domains, k=n)
+        fs, ls, ss, ds = (p[g.integers(0, len(p), n)].tolist() for p in pools)
         if tokens is not None:
             toks = tokens.block(b.start, n)
         else:  # about half with a few digits, as people do
-            toks = [str(int(10 ** (1 + r() * 3))) if r() < 0.5 else "" for _ in range(n)]
+            digits = (10 ** (1 + g.random(n) * 3)).astype(np.int64).tolist()
+            toks = [str(d) if h else "" for d, h in zip(digits, (g.random(n) < 0.5).tolist(), strict=True)]
         out = [f"{style(f, s)}{t}@{d}" for style, f, s, t, d in zip(ss, fs, ls, toks, ds, strict=True)]
         if limit is not None:
             for k, v in enumerate(out):
