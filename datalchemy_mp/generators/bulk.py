@@ -54,18 +54,52 @@ def mix64(x: np.ndarray, key: int) -> np.ndarray:
 
 def timestamp_text(array: np.ndarray, zone: str = "") -> list[str]:
     """``YYYY-MM-DD HH:MM:SS`` (Postgres's text form) of a datetime64 array, ``zone`` appended."""
-    text = np.datetime_as_string(array.astype("datetime64[s]"), unit="s")
-    codes = text.view(np.uint32).reshape(len(text), -1).copy()
-    codes[:, 10] = ord(" ")  # the ISO "T"
-    out = codes.view(text.dtype).ravel()
-    if zone:
-        out = np.char.add(out, zone)
-    return out.tolist()
+    seconds = array.astype("datetime64[s]")
+    if not _four_digit_years(seconds):
+        text = np.datetime_as_string(seconds, unit="s").tolist()
+        return [t.replace("T", " ") + zone for t in text]
+    out = _civil_text(seconds.astype(np.int64), 19)
+    return [t + zone for t in out] if zone else out
 
 
 def date_text(array: np.ndarray) -> list[str]:
     """``YYYY-MM-DD`` of a datetime64 array."""
-    return np.datetime_as_string(array.astype("datetime64[D]"), unit="D").tolist()
+    days = array.astype("datetime64[D]")
+    if not _four_digit_years(days):
+        return np.datetime_as_string(days, unit="D").tolist()
+    return _civil_text(days.astype(np.int64) * 86400, 10)
+
+
+def _four_digit_years(array: np.ndarray) -> bool:
+    return not len(array) or bool(
+        array.min() >= np.datetime64("0001-01-01") and array.max() < np.datetime64("10000-01-01")
+    )
+
+
+_TEMPLATE = np.frombuffer(b"0000-00-00 00:00:00", dtype=np.uint8)
+
+
+def _civil_text(seconds: np.ndarray, width: int) -> list[str]:
+    """The first ``width`` characters of ``YYYY-MM-DD HH:MM:SS`` for seconds since 1970
+    (years 1-9999): the days-to-civil-date algorithm of H. Hinnant, on whole arrays."""
+    days, sod = np.divmod(seconds, 86400)
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    fields = [(0, yoe + era * 400 + (month <= 2), 4), (5, month, 2), (8, doy - (153 * mp + 2) // 5 + 1, 2)]
+    if width > 10:
+        fields += [(11, sod // 3600, 2), (14, sod // 60 % 60, 2), (17, sod % 60, 2)]
+    out = np.empty((len(seconds), width), dtype=np.uint8)
+    out[:] = _TEMPLATE[:width]
+    for at, value, digits in fields:
+        for k in range(digits - 1, -1, -1):
+            out[:, at + k] += (value % 10).astype(np.uint8)
+            value = value // 10
+    return out.view(f"S{width}").ravel().astype(f"U{width}").tolist()
 
 
 def objects(values: Sequence) -> np.ndarray:

@@ -11,8 +11,11 @@ import datetime as dt
 import re
 import unicodedata
 
+import numpy as np
+
 from datalchemy_mp import seeds
 from datalchemy_mp.errors import GenerationError, ParamError
+from datalchemy_mp.generators import bulk
 from datalchemy_mp.generators._util import TieredTokens
 from datalchemy_mp.generators.base import (
     DATE,
@@ -156,9 +159,13 @@ def _after(col: ColumnInfo, params: dict) -> BatchFn:
     last = dt.datetime(2000, 1, 1, 23, 59, 59)
 
     def gen(b: Batch) -> list:
+        values = column(b, source, col)
+        start = bulk.array_of(values)
+        if start is not None and start.dtype.kind == "M" and (to_date or to_timestamp):
+            return _after_block(b, start, to_date, (ts_lo, ts_hi), (day_lo, day_hi))
         r = b.rng.random
         out: list = []
-        for v in column(b, source, col):
+        for v in values:
             if v is None:
                 out.append(None)
             elif isinstance(v, dt.datetime):
@@ -179,6 +186,17 @@ def _after(col: ColumnInfo, params: dict) -> BatchFn:
         return out
 
     return gen
+
+
+def _after_block(
+    b: Batch, start: np.ndarray, to_date: bool, seconds: tuple[int, int], days: tuple[int, int]
+) -> list:
+    """``_after`` for a bulk block of dates or timestamps (no NULLs: a bulk block has none)."""
+    if start.dtype == np.dtype("datetime64[D]"):
+        out = start + b.np.integers(days[0], days[1] + 1, len(start)).astype("timedelta64[D]")
+    else:
+        out = start + b.np.integers(seconds[0], seconds[1] + 1, len(start)).astype("timedelta64[s]")
+    return bulk.column(out.astype("datetime64[D]") if to_date else out.astype("datetime64[s]"))
 
 
 for _id, _what in (
