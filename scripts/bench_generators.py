@@ -1,4 +1,5 @@
-"""Values per second of common generators, block by block as the engine calls them.
+"""Values per second of the most used generators, block by block as the engine calls them,
+each block then formatted as CSV fields.
 
     .venv/bin/python scripts/bench_generators.py [--rows N] [--repeat R]
 
@@ -14,33 +15,49 @@ import time
 
 import datalchemy_mp.generators  # noqa: F401  (registers everything)
 from datalchemy_mp.generators.base import BLOCK_ROWS, GENERATORS, Batch, ColumnInfo, check_params
+from datalchemy_mp.output.csv import formatter
 
 CASES = [
-    # (label, generator ID, params, column kind, unique, locale)
-    ("uuid", "primitive.uuid", {}, "uuid", False, "en_US"),
+    # (label, generator ID, params, column kind, unique, locale): the 20 generators most used by
+    # the columns of the example plans (shared crm full_stack_ptbr, plans/crm, plans/bench), with
+    # the unique variants that keys use.
     ("uuid (unique)", "primitive.uuid", {}, "uuid", True, "en_US"),
-    ("cpf", "semantic.br.cpf", {}, "text", False, "pt_BR"),
-    ("cpf (unique)", "semantic.br.cpf", {}, "text", True, "pt_BR"),
-    ("cnpj", "semantic.br.cnpj", {}, "text", False, "pt_BR"),
-    ("cnpj (unique)", "semantic.br.cnpj", {}, "text", True, "pt_BR"),
+    ("timestamp", "primitive.timestamp", {}, "timestamp", False, "en_US"),
+    ("br phone", "semantic.br.phone", {}, "text", False, "pt_BR"),
+    ("br phone (unique)", "semantic.br.phone", {}, "text", True, "pt_BR"),
+    ("bool", "primitive.bool", {}, "boolean", False, "en_US"),
     ("email.safe", "semantic.br.email.safe", {}, "text", False, "pt_BR"),
     ("email.safe (unique)", "semantic.br.email.safe", {}, "text", True, "pt_BR"),
     ("br name", "semantic.br.name", {}, "text", False, "pt_BR"),
-    ("br phone", "semantic.br.phone", {}, "text", False, "pt_BR"),
-    ("br phone (unique)", "semantic.br.phone", {}, "text", True, "pt_BR"),
+    ("date", "primitive.date", {}, "date", False, "en_US"),
+    ("decimal.numeric", "primitive.decimal.numeric", {}, "numeric", False, "en_US"),
+    ("enum", "primitive.enum", {}, "enum", False, "en_US"),
+    ("end_after_start", "derive.end_after_start", {"input_columns": ["start"]}, "timestamp", False, "en_US"),
+    ("sequence (unique)", "primitive.sequence", {}, "bigint", True, "en_US"),
+    ("money.brl", "semantic.br.money.brl", {}, "numeric", False, "pt_BR"),
+    ("company.name", "semantic.br.company.name", {}, "text", False, "pt_BR"),
+    ("cnpj (unique)", "semantic.br.cnpj", {}, "text", True, "pt_BR"),
+    (
+        "updated_after_created",
+        "derive.updated_after_created",
+        {"input_columns": ["start"]},
+        "timestamp",
+        False,
+        "en_US",
+    ),
+    ("br city", "semantic.br.city", {}, "text", False, "pt_BR"),
     ("int.range", "primitive.int.range", {"min": 1, "max": 1000}, "integer", False, "en_US"),
     ("int.range (unique)", "primitive.int.range", {"min": 1, "max": 10**9}, "integer", True, "en_US"),
-    ("decimal.numeric", "primitive.decimal.numeric", {}, "numeric", False, "en_US"),
-    ("timestamp", "primitive.timestamp", {}, "timestamp", False, "en_US"),
-    ("date", "primitive.date", {}, "date", False, "en_US"),
-    ("bool", "primitive.bool", {}, "boolean", False, "en_US"),
-    ("faker Name (pt_BR)", "faker.name.raw.Name", {}, "text", False, "pt_BR"),
-    ("faker SafeEmail (unique)", "faker.internet.raw.SafeEmail", {}, "text", True, "en_US"),
+    ("br url (unique)", "semantic.br.url", {}, "text", True, "pt_BR"),
+    ("br sentence", "semantic.br.sentence", {}, "text", False, "pt_BR"),
+    ("product.name", "semantic.br.product.name", {}, "text", False, "pt_BR"),
+    ("cpf (unique)", "semantic.br.cpf", {}, "text", True, "pt_BR"),
 ]
+"""A derive generator reads a ``start`` column made by primitive.timestamp in the same block."""
 
 
 def bench(gen_id: str, params: dict, kind: str, unique: bool, locale: str, rows: int, repeat: int) -> float:
-    spec = GENERATORS[gen_id]
+    """Values per second of one generator, its CSV formatting included (best of ``repeat``)."""
     col = ColumnInfo(
         schema="bench",
         table="t",
@@ -50,18 +67,30 @@ def bench(gen_id: str, params: dict, kind: str, unique: bool, locale: str, rows:
         seed=7,
         locale=locale,
         scale=2 if kind == "numeric" else None,
+        enum_labels=("draft", "open", "won", "lost") if kind == "enum" else (),
     )
-    fn = spec.factory(col, check_params(spec.params, params, strict=spec.strict, path=""))
-    fn(Batch(rng=random.Random(0), start=0, n=16))  # warm-up: lazy tables, Faker instances
+    fn = make(gen_id, col, params)
+    fmt = formatter(kind, col.scale)
+    starts = make("primitive.timestamp", ColumnInfo("bench", "t", "start", "timestamp", seed=8), {})
+    blocks = []
+    for start in range(0, rows, BLOCK_ROWS):
+        n = min(BLOCK_ROWS, rows - start)
+        inputs = {"start": starts(Batch(rng=random.Random(-start), start=start, n=n))}
+        blocks.append((start, n, inputs))
+    fn(Batch(rng=random.Random(0), start=0, n=16, row={"start": blocks[0][2]["start"][:16]}))  # warm-up
     best = float("inf")
     for _ in range(repeat):
         t0 = time.perf_counter()
-        for start in range(0, rows, BLOCK_ROWS):
-            n = min(BLOCK_ROWS, rows - start)
-            values = fn(Batch(rng=random.Random(start), start=start, n=n))
-            assert len(values) == n
+        for start, n, inputs in blocks:
+            values = fn(Batch(rng=random.Random(start), start=start, n=n, row=dict(inputs)))
+            assert len(fmt(values)) == n
         best = min(best, time.perf_counter() - t0)
     return rows / best
+
+
+def make(gen_id: str, col: ColumnInfo, params: dict):
+    spec = GENERATORS[gen_id]
+    return spec.factory(col, check_params(spec.params, params, strict=spec.strict, path=""))
 
 
 def main() -> None:

@@ -118,3 +118,19 @@ def weighted(weights: Sequence[float]):
         return np.minimum(np.searchsorted(cum, g.random(n) * cum[-1], side="right"), top)
 
     return pick
+
+
+def digit_codes(values: np.ndarray, width: int) -> np.ndarray:
+    """ASCII digit codes (uint8, shape (n, width)) of non-negative integers, zero-padded."""
+    out = np.empty((len(values), width), dtype=np.uint8)
+    v = values.astype(np.int64)
+    for k in range(width - 1, -1, -1):
+        out[:, k] = 48 + v % 10
+        v = v // 10
+    return out
+
+
+def texts(codes: np.ndarray) -> list[str]:
+    """One ASCII string per row of a uint8 code array."""
+    width = codes.shape[1]
+    return np.ascontiguousarray(codes).view(f"S{width}").ravel().astype(f"U{width}").tolist()

@@ -134,25 +134,35 @@ def _group_table(w1: tuple[int, ...], w2: tuple[int, ...]) -> list[int]:
     return out
 
 
-def _cpf_strings(bases: list[int]) -> list[str]:
-    """Full CPFs (11 digits) for 9-digit bases."""
-    ta = _group_table((10, 9, 8), (11, 10, 9))
-    tb = _group_table((7, 6, 5), (8, 7, 6))
-    tc = _group_table((4, 3, 2), (5, 4, 3))
-    dv = _dv_table()
-    return [f"{b:09d}{dv[(ta[b // 1000000] + tb[b // 1000 % 1000] + tc[b % 1000]) % _MOD]}" for b in bases]
+@functools.cache
+def _tables(w1: tuple[int, ...], w2: tuple[int, ...]) -> np.ndarray:
+    return np.array(_group_table(w1, w2), dtype=np.int64)
 
 
-def _cnpj_strings(roots: list[int], branches: list[int]) -> list[str]:
-    """Full CNPJs (14 digits) for 8-digit roots and 4-digit branches."""
-    ta = _group_table(_CNPJ_W1[0:4], _CNPJ_W2[0:4])
-    tb = _group_table(_CNPJ_W1[4:8], _CNPJ_W2[4:8])
-    tc = _group_table(_CNPJ_W1[8:12], _CNPJ_W2[8:12])
-    dv = _dv_table()
-    return [
-        f"{r:08d}{b:04d}{dv[(ta[r // 10000] + tb[r % 10000] + tc[b]) % _MOD]}"
-        for r, b in zip(roots, branches, strict=True)
-    ]
+@functools.cache
+def _dv_codes() -> np.ndarray:
+    """ASCII codes of the two check digits for each index of _dv_table."""
+    return np.frombuffer("".join(_dv_table()).encode(), dtype=np.uint8).reshape(-1, 2)
+
+
+def _cpf_strings(bases) -> list[str]:
+    """Full CPFs (11 digits) for 9-digit bases (a list or an int64 array)."""
+    b = np.asarray(bases, dtype=np.int64)
+    ta = _tables((10, 9, 8), (11, 10, 9))
+    tb = _tables((7, 6, 5), (8, 7, 6))
+    tc = _tables((4, 3, 2), (5, 4, 3))
+    dv = _dv_codes()[(ta[b // 1000000] + tb[b // 1000 % 1000] + tc[b % 1000]) % _MOD]
+    return bulk.texts(np.hstack([bulk.digit_codes(b, 9), dv]))
+
+
+def _cnpj_strings(roots, branches) -> list[str]:
+    """Full CNPJs (14 digits) for 8-digit roots and 4-digit branches (lists or int64 arrays)."""
+    r, b = np.asarray(roots, dtype=np.int64), np.asarray(branches, dtype=np.int64)
+    ta = _tables(_CNPJ_W1[0:4], _CNPJ_W2[0:4])
+    tb = _tables(_CNPJ_W1[4:8], _CNPJ_W2[4:8])
+    tc = _tables(_CNPJ_W1[8:12], _CNPJ_W2[8:12])
+    dv = _dv_codes()[(ta[r // 10000] + tb[r % 10000] + tc[b]) % _MOD]
+    return bulk.texts(np.hstack([bulk.digit_codes(r, 8), bulk.digit_codes(b, 4), dv]))
 
 
 _REPDIGIT_STEP = 111_111_111
@@ -196,13 +206,14 @@ def cpf(col: ColumnInfo, params: dict) -> BatchFn:
 
         def gen_unique(b: Batch) -> list:
             require_rows(col, "semantic.br.cpf", CPF_BASES, b.start, b.n)
-            return show(_cpf_strings([x + 1 + x // _GAP for x in perm.block(b.start, b.n)]))
+            x = perm.array(b.start, b.n)
+            return show(_cpf_strings(x + 1 + x // _GAP))
 
         return gen_unique
 
     def gen(b: Batch) -> list:
-        r = b.rng.random
-        return show(_cpf_strings([(x := int(r() * CPF_BASES)) + 1 + x // _GAP for _ in range(b.n)]))
+        x = b.np.integers(0, CPF_BASES, b.n)
+        return show(_cpf_strings(x + 1 + x // _GAP))
 
     return gen
 
@@ -222,8 +233,9 @@ def cnpj(col: ColumnInfo, params: dict) -> BatchFn:
             return values
         return [f"{v[:2]}.{v[2:5]}.{v[5:8]}/{v[8:12]}-{v[12:]}" for v in values]
 
-    def branch(r, base: int) -> int:  # 0001 for most companies, a few branch offices
-        return base if r() < 0.85 else base + 1 + int(r() ** 2 * (_BRANCH_TIER - 2))
+    def branches(g, base: int, n: int) -> np.ndarray:  # 0001 for most companies, a few branch offices
+        offices = base + 1 + (g.random(n) ** 2 * (_BRANCH_TIER - 2)).astype(np.int64)
+        return np.where(g.random(n) < 0.85, base, offices)
 
     if col.unique:
         perm = BlockPermutation(CNPJ_ROOTS, col.seed)
@@ -233,24 +245,22 @@ def cnpj(col: ColumnInfo, params: dict) -> BatchFn:
             # Rows i and i + 10**8 share a root; tier t = i // 10**8 uses branches in
             # [100t+1, 100t+99], so distinct rows never share both root and branch.
             require_rows(col, "semantic.br.cnpj", capacity, b.start, b.n)
-            r = b.rng.random
-            roots: list[int] = []
-            branches: list[int] = []
+            roots: list[np.ndarray] = []
+            offices: list[np.ndarray] = []
             pos, end = b.start, b.start + b.n
             while pos < end:
                 tier, j = divmod(pos, CNPJ_ROOTS)
                 take = min(end - pos, CNPJ_ROOTS - j)
-                roots.extend(perm.block(j, take))
-                branches.extend(branch(r, _BRANCH_TIER * tier + 1) for _ in range(take))
+                roots.append(perm.array(j, take))
+                offices.append(branches(b.np, _BRANCH_TIER * tier + 1, take))
                 pos += take
-            return show(_cnpj_strings(roots, branches))
+            return show(_cnpj_strings(np.concatenate(roots), np.concatenate(offices)))
 
         return gen_unique
 
     def gen(b: Batch) -> list:
-        r = b.rng.random
-        roots = [int(r() * CNPJ_ROOTS) for _ in range(b.n)]
-        return show(_cnpj_strings(roots, [branch(r, 1) for _ in range(b.n)]))
+        g = b.np
+        return show(_cnpj_strings(g.integers(0, CNPJ_ROOTS, b.n), branches(g, 1, b.n)))
 
     return gen
 
@@ -830,17 +840,17 @@ def business() -> _Business:
 def company_name(col: ColumnInfo, params: dict) -> BatchFn:
     """A Brazilian company name: ``Horizonte Logística Ltda.``, ``Silva & Costa Advogados``."""
     biz, nm = business(), names()
+    lists = (biz.roots, biz.segments, nm.last, nm.last, biz.professions, biz.suffixes)
+    pools = [bulk.objects(p) for p in lists]
 
     def gen(b: Batch) -> list:
-        rng = b.rng
+        g = b.np
         n = b.n
-        r = rng.random
-        roots, segs = rng.choices(biz.roots, k=n), rng.choices(biz.segments, k=n)
-        l1, l2 = rng.choices(nm.last, k=n), rng.choices(nm.last, k=n)
-        profs, sufs = rng.choices(biz.professions, k=n), rng.choices(biz.suffixes, k=n)
+        roots, segs, l1, l2, profs, sufs = (p[g.integers(0, len(p), n)].tolist() for p in pools)
+        xs = g.random(n).tolist()
         out = []
         for k in range(n):
-            x = r()
+            x = xs[k]
             if x < 0.55:
                 out.append(f"{roots[k]} {segs[k]}{sufs[k]}")
             elif x < 0.8:
