@@ -57,7 +57,7 @@ def default_memory_limit(workers: int) -> int:
 def _prestart(schema_file: str | Path, plan_file: str | Path, base_date: dt.date | None) -> None:
     """Start the workers' forkserver now: it loads the run (engine.preload) while the caller
     validates the same files, and every worker forks from it with its table plan built."""
-    from datalchemy_mp.engine.preload import RUN_ENV, run_env
+    from datalchemy_mp.engine.run_cache import RUN_ENV, run_env
 
     previous = os.environ.get(RUN_ENV)
     os.environ[RUN_ENV] = run_env(schema_file, plan_file, base_date)  # inherited by the forkserver

@@ -1,12 +1,14 @@
 """The benchmarks of issue #5: whole runs of the CLI, timed from outside, medians of N runs.
 
     .venv/bin/python scripts/bench.py [--runs 5] [--big-rows 10000000] [--quick]
-                                      [--only crm,chain,big,fk,supervision] [--json FILE]
+                                      [--only version,crm,chain,big,fk,supervision] [--json FILE]
+                                      [--baseline OTHER_CHECKOUT]
     .venv/bin/python scripts/bench.py profile --schema S --plan P --table SCHEMA.TABLE [--rows N]
 
 Scenarios (schemas and plans under plans/bench/; row counts are set per run in temporary
 copies of the plans):
 
+  version      `datalchemy-mp --version`: interpreter start and the CLI's imports
   crm          the shared full_stack_ptbr plan on the shared crm schema, end to end
   chain        bench.company -> bench.employee -> bench.timesheet, 100k rows each (pt_BR)
   big          bench.usuarios at 100k and at --big-rows rows; rows/s ratio; sha256 of the
@@ -15,6 +17,10 @@ copies of the plans):
                (child worker peak RSS, big parent - tiny parent) / parent rows difference
   supervision  --workers 1 against the same CLI run with every task called in-process;
                worker start latency (cold and warm) with the real forkserver preload
+
+With ``--baseline DIR`` (another checkout, e.g. a ``git worktree`` of main, with its own
+``.venv``) every scenario runs on both, alternating run by run, and the figures come side by
+side with the ratio of the median walls.
 
 Each run is ``python -m datalchemy_mp generate ... --quiet`` in a subprocess: wall time from
 start to exit; the supervisor's peak RSS by polling its pid every 50 ms (workers are
@@ -58,7 +64,20 @@ BASE_DATE = "2025-01-15"  # fixed, so the bytes are the same on any day
 MIB = 1 << 20
 SUPERVISOR_POLL_S = 0.05
 TREE_POLL_EVERY = 5  # sample every process of the tree on one supervisor poll in five
-SCENARIOS = ("crm", "chain", "big", "fk", "supervision")
+SCENARIOS = ("version", "crm", "chain", "big", "fk", "supervision")
+
+
+@dataclass(frozen=True)
+class Side:
+    """A checkout whose CLI is measured: its own interpreter (with its venv) and root."""
+
+    label: str
+    python: str
+    root: Path
+
+
+SIDES: list[Side] = [Side("", PYTHON, ROOT)]
+"""With --baseline: [baseline, this checkout]; every measurement alternates between them."""
 
 
 @dataclass
@@ -134,8 +153,10 @@ def run_cli(
     chunk_rows: int | None = None,
     in_process: bool = False,
     hash_tables: tuple[str, ...] = (),
+    side: Side | None = None,
 ) -> Run:
     """Run the CLI once in a subprocess, measure it, then delete its output."""
+    side = side or SIDES[-1]
     args = [
         "generate",
         "-s",
@@ -154,14 +175,15 @@ def run_cli(
         args += ["--workers", str(workers)]
     if chunk_rows is not None:
         args += ["--chunk-rows", str(chunk_rows)]
+    # In-process: this script under the side's interpreter, which imports the side's code.
     cmd = (
-        [PYTHON, str(Path(__file__).resolve()), "_inprocess", *args]
+        [side.python, str(Path(__file__).resolve()), "_inprocess", *args]
         if in_process
-        else [PYTHON, "-m", "datalchemy_mp", *args]
+        else [side.python, "-m", "datalchemy_mp", *args]
     )
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=side.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     poller = _Poller(proc.pid)
     poller.start()
     stdout, stderr = proc.communicate()
@@ -203,15 +225,23 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def repeat(label: str, runs: int, **kwargs) -> Row:
-    measured = []
+def repeat(label: str, runs: int, **kwargs) -> list[Row]:
+    """``runs`` runs on each side, alternating (a change in the machine's load hits all alike)."""
+    measured: dict[Side, list[Run]] = {side: [] for side in SIDES}
     for i in range(runs):
-        run = run_cli(**kwargs)
-        measured.append(run)
-        print(
-            f"  {label} run {i + 1}/{runs}: {run.wall_s:.2f} s, {run.rows} rows", file=sys.stderr, flush=True
-        )
-    return Row(label, measured[0].rows, measured)
+        for side in SIDES:
+            run = run_cli(**kwargs, side=side)
+            measured[side].append(run)
+            print(
+                f"  {labelled(label, side)} run {i + 1}/{runs}: {run.wall_s:.2f} s, {run.rows} rows",
+                file=sys.stderr,
+                flush=True,
+            )
+    return [Row(labelled(label, side), runs[0].rows, runs) for side, runs in measured.items()]
+
+
+def labelled(label: str, side: Side) -> str:
+    return f"{label} [{side.label}]" if side.label else label
 
 
 def plan_with_rows(src: Path, dest: Path, rows: dict[str, int]) -> Path:
@@ -396,9 +426,7 @@ def _profile_main(argv: list[str]) -> None:
 
 
 def scenario_crm(args, tmp: Path, rows: list[Row], extra: dict) -> None:
-    rows.append(
-        repeat("1. crm full_stack_ptbr", args.runs, schema=CRM_SCHEMA, plan=CRM_PLAN, out=tmp / "out")
-    )
+    rows += repeat("1. crm full_stack_ptbr", args.runs, schema=CRM_SCHEMA, plan=CRM_PLAN, out=tmp / "out")
 
 
 def scenario_chain(args, tmp: Path, rows: list[Row], extra: dict) -> None:
@@ -406,35 +434,34 @@ def scenario_chain(args, tmp: Path, rows: list[Row], extra: dict) -> None:
     plan = plan_with_rows(
         BENCH_DIR / "chain.plan.json", tmp / "chain.plan.json", {"company": n, "employee": n, "timesheet": n}
     )
-    rows.append(
-        repeat(
-            f"2. chain company->employee->timesheet ({_n(n)} each)",
-            args.runs,
-            schema=BENCH_SCHEMA,
-            plan=plan,
-            out=tmp / "out",
-        )
+    rows += repeat(
+        f"2. chain company->employee->timesheet ({_n(n)} each)",
+        args.runs,
+        schema=BENCH_SCHEMA,
+        plan=plan,
+        out=tmp / "out",
     )
 
 
 def scenario_big(args, tmp: Path, rows: list[Row], extra: dict) -> None:
     src = BENCH_DIR / "usuarios.plan.json"
     small_rows, big_rows = args.small_rows, args.big_rows
-    small = repeat(
+    smalls = repeat(
         f"3. usuarios {_n(small_rows)}",
         args.runs,
         schema=BENCH_SCHEMA,
         plan=plan_with_rows(src, tmp / "u_small.plan.json", {"usuarios": small_rows}),
         out=tmp / "out",
     )
-    big = repeat(
+    bigs = repeat(
         f"3. usuarios {_n(big_rows)}",
         args.runs,
         schema=BENCH_SCHEMA,
         plan=plan_with_rows(src, tmp / "u_big.plan.json", {"usuarios": big_rows}),
         out=tmp / "out",
     )
-    rows += [small, big]
+    rows += smalls + bigs
+    small, big = smalls[-1], bigs[-1]  # the ratio of this checkout
     table = "bench.usuarios"
     small_rate, big_rate = (r.rows / (r.table_median(table, "duration_ms") / 1000) for r in (small, big))
     extra["big"] = {
@@ -462,21 +489,22 @@ def scenario_big(args, tmp: Path, rows: list[Row], extra: dict) -> None:
 def scenario_fk(args, tmp: Path, rows: list[Row], extra: dict) -> None:
     src = BENCH_DIR / "sessions.plan.json"
     big_parent, tiny_parent, child = args.big_rows, args.tiny_parent_rows, args.child_rows
-    big = repeat(
+    bigs = repeat(
         f"4. sessions {_n(child)} under usuarios {_n(big_parent)}",
         args.runs,
         schema=BENCH_SCHEMA,
         out=tmp / "out",
         plan=plan_with_rows(src, tmp / "fk_big.plan.json", {"usuarios": big_parent, "sessions": child}),
     )
-    tiny = repeat(
+    tinies = repeat(
         f"4. sessions {_n(child)} under usuarios {_n(tiny_parent)}",
         args.runs,
         schema=BENCH_SCHEMA,
         out=tmp / "out",
         plan=plan_with_rows(src, tmp / "fk_tiny.plan.json", {"usuarios": tiny_parent, "sessions": child}),
     )
-    rows += [big, tiny]
+    rows += bigs + tinies
+    big, tiny = bigs[-1], tinies[-1]
     peak_big = big.table_median("bench.sessions", "peak_rss_bytes")
     peak_tiny = tiny.table_median("bench.sessions", "peak_rss_bytes")
     extra["fk"] = {
@@ -494,21 +522,24 @@ def scenario_supervision(args, tmp: Path, rows: list[Row], extra: dict) -> None:
     extra["supervision"] = {}
     for name, schema, plan in (("chain", BENCH_SCHEMA, chain), ("crm", CRM_SCHEMA, CRM_PLAN)):
         # Interleaved, so that a change in the machine's load hits both alike.
-        one, inline = [], []
+        one: dict[Side, list[Run]] = {side: [] for side in SIDES}
+        inline: dict[Side, list[Run]] = {side: [] for side in SIDES}
         for i in range(args.runs):
-            one.append(run_cli(schema, plan, tmp / "out", workers=1))
-            # --workers 1 here too: the same chunks (one per table), so the same work.
-            inline.append(run_cli(schema, plan, tmp / "out", workers=1, in_process=True))
-            print(
-                f"  supervision {name} run {i + 1}/{args.runs}: --workers 1 "
-                f"{one[-1].wall_s:.2f} s, in-process {inline[-1].wall_s:.2f} s",
-                file=sys.stderr,
-                flush=True,
-            )
-        w1 = Row(f"5. {name} --workers 1", one[0].rows, one)
-        ip = Row(f"5. {name} in one process", inline[0].rows, inline)
-        rows += [w1, ip]
-        extra["supervision"][name] = {"overhead": w1.wall_s / ip.wall_s - 1}
+            for side in SIDES:
+                one[side].append(run_cli(schema, plan, tmp / "out", workers=1, side=side))
+                # --workers 1 here too: the same chunks (one per table), so the same work.
+                inline[side].append(run_cli(schema, plan, tmp / "out", workers=1, in_process=True, side=side))
+                print(
+                    f"  supervision {labelled(name, side)} run {i + 1}/{args.runs}: --workers 1 "
+                    f"{one[side][-1].wall_s:.2f} s, in-process {inline[side][-1].wall_s:.2f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+        for side in SIDES:
+            w1 = Row(labelled(f"5. {name} --workers 1", side), one[side][0].rows, one[side])
+            ip = Row(labelled(f"5. {name} in one process", side), inline[side][0].rows, inline[side])
+            rows += [w1, ip]
+            extra["supervision"][labelled(name, side)] = {"overhead": w1.wall_s / ip.wall_s - 1}
     latencies = start_latencies_ms(2 * args.runs + 1)
     extra["start_ms"] = {
         "cold": latencies[0],
@@ -519,7 +550,20 @@ def scenario_supervision(args, tmp: Path, rows: list[Row], extra: dict) -> None:
     }
 
 
+def scenario_version(args, tmp: Path, rows: list[Row], extra: dict) -> None:
+    """Wall time of ``datalchemy-mp --version`` (interpreter start and the CLI's imports)."""
+    walls: dict[Side, list[float]] = {side: [] for side in SIDES}
+    for _ in range(args.runs):
+        for side in SIDES:
+            started = time.perf_counter()
+            cmd = [side.python, "-m", "datalchemy_mp", "--version"]
+            subprocess.run(cmd, cwd=side.root, check=True, capture_output=True)
+            walls[side].append(time.perf_counter() - started)
+    extra["version_s"] = {labelled("--version", side): statistics.median(w) for side, w in walls.items()}
+
+
 RUNNERS = {
+    "version": scenario_version,
     "crm": scenario_crm,
     "chain": scenario_chain,
     "big": scenario_big,
@@ -599,6 +643,19 @@ def print_table(rows: list[Row], extra: dict, info: dict, runs: int) -> None:
             f"| {r.median('largest_process_peak_rss') / MIB:.0f} |"
         )
     print()
+    for label, wall in extra.get("version_s", {}).items():
+        print(f"- {label}: median wall {wall:.3f} s")
+    if len(SIDES) > 1:
+        base, new = SIDES
+        by_label = {r.scenario: r for r in rows}
+        for r in rows:
+            if r.scenario.endswith(f"[{new.label}]"):
+                old = by_label.get(r.scenario.replace(f"[{new.label}]", f"[{base.label}]"))
+                if old is not None:
+                    print(
+                        f"- {r.scenario.removesuffix(f' [{new.label}]')}: {new.label} is "
+                        f"{old.wall_s / r.wall_s:.2f}x as fast as {base.label} (median walls)"
+                    )
     if "big" in extra:
         b = extra["big"]
         print(
@@ -658,10 +715,19 @@ def main() -> None:
         "--only", default=",".join(SCENARIOS), help=f"comma-separated, among {', '.join(SCENARIOS)}"
     )
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (with its own .venv) measured side by side: every run alternates "
+        "between it and this one",
+    )
     parser.add_argument("--work-dir", type=Path, help="where runs write (default: a temp dir)")
     args = parser.parse_args()
     args.runs = args.runs or (3 if args.quick else 5)
     args.big_rows = args.big_rows or (1_000_000 if args.quick else 10_000_000)
+    if args.baseline is not None:
+        base = args.baseline.resolve()
+        SIDES[:] = [Side("base", str(base / ".venv" / "bin" / "python"), base), Side("new", PYTHON, ROOT)]
     only = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = set(only) - set(SCENARIOS)
     if unknown:

@@ -35,14 +35,14 @@ def run_job(job: dict) -> dict:
     """Generate rows ``[start, end)`` of ``job["table"]``; return the table's counters."""
     import datalchemy_mp.generators  # noqa: F401  (registers the catalog)
     import supervisor
-    from datalchemy_mp.engine import preload
+    from datalchemy_mp.engine import run_cache
 
     logs.log_to_file(job.get("log_file"))
     log = logs.get_logger(process="worker", table=f"{job['schema']}.{job['table']}")
     graph = Graph.from_json(job["graph"])
     key = (job["schema"], job["table"])
     base = dt.date.fromisoformat(job["base_date"])
-    run = preload.for_job(job)
+    run = run_cache.for_job(job)
     if run is not None:  # forked with the run in memory: nothing to parse or build
 
         def plan_of(table: tuple[str, str], only: set[str] | None = None) -> columns.TablePlan:

@@ -1,4 +1,4 @@
-"""Workers fork with the validated run in memory (engine.preload), and write the same bytes."""
+"""Workers fork with the validated run in memory (engine.run_cache), and write the same bytes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 import supervisor
 from datalchemy_mp import api
-from datalchemy_mp.engine import preload
+from datalchemy_mp.engine import run_cache
 from supervisor.outcome import Outcome, RunResult
 from tests.helpers import csv_files, generate, scaled_plan
 
@@ -49,7 +49,7 @@ def test_every_worker_starts_preloaded_and_writes_what_a_fresh_build_writes(crm_
     assert len(started) == 13 and all(line["preloaded"] for line in started)
 
     # In this process nothing was preloaded: every job parses and builds its own plans.
-    assert preload.for_job({"base_date": BASE_DATE, "schema_file": schema, "plan_file": plan}) is None
+    assert run_cache.for_job({"base_date": BASE_DATE, "schema_file": schema, "plan_file": plan}) is None
     monkeypatch.setattr(supervisor, "run", _run_in_this_process)
     monkeypatch.setattr(supervisor, "prestart", lambda preload=(): None)
     base = dt.date.fromisoformat(BASE_DATE)
@@ -60,14 +60,14 @@ def test_every_worker_starts_preloaded_and_writes_what_a_fresh_build_writes(crm_
 
 def test_a_preloaded_run_is_used_only_for_the_same_bytes_and_base_date(crm_plan, tmp_path, monkeypatch):
     schema, plan = crm_plan
-    spec = orjson.loads(preload.run_env(schema, plan, dt.date.fromisoformat(BASE_DATE)))
-    monkeypatch.setattr(preload, "_run", preload._load(spec))
+    spec = orjson.loads(run_cache.run_env(schema, plan, dt.date.fromisoformat(BASE_DATE)))
+    monkeypatch.setattr(run_cache, "_run", run_cache._load(spec))
     job = {"schema_file": str(schema), "plan_file": str(plan), "base_date": BASE_DATE}
-    assert preload.for_job(job) is preload._run
-    assert preload.for_job({**job, "base_date": "2025-01-16"}) is None
+    assert run_cache.for_job(job) is run_cache._run
+    assert run_cache.for_job({**job, "base_date": "2025-01-16"}) is None
     copy = tmp_path / "copy.json"
     copy.write_bytes(plan.read_bytes())
-    assert preload.for_job({**job, "plan_file": str(copy)}) is preload._run  # same bytes elsewhere
+    assert run_cache.for_job({**job, "plan_file": str(copy)}) is run_cache._run  # same bytes elsewhere
     copy.write_bytes(plan.read_bytes().replace(b'"seed"', b'"seed" ', 1))
-    assert preload.for_job({**job, "plan_file": str(copy)}) is None
-    assert preload.for_job({**job, "plan_file": str(tmp_path / "gone.json")}) is None
+    assert run_cache.for_job({**job, "plan_file": str(copy)}) is None
+    assert run_cache.for_job({**job, "plan_file": str(tmp_path / "gone.json")}) is None

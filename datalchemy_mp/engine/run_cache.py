@@ -1,0 +1,99 @@
+"""The run in memory: each worker forks from a forkserver that loaded it once (engine.preload).
+
+When the caller names the run's inputs in ``RUN_ENV`` (``api.generate`` does, just before it
+starts the forkserver), the forkserver loads the schema and the plan and builds every table's
+column plan (``load_from_env``), while the caller validates the same files.
+A worker then takes its table plan from here instead of parsing and building it again, but only
+when the files its job names have the same bytes and the base date is the same (``for_job``);
+otherwise it builds its own, as before. A process runs one forkserver for its lifetime, so a
+second run in the same process (the API called twice) finds the first run's inputs: a miss.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+RUN_ENV = "DATALCHEMY_MP_PRELOAD_RUN"
+
+
+@dataclass
+class Run:
+    """The inputs of a run and every table's column plan, built once."""
+
+    digest: str
+    base_date: str
+    schema: object
+    plan: object
+    tables: dict
+
+
+_run: Run | None = None
+
+
+def run_env(schema_file: str | Path, plan_file: str | Path, base_date: dt.date | None) -> str:
+    """The value of ``RUN_ENV`` for a run of these files."""
+    return orjson.dumps(
+        {
+            "schema_file": str(Path(schema_file).resolve()),
+            "plan_file": str(Path(plan_file).resolve()),
+            "base_date": base_date.isoformat() if base_date else None,
+        }
+    ).decode()
+
+
+def for_job(job: dict) -> Run | None:
+    """The preloaded run, if it was built from the very inputs of ``job``."""
+    if _run is None or _run.base_date != job["base_date"]:
+        return None
+    try:
+        digest = _digest(job["schema_file"], job["plan_file"])
+    except OSError:
+        return None
+    return _run if digest == _run.digest else None
+
+
+def _digest(schema_file: str | Path, plan_file: str | Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for path in (schema_file, plan_file):
+        data = Path(path).read_bytes()
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _load(spec: dict) -> Run:
+    # Imported here: the forkserver imports these modules anyway (api.PRELOAD).
+    from datalchemy_mp.contracts.plan import load_plan
+    from datalchemy_mp.contracts.schema import load_schema
+    from datalchemy_mp.planning import columns
+    from datalchemy_mp.planning import graph as graphmod
+
+    digest = _digest(spec["schema_file"], spec["plan_file"])
+    schema = load_schema(spec["schema_file"])
+    plan = load_plan(spec["plan_file"])
+    base = (
+        dt.date.fromisoformat(spec["base_date"])
+        if spec["base_date"]
+        else plan.options.base_date or dt.datetime.now(dt.UTC).date()
+    )
+    graph = graphmod.build(schema, plan)
+    tables = {key: columns.build(schema, plan, graph, key, base) for key in graph.order}
+    return Run(digest, base.isoformat(), schema, plan, tables)
+
+
+def load_from_env() -> None:
+    """Load the run named by ``RUN_ENV``, if any (in the forkserver, as it starts)."""
+    global _run
+    spec = os.environ.get(RUN_ENV)
+    if not spec:
+        return
+    try:
+        _run = _load(orjson.loads(spec))
+    except Exception:  # invalid inputs: the caller reports them; workers build their own plans
+        _run = None
