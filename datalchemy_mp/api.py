@@ -178,6 +178,7 @@ def generate(
         if on_event is not None:
             on_event(event.kind, state)
 
+    supervisor.wait_ready(PRELOAD)  # the forkserver's start counts against no table's timeout
     result = supervisor.run(tasks, limits, on_event=handle)
     for task_id, outcome in result.outcomes.items():
         runs[task_id].apply(outcome, run_dir, table_of)

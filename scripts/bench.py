@@ -301,6 +301,8 @@ def _inprocess_main(argv: list[str]) -> None:
     supervisor.run = run_inline  # api.py calls supervisor.run(...) through the module
     if hasattr(supervisor, "prestart"):  # no forkserver either: nothing would use it
         supervisor.prestart = lambda preload=(): None
+    if hasattr(supervisor, "wait_ready"):
+        supervisor.wait_ready = lambda preload=(): None
     from datalchemy_mp import cli
 
     sys.argv = ["datalchemy-mp", *argv]

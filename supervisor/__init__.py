@@ -6,7 +6,7 @@ Generic: it knows tasks, edges, processes and limits, nothing of what the tasks 
 from .atomic import write_json_atomic
 from .child import progress
 from .outcome import Event, Outcome, RunResult, Status
-from .pool import prestart, run
+from .pool import prestart, run, wait_ready
 from .sizes import parse_size
 from .task import Limits, Task
 
@@ -21,5 +21,6 @@ __all__ = [
     "prestart",
     "progress",
     "run",
+    "wait_ready",
     "write_json_atomic",
 ]

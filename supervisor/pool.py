@@ -35,6 +35,20 @@ def prestart(preload: Sequence[str] = ()) -> None:
     forkserver.ensure_running()
 
 
+def wait_ready(preload: Sequence[str] = ()) -> None:
+    """Block until the forkserver has imported ``preload`` (a no-op process is started from it
+    and joined), so that no task's time limit counts the forkserver's start. Optional."""
+    _CONTEXT.set_forkserver_preload(["__main__", child.__name__, *preload])
+    process = _CONTEXT.Process(target=_noop, name="forkserver-ready")
+    process.start()
+    process.join()
+    process.close()
+
+
+def _noop() -> None:
+    pass
+
+
 def run(tasks: Sequence[Task], limits: Limits, on_event: EventHandler | None = None) -> RunResult:
     """Run each task in its own process, at most ``limits.workers`` at once, each as soon as its
     deps ended OK, until all ended or SIGINT/SIGTERM asked to stop.

@@ -197,6 +197,21 @@ def _row_tables(key: int) -> tuple[list[int], list[int]]:
     return array("Q", low).tolist(), array("Q", high).tolist()
 
 
+@functools.lru_cache(maxsize=64)
+def _row_arrays(key: int) -> tuple[np.ndarray, np.ndarray]:
+    low, high = _row_tables(key)
+    return np.array(low, dtype=np.uint64), np.array(high, dtype=np.uint64)
+
+
+def row_keys_array(key: int, start: int, n: int) -> np.ndarray:
+    """``row_keys`` as a uint64 array (the same keys)."""
+    if start + n > 1 << 32:
+        return np.array(row_keys(key, start, n), dtype=np.uint64)
+    low, high = _row_arrays(key)
+    i = np.arange(start, start + n, dtype=np.int64)
+    return low[i & 0xFFFF] ^ high[i >> 16]
+
+
 def row_keys(key: int, start: int, n: int) -> list[int]:
     """A random-looking 64-bit key per row index (tabulation hashing), the same for every
     column that uses the same ``key``: columns of a row can agree without reading each other."""

@@ -31,7 +31,7 @@ from datalchemy_mp.generators._util import (
     load_lines,
     rank_pool,
     require_rows,
-    row_keys,
+    row_keys_array,
     strip_accents,
     weighted_pool,
 )
@@ -362,10 +362,11 @@ def _locations(col: ColumnInfo, params: dict) -> BatchFn:
         group = location_group(col.name)
     key = seeds.derive(col.table_seed, "br-location", col.schema, col.table, str(group))
     size = len(pool)
+    table = bulk.objects(pool)
 
     def locate(b: Batch) -> list:
         k = seeds.derive(key, "retry", b.attempt) if b.attempt else key
-        return [pool[h % size] for h in row_keys(k, b.start, b.n)]
+        return table[row_keys_array(k, b.start, b.n) % np.uint64(size)].tolist()
 
     return locate
 
@@ -481,26 +482,30 @@ def phone(col: ColumnInfo, params: dict) -> BatchFn:
     first = 2 * 10**7 if landline else 6 * 10**7
     lead = "" if landline else "9"
 
-    def show(locs: list, numbers: list[int]) -> list[str]:
+    def show(locs: list, numbers: np.ndarray) -> list[str]:
         if formatted:
             return [
                 f"+55 ({d}) {lead}{x // 10000:04d}-{x % 10000:04d}"
-                for (_, _, d), x in zip(locs, numbers, strict=True)
+                for (_, _, d), x in zip(locs, numbers.tolist(), strict=True)
             ]
-        return [f"+55{d}{lead}{x:08d}" for (_, _, d), x in zip(locs, numbers, strict=True)]
+        ddds = bulk.digit_codes(np.array([d for _, _, d in locs], dtype=np.int64), 2)
+        prefix = np.frombuffer(f"+55{lead}".encode(), dtype=np.uint8)
+        codes = np.empty((len(locs), 5 + len(lead) + 8), dtype=np.uint8)
+        codes[:, :3], codes[:, 3:5], codes[:, 5 : 5 + len(lead)] = prefix[:3], ddds, prefix[3:]
+        codes[:, 5 + len(lead) :] = bulk.digit_codes(np.asarray(numbers, dtype=np.int64), 8)
+        return bulk.texts(codes)
 
     if col.unique:
         perm = BlockPermutation(MOBILE_NUMBERS, col.seed)
 
         def gen_unique(b: Batch) -> list:
             require_rows(col, "semantic.br.phone", MOBILE_NUMBERS, b.start, b.n)
-            return show(locate(b), [first + x for x in perm.block(b.start, b.n)])
+            return show(locate(b), perm.array(b.start, b.n) + first)
 
         return gen_unique
 
     def gen(b: Batch) -> list:
-        r = b.rng.random
-        return show(locate(b), [first + int(r() * MOBILE_NUMBERS) for _ in range(b.n)])
+        return show(locate(b), b.np.integers(first, first + MOBILE_NUMBERS, b.n))
 
     return gen
 

@@ -52,6 +52,7 @@ def test_every_worker_starts_preloaded_and_writes_what_a_fresh_build_writes(crm_
     assert run_cache.for_job({"base_date": BASE_DATE, "schema_file": schema, "plan_file": plan}) is None
     monkeypatch.setattr(supervisor, "run", _run_in_this_process)
     monkeypatch.setattr(supervisor, "prestart", lambda preload=(): None)
+    monkeypatch.setattr(supervisor, "wait_ready", lambda preload=(): None)
     base = dt.date.fromisoformat(BASE_DATE)
     fresh = api.generate(schema, plan, tmp_path / "b", run_id="run", base_date=base)
     assert fresh.status == "succeeded"
