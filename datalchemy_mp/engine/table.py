@@ -18,7 +18,7 @@ from datalchemy_mp import seeds
 from datalchemy_mp.engine.bijection import Permutation
 from datalchemy_mp.engine.keys import KeyReader, KeyWriter
 from datalchemy_mp.errors import GenerationError
-from datalchemy_mp.generators.base import BLOCK_ROWS, GENERATORS, Batch
+from datalchemy_mp.generators.base import BLOCK_ROWS, GENERATORS, Batch, is_distinct
 from datalchemy_mp.output import csv as csvout
 from datalchemy_mp.planning.coerce import INVALID
 from datalchemy_mp.planning.columns import ColumnPlan, TablePlan, fill_order, key_functions
@@ -197,6 +197,7 @@ class TableEngine:
             if cp.source == "sequence" or (
                 spec is not None
                 and spec.unique
+                and is_distinct(cp.fn)
                 and cp.info.unique
                 and not cp.transforms
                 and cp.source in ("rule", "default")

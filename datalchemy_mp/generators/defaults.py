@@ -81,9 +81,12 @@ def default_generator(col, default_sql: str | None, identity: bool) -> tuple[str
         return "primitive.bytes", {}
     if kind == "array":
         return "primitive.array", {}
-    if isinstance(literal, str):  # e.g. 'BRL'::bpchar on a char(3) column
+    if isinstance(literal, str) and not col.key:  # e.g. 'BRL'::bpchar on a char(3) column
         return "primitive.constant", {"value": literal}
-    return _text(col, nm, hints, pt)
+    found = _text(col, nm, hints, pt)
+    if col.key and found[0] == "primitive.constant":  # one value cannot fill a key
+        return _code(col, hints.get("min_length"), hints.get("max_length"))
+    return found
 
 
 # --- SQL defaults --------------------------------------------------------------------------
@@ -427,6 +430,8 @@ def _text(col, nm: _Name, hints: dict, pt: bool) -> tuple[str, dict]:
     if "@" in (hints.get("contains") or ()) or nm.has("email", "mail") or nm.word("e_mail"):
         return ("semantic.br.email.safe" if pt else "faker.internet.raw.SafeEmail"), {}
     low, high = hints.get("min_length"), hints.get("max_length")
+    if col.unique:
+        return _unique_text(col, nm, pt, low, high)
     if limit is not None and limit <= 3:  # char(2)/char(3): a UF, a currency, else a code
         if pt and (nm.word("uf", "sigla") or nm.has("estado")) and limit == 2:
             return "semantic.br.uf", {}
@@ -446,6 +451,35 @@ def _text(col, nm: _Name, hints: dict, pt: bool) -> tuple[str, dict]:
     if pt:
         return "semantic.br.title", {}
     return "primitive.text.lorem", {"min_words": 1, "max_words": 4}
+
+
+KEY_CODE_LENGTH = 10
+"""A unique text column this short (or a PRIMARY KEY) without a unique generator for its name
+is a code drawn from the whole space the column allows (``primitive.text`` on a unique
+column): ``char(5)`` gives ``QHZKW``, never Latin words cut to length."""
+
+
+def _unique_text(col, nm: _Name, pt: bool, low: int | None, high: int | None) -> tuple[str, dict]:
+    """A unique text column: a name rule whose generator makes distinct values; on a long
+    column any name rule (the engine suffixes the few repeats); else a code."""
+    from datalchemy_mp.generators.base import GENERATORS
+
+    found = _by_name(col, nm, pt)
+    limit = high if high is not None else col.max_length
+    if found is not None and _builds(col, *found):
+        if GENERATORS[found[0]].unique or limit is None or limit > KEY_CODE_LENGTH:
+            return found
+    return _code(col, low, high)
+
+
+def _code(col, low: int | None, high: int | None) -> tuple[str, dict]:
+    """A code of at most KEY_CODE_LENGTH characters (distinct by construction if unique)."""
+    limit = high if high is not None else col.max_length
+    shortest = low or 1
+    longest = max(shortest, KEY_CODE_LENGTH)
+    if limit is not None:
+        longest = min(limit, longest)
+    return "primitive.text", {"min_len": shortest, "max_len": longest}
 
 
 def _builds(col, gen_id: str, params: dict) -> bool:
