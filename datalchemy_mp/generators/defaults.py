@@ -12,7 +12,9 @@ import datetime as dt
 import re
 
 from datalchemy_mp.contracts.kinds import FLOATS, Kind
+from datalchemy_mp.generators import meaning
 from datalchemy_mp.generators._util import strip_accents, today
+from datalchemy_mp.generators.base import GENERATORS
 
 _INT_LIMITS = {
     Kind.SMALLINT: (-32768, 32767),
@@ -176,7 +178,7 @@ def _number(col, nm: _Name, hints: dict) -> tuple[str, dict]:
             return "primitive.sequence", {}
         lo, hi = _within(1, kind_hi, hints, kind_lo, kind_hi)
         return "primitive.int", {"min": int(lo), "max": int(hi)}
-    lo, hi, scale = _number_range(nm, integer)
+    lo, hi, scale = meaning.number_range(col, nm) or _number_range(nm, integer)
     lo, hi = _within(lo, hi, hints, kind_lo, kind_hi)
     if integer:
         lo, hi = int(-(-lo // 1)), int(hi // 1)
@@ -429,23 +431,24 @@ _COMPANY_TABLES = (
 
 
 def _text(col, nm: _Name, hints: dict, pt: bool) -> tuple[str, dict]:
-    limit = col.max_length
+    """By meaning first; a CHECK regex is honoured by the meaning's generator when its values
+    match it, else by the regex generator."""
     if hints.get("pattern"):
+        found = _text_by_meaning(col, nm, hints, pt)
+        if (
+            found is not None
+            and meaning.matches(col, *found, hints["pattern"])
+            and (not col.unique or GENERATORS[found[0]].unique)
+        ):
+            return found
         return "primitive.text.pattern", {"pattern": hints["pattern"]}
-    if "@" in (hints.get("contains") or ()) or nm.has("email", "mail") or nm.word("e_mail"):
-        return ("semantic.br.email.safe" if pt else "faker.internet.raw.SafeEmail"), {}
-    low, high = hints.get("min_length"), hints.get("max_length")
     if col.unique:
-        return _unique_text(col, nm, pt, low, high)
-    if limit is not None and limit <= 3:  # char(2)/char(3): a UF, a currency, else a code
-        if pt and (nm.word("uf", "sigla") or nm.has("estado")) and limit == 2:
-            return "semantic.br.uf", {}
-        if nm.has("moeda", "currency") and limit == 3:
-            return "primitive.constant", {"value": "BRL" if pt else "USD"}
-        return "primitive.text", {"charset": "A-Z", "min_len": low or limit, "max_len": limit}
-    found = _by_name(col, nm, pt)
-    if found is not None and _builds(col, *found):
-        return found
+        return _unique_text(col, nm, hints, pt)
+    return _text_by_meaning(col, nm, hints, pt) or _text_fallback(hints, pt)
+
+
+def _text_fallback(hints: dict, pt: bool) -> tuple[str, dict]:
+    low, high = hints.get("min_length"), hints.get("max_length")
     if low is not None or high is not None:
         params = {"min_words": 1, "max_words": 4}
         if low is not None:
@@ -455,7 +458,24 @@ def _text(col, nm: _Name, hints: dict, pt: bool) -> tuple[str, dict]:
         return "primitive.text.lorem", params
     if pt:
         return "semantic.br.title", {}
-    return "primitive.text.lorem", {"min_words": 1, "max_words": 4}
+    return "semantic.sentence", {"min_words": 1, "max_words": 3}
+
+
+def _text_by_meaning(col, nm: _Name, hints: dict, pt: bool) -> tuple[str, dict] | None:
+    limit = col.max_length
+    if "@" in (hints.get("contains") or ()) or nm.has("email", "mail") or nm.word("e_mail"):
+        return ("semantic.br.email.safe" if pt else "faker.internet.raw.SafeEmail"), {}
+    low = hints.get("min_length")
+    if limit is not None and limit <= 3:  # char(2)/char(3): a UF, a currency, else a code
+        if pt and (nm.word("uf", "sigla") or nm.has("estado")) and limit == 2:
+            return "semantic.br.uf", {}
+        if nm.has("moeda", "currency") and limit == 3:
+            return "primitive.constant", {"value": "BRL" if pt else "USD"}
+        return "primitive.text", {"charset": "A-Z", "min_len": low or limit, "max_len": limit}
+    for found in (meaning.text_meaning(col, nm, pt), _by_name(col, nm, pt)):
+        if found is not None and _builds(col, *found):
+            return found
+    return None
 
 
 KEY_CODE_LENGTH = 10
@@ -464,14 +484,13 @@ is a code drawn from the whole space the column allows (``primitive.text`` on a 
 column): ``char(5)`` gives ``QHZKW``, never Latin words cut to length."""
 
 
-def _unique_text(col, nm: _Name, pt: bool, low: int | None, high: int | None) -> tuple[str, dict]:
-    """A unique text column: a name rule whose generator makes distinct values; on a long
-    column any name rule (the engine suffixes the few repeats); else a code."""
-    from datalchemy_mp.generators.base import GENERATORS
-
-    found = _by_name(col, nm, pt)
+def _unique_text(col, nm: _Name, hints: dict, pt: bool) -> tuple[str, dict]:
+    """A unique text column: the meaning's generator if it makes distinct values, or on a
+    long column (the engine suffixes the few repeats); else a code."""
+    low, high = hints.get("min_length"), hints.get("max_length")
     limit = high if high is not None else col.max_length
-    if found is not None and _builds(col, *found):
+    found = _text_by_meaning(col, nm, hints, pt)
+    if found is not None and found[0] != "primitive.text":
         if GENERATORS[found[0]].unique or limit is None or limit > KEY_CODE_LENGTH:
             return found
     return _code(col, low, high)
