@@ -53,3 +53,8 @@ def round_trip(
     finally:
         pg.drop_database(server_dsn, source)
         pg.drop_database(server_dsn, target)
+
+
+def table_doc(doc: dict, qualified: str) -> dict:
+    schema, name = qualified.split(".", 1)
+    return next(t for s in doc["schemas"] if s["name"] == schema for t in s["tables"] if t["name"] == name)
