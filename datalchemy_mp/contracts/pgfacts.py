@@ -13,6 +13,8 @@ Table/Column facts the engine already honours: domains, unique indexes, partitio
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,3 +154,45 @@ def routing_check(leaf_constraints: list[str | None]) -> str | None:
     if len(leaf_constraints) == 1:
         return leaf_constraints[0]
     return " OR ".join(f"({c})" for c in leaf_constraints)
+
+
+def routing_hull(leaf_constraints: list[str | None]) -> str | None:
+    """`col >= lowest AND col < highest` over range leaves: implied by the routing OR, and a
+    range the generators can construct values inside (the OR itself gives them no bounds)."""
+    from datalchemy_mp import checks as checkmod
+
+    bounds = []
+    for text in leaf_constraints:
+        if text is None or is_hash_constraint(text):
+            return None
+        try:
+            hints = checkmod.column_hints([checkmod.parse_check(text)], {})
+        except checkmod.UnsupportedCheck:
+            return None
+        ranged = [(c, h) for c, h in sorted(hints.items()) if "min" in h and "max" in h]
+        if not ranged:
+            return None
+        bounds.append(ranged[0])
+    if not bounds or len({c for c, _ in bounds}) != 1:
+        return None
+    column = bounds[0][0]
+    try:
+        low = min(bounds, key=lambda b: b[1]["min"])[1]
+        high = max(bounds, key=lambda b: b[1]["max"])[1]
+    except TypeError:
+        return None
+    lo_op = ">" if low.get("min_exclusive") else ">="
+    hi_op = "<" if high.get("max_exclusive") else "<="
+    name = quote_ident(column)
+    return f"(({name} {lo_op} {sql_literal(low['min'])}) AND ({name} {hi_op} {sql_literal(high['max'])}))"
+
+
+def sql_literal(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        kind = "timestamp with time zone" if value.tzinfo else "timestamp without time zone"
+        return f"'{value.isoformat(sep=' ')}'::{kind}"
+    if isinstance(value, dt.date):
+        return f"'{value.isoformat()}'::date"
+    if isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"

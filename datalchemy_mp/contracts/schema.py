@@ -354,9 +354,13 @@ def _add_partition_checks(tables: dict[tuple[str, str], Table]) -> None:
 
     for table in tables.values():
         if table.partition is None and table.key in children:
-            check = pgfacts.routing_check([leaf.partition.constraint for leaf in leaves(table.key)])
+            constraints = [leaf.partition.constraint for leaf in leaves(table.key)]
+            check = pgfacts.routing_check(constraints)
             if check is not None:
                 table.checks.append(Check(f"a partition of {table.qualified} accepts the row", check))
+                hull = pgfacts.routing_hull(constraints)
+                if hull is not None and hull != check:
+                    table.checks.append(Check(f"the partitions' range of {table.qualified}", hull))
 
 
 def _load_column(r: Reader, c: dict, path: str, enums: dict, engine: str) -> Column | None:
@@ -370,7 +374,11 @@ def _load_column(r: Reader, c: dict, path: str, enums: dict, engine: str) -> Col
     udt_name = r.get(ct, "udt_name", tp, str, required=False)
     domain = pgfacts.read_domain(ct)
     if domain is not None:  # the column is of the domain's base type, NOT NULL if it says so
-        data_type, udt_schema, udt_name = domain.base_type, "pg_catalog", pgfacts.base_udt_name(domain.base_type)
+        data_type, udt_schema, udt_name = (
+            domain.base_type,
+            "pg_catalog",
+            pgfacts.base_udt_name(domain.base_type),
+        )
         nullable = nullable and not domain.not_null
     is_enum = (udt_schema, udt_name) in enums
     kind, element = kind_of(data_type, udt_name, is_enum, engine)

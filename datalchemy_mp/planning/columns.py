@@ -236,6 +236,11 @@ def _hints(col: Column, hints: dict, base_date: dt.date) -> dict:
         for k, v in hints.items()
     }
     for bound in ("min", "max"):
+        value = out.get(bound)
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:  # generators work in UTC
+            out[bound] = value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        if isinstance(value, dt.datetime) and out.get(f"{bound}_exclusive"):
+            out[bound] = value + (dt.timedelta(seconds=1) if bound == "min" else -dt.timedelta(seconds=1))
         if (
             col.kind in TIMESTAMPS
             and isinstance(out.get(bound), dt.date)
