@@ -139,6 +139,20 @@ def read_partition(table: dict) -> Partition | None:
     )
 
 
+def key_columns(definition: str, names: set[str]) -> tuple[str, ...]:
+    """Columns a partition key definition (`RANGE (paid_at)`, `LIST (lower(code))`) reads."""
+    try:
+        tokens = pglast.parser.scan(definition)
+    except pglast.parser.ParseError:
+        return ()
+    found = []
+    for t in tokens:
+        text = definition[t.start : t.end + 1].strip('"')
+        if text in names and text not in found:
+            found.append(text)
+    return tuple(found)
+
+
 def is_hash_constraint(constraint: str) -> bool:
     return HASH_PARTITION_FUNCTION in constraint
 
@@ -157,11 +171,12 @@ def routing_check(leaf_constraints: list[str | None]) -> str | None:
 
 
 def routing_hull(leaf_constraints: list[str | None]) -> str | None:
-    """`col >= lowest AND col < highest` over range leaves: implied by the routing OR, and a
-    range the generators can construct values inside (the OR itself gives them no bounds)."""
+    """What the routing OR implies that generators can construct: `col >= lowest AND col <
+    highest` over range leaves, `col = ANY (every listed value)` over list leaves. None when
+    the leaves are not all of one kind on one column."""
     from datalchemy_mp import checks as checkmod
 
-    bounds = []
+    facts = []
     for text in leaf_constraints:
         if text is None or is_hash_constraint(text):
             return None
@@ -169,21 +184,25 @@ def routing_hull(leaf_constraints: list[str | None]) -> str | None:
             hints = checkmod.column_hints([checkmod.parse_check(text)], {})
         except checkmod.UnsupportedCheck:
             return None
-        ranged = [(c, h) for c, h in sorted(hints.items()) if "min" in h and "max" in h]
-        if not ranged:
+        keyed = [(c, h) for c, h in sorted(hints.items()) if h.get("choices") or ("min" in h and "max" in h)]
+        if not keyed:
             return None
-        bounds.append(ranged[0])
-    if not bounds or len({c for c, _ in bounds}) != 1:
+        facts.append(keyed[0])
+    if not facts or len({c for c, _ in facts}) != 1:
         return None
-    column = bounds[0][0]
+    name = quote_ident(facts[0][0])
+    if all(h.get("choices") for _, h in facts):
+        values = list(dict.fromkeys(v for _, h in facts for v in h["choices"]))
+        return f"({name} = ANY (ARRAY[{', '.join(sql_literal(v) for v in values)}]))"
+    if not all("min" in h and "max" in h for _, h in facts):
+        return None
     try:
-        low = min(bounds, key=lambda b: b[1]["min"])[1]
-        high = max(bounds, key=lambda b: b[1]["max"])[1]
+        low = min(facts, key=lambda f: f[1]["min"])[1]
+        high = max(facts, key=lambda f: f[1]["max"])[1]
     except TypeError:
         return None
     lo_op = ">" if low.get("min_exclusive") else ">="
     hi_op = "<" if high.get("max_exclusive") else "<="
-    name = quote_ident(column)
     return f"(({name} {lo_op} {sql_literal(low['min'])}) AND ({name} {hi_op} {sql_literal(high['max'])}))"
 
 

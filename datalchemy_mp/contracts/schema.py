@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from datalchemy_mp.contracts.jsonfile import Reader, pointer, read_json
 from datalchemy_mp.contracts import pgfacts
+from datalchemy_mp.contracts.jsonfile import Reader, pointer, read_json
 from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.errors import ValidationFailed
 
@@ -76,6 +76,8 @@ class Table:
     """This table is a partition of another (its bound is one of `checks`)."""
     partition_strategy: str | None = None
     """range/list/hash when this table is partitioned."""
+    partition_columns: tuple[str, ...] = ()
+    """The columns its partition key reads, when this table is partitioned."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -334,6 +336,7 @@ def _add_extensions(table: Table, raw: dict) -> None:
     key = raw.get("partition_key")
     if isinstance(key, dict) and isinstance(key.get("strategy"), str):
         table.partition_strategy = key["strategy"]
+        table.partition_columns = pgfacts.key_columns(str(key.get("definition") or ""), names)
 
 
 def _add_partition_checks(tables: dict[tuple[str, str], Table]) -> None:
@@ -352,7 +355,21 @@ def _add_partition_checks(tables: dict[tuple[str, str], Table]) -> None:
             found.extend(leaves(child.key) if child.key in children else [child])
         return found
 
+    def descendants(key: tuple[str, str]) -> list[Table]:
+        found = []
+        for child in sorted(children.get(key, ()), key=lambda t: t.name):
+            found.extend([child, *descendants(child.key)])
+        return found
+
     for table in tables.values():
+        # A row given to a partitioned table may land in any partition: an FK declared only on
+        # some partitions holds for it too.
+        known = {(fk.columns, fk.ref, fk.ref_columns) for fk in table.foreign_keys}
+        for part in descendants(table.key):
+            for fk in part.foreign_keys:
+                if (fk.columns, fk.ref, fk.ref_columns) not in known:
+                    known.add((fk.columns, fk.ref, fk.ref_columns))
+                    table.foreign_keys.append(fk)
         if table.partition is None and table.key in children:
             constraints = [leaf.partition.constraint for leaf in leaves(table.key)]
             check = pgfacts.routing_check(constraints)

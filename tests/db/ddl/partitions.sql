@@ -38,3 +38,12 @@ create table part.event_1 partition of part.event for values with (modulus 3, re
 create table part.event_2 partition of part.event for values with (modulus 3, remainder 2);
 -- an FK declared on one partition only
 alter table part.event_1 add constraint event_1_customer_fk foreign key (customer_id) references part.customer (id);
+
+-- one leaf only: rows of the parent and of the leaf share it, keys must not repeat across them
+create table part.daily (
+    id serial,
+    day date not null,
+    note text,
+    primary key (id, day)
+) partition by range (day);
+create table part.daily_jan partition of part.daily for values from ('2024-01-01') to ('2024-02-01');
