@@ -299,7 +299,8 @@ join pg_namespace n on n.oid = t.typnamespace
 where t.typtype = 'd'
 """
 
-# Unique indexes, key by key: a plain column (attnum > 0) or an expression, and the WHERE.
+# Unique indexes that back no constraint (CREATE UNIQUE INDEX), key by key: a plain column
+# (attnum > 0) or an expression, and the WHERE. (A constraint's index says nothing new.)
 _SQL_UNIQUE_INDEX_KEYS = """
 select
   n.nspname, c.relname, ic.relname,
@@ -316,6 +317,8 @@ join pg_class c on c.oid = i.indrelid
 join pg_namespace n on n.oid = c.relnamespace
 join pg_class ic on ic.oid = i.indexrelid
 where n.nspname = any(%(schemas)s) and i.indisunique
+  and not exists (
+    select from pg_constraint con where con.conindid = i.indexrelid and con.contype in ('p', 'u', 'x'))
 """
 
 # Partitioned tables (strategy and key) and partitions (parent, bound, implied constraint).
@@ -523,8 +526,8 @@ def _add_domains(cur: Any, tables: dict[tuple[str, str], dict[str, Any]]) -> Non
 
 
 def _add_unique_index_keys(cur: Any, tables: dict[tuple[str, str], dict[str, Any]], params: dict) -> None:
-    """`keys` ({column} or {expression} each), `predicate` and `nulls_not_distinct` on every
-    unique index (optional fields)."""
+    """`keys` ({column} or {expression} each), and `predicate` / `nulls_not_distinct` where
+    they apply, on every unique index no constraint owns (optional fields)."""
     version = cur.execute("select current_setting('server_version_num')::int").fetchone()[0]
     nnd = "i.indnullsnotdistinct" if version >= 150000 else "false"
     query = _SQL_UNIQUE_INDEX_KEYS.replace("%(nulls_not_distinct)s", nnd)
@@ -539,7 +542,11 @@ def _add_unique_index_keys(cur: Any, tables: dict[tuple[str, str], dict[str, Any
         for index in table["indexes"]:
             facts = found.get((nsp, rel, index["name"]))
             if facts is not None:
-                index["keys"], index["predicate"], index["nulls_not_distinct"] = facts
+                index["keys"] = facts[0]
+                if facts[1] is not None:
+                    index["predicate"] = facts[1]
+                if facts[2]:
+                    index["nulls_not_distinct"] = True
 
 
 def _add_partitions(cur: Any, tables: dict[tuple[str, str], dict[str, Any]], params: dict) -> None:
