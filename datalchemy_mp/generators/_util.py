@@ -87,16 +87,16 @@ class BlockPermutation:
 
     def block(self, start: int, count: int) -> list[int]:
         """Images of ``start .. start+count-1``."""
+        if start < 0 or start + count > self.n:
+            raise IndexError(f"[{start}, {start + count}) is outside [0, {self.n})")
         if all(self._round_tables()):
             return self.array(start, count).tolist()
-        return self._block_huge(start, count)
+        return self.images(range(start, start + count))
 
-    def _block_huge(self, start: int, count: int) -> list[int]:
-        """``block`` for domains whose round functions are computed per value."""
+    def images(self, xs: Sequence[int]) -> list[int]:
+        """Images of any indexes of the domain (checked by the caller)."""
         n = self.n
-        if start < 0 or start + count > n:
-            raise IndexError(f"[{start}, {start + count}) is outside [0, {n})")
-        out = self._apply(range(start, start + count))
+        out = self._apply(xs)
         todo = [j for j, x in enumerate(out) if x >= n]
         while todo:  # cycle-walk: a*b - n < a, so this is rare
             again = self._apply([out[j] for j in todo])
@@ -108,10 +108,10 @@ class BlockPermutation:
     def array(self, start: int, count: int) -> np.ndarray:
         """``block`` as an int64 array: the same images, computed with numpy."""
         tables = self._round_tables()
-        if not all(tables):
-            return np.array(self._block_huge(start, count), dtype=np.int64)
         if start < 0 or start + count > self.n:
             raise IndexError(f"[{start}, {start + count}) is outside [0, {self.n})")
+        if not all(tables):  # huge domains: round functions computed per value
+            return np.array(self.images(range(start, start + count)), dtype=np.int64)
         if len(self._arrays) != len(tables):
             self._arrays = [np.array(t, dtype=np.int64) for t in tables]
         out = self._apply_array(np.arange(start, start + count, dtype=np.int64))

@@ -47,10 +47,19 @@ from datalchemy_mp.generators.base import (
     alias,
     by_index,
     generator,
+    not_distinct,
+    with_capacity,
 )
 from datalchemy_mp.generators.bulk import column
 
 # --- booleans, integers, floats ------------------------------------------------------------
+
+INT_LIMITS = {
+    "smallint": (-(2**15), 2**15 - 1),
+    "integer": (-(2**31), 2**31 - 1),
+    "bigint": (-(2**63), 2**63 - 1),
+}
+"""What each integer type holds."""
 
 
 @generator(
@@ -71,7 +80,7 @@ def bool_(col: ColumnInfo, params: dict) -> BatchFn:
     """Boolean, true with probability ``true_rate``."""
     p = params["true_rate"]
 
-    return lambda b: column(b.np.random(b.n) < p)
+    return with_capacity(lambda b: column(b.np.random(b.n) < p), 2)
 
 
 def _int_range(gen_id: str, col: ColumnInfo, lo: int, hi: int) -> BatchFn:
@@ -86,15 +95,15 @@ def _int_range(gen_id: str, col: ColumnInfo, lo: int, hi: int) -> BatchFn:
                 return column(perm.array(b.start, b.n) + lo)
             return [lo + x for x in perm.block(b.start, b.n)]
 
-        return gen_unique
+        return with_capacity(gen_unique, span)
     if not small:  # beyond int64: exact draws in Python
 
         def gen_big(b: Batch) -> list:
             rr = b.rng.randrange
             return [lo + rr(span) for _ in range(b.n)]
 
-        return gen_big
-    return lambda b: column(b.np.integers(lo, lo + span, b.n))
+        return with_capacity(gen_big, span)
+    return with_capacity(lambda b: column(b.np.integers(lo, lo + span, b.n)), span)
 
 
 INT_PARAMS = (
@@ -124,10 +133,12 @@ alias("primitive.int.range", "primitive.int")
     ),
 )
 def sequence_hint(col: ColumnInfo, params: dict) -> BatchFn:
-    """start + row_index * step, capped at max; no RNG."""
+    """start + row_index * step, capped at max (default: what the integer type holds); no RNG."""
     start, step, cap = params["start"], params["step"], params["max"]
     if step == 0:
         raise ParamError("param 'step' must not be 0", path="step")
+    if cap is None and col.kind in INT_LIMITS:
+        cap = INT_LIMITS[col.kind][1 if step > 0 else 0]
     if cap is None:
         return lambda b: list(range(start + b.start * step, start + (b.start + b.n) * step, step))
     if (step > 0 and cap < start) or (step < 0 and cap > start):
@@ -142,7 +153,7 @@ def sequence_hint(col: ColumnInfo, params: dict) -> BatchFn:
         values = range(start + b.start * step, start + (b.start + b.n) * step, step)
         return [min(v, cap) for v in values] if step > 0 else [max(v, cap) for v in values]
 
-    return gen
+    return with_capacity(gen, distinct)
 
 
 @generator(
@@ -155,11 +166,27 @@ def sequence_hint(col: ColumnInfo, params: dict) -> BatchFn:
     ),
 )
 def sequence(col: ColumnInfo, params: dict) -> BatchFn:
-    """start + row_index * step: serial/identity keys (distinct by construction)."""
+    """start + row_index * step: serial/identity keys (distinct by construction), never
+    beyond what the column's integer type holds (a smallint key stops at 32767)."""
     start, step = params["start"], params["step"]
     if step == 0:
         raise ParamError("param 'step' must not be 0", path="step")
-    return by_index(lambda idx: [start + j * step for j in idx])
+    lo, hi = INT_LIMITS.get(col.kind, (None, None))
+    if lo is not None and not lo <= start <= hi:
+        raise ParamError(
+            f"param 'start' ({start}) is outside what {col.data_type} holds [{lo}, {hi}]", path="start"
+        )
+    distinct = None if lo is None else ((hi - start) // step if step > 0 else (start - lo) // -step) + 1
+
+    def values(idx: Sequence[int]) -> list:
+        if distinct is not None and idx and max(idx) >= distinct:
+            raise GenerationError(
+                f"{col.qualified}: a {col.data_type} sequence from {start} by {step} has only "
+                f"{distinct} values, row {max(idx) + 1} needs more"
+            )
+        return [start + j * step for j in idx]
+
+    return with_capacity(by_index(values), distinct, every_row=True)
 
 
 FLOAT_PARAMS = (
@@ -183,16 +210,15 @@ def _grid(gen_id: str, col: ColumnInfo, lo: float, hi: float, scale: int) -> Bat
             require_rows(col, gen_id, span, b.start, b.n)
             return [(klo + x) / f for x in perm.block(b.start, b.n)]
 
-        return gen_unique
-
+        return with_capacity(gen_unique, span)
     if span < 1 << 52:
-        return lambda b: column((b.np.integers(0, span, b.n) + klo) / f)
+        return with_capacity(lambda b: column((b.np.integers(0, span, b.n) + klo) / f), span)
 
     def gen(b: Batch) -> list:
         r = b.rng.random
         return [(klo + int(r() * span)) / f for _ in range(b.n)]
 
-    return gen
+    return with_capacity(gen, span)
 
 
 @generator("primitive.float", kinds=NUMERIC, params=FLOAT_PARAMS, unique=True)
@@ -230,6 +256,8 @@ def decimal_numeric(col: ColumnInfo, params: dict) -> BatchFn:
 # --- text ----------------------------------------------------------------------------------
 
 DEFAULT_CHARSET = string.ascii_letters + string.digits
+UNBOUNDED_KEY_LENGTH = 32
+"""Longest unique string a pattern makes on a column without a length limit."""
 LOREM = (
     "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "
     "incididunt ut labore et dolore magna aliqua"
@@ -275,6 +303,24 @@ TEXT_LIMITS = (
 )
 
 
+def _unique_text(col: ColumnInfo, gen_id: str, lo: int, hi: int, **space) -> BatchFn | None:
+    """Distinct strings by construction for a unique column (see ``keyspace``), or None when
+    the pattern cannot be enumerated (then the engine checks uniqueness row by row)."""
+    from datalchemy_mp.generators.keyspace import text_keys
+
+    keys = text_keys(seeds.derive(col.seed, "text-key"), col.data_type, lo, hi, **space)
+    if keys is None:
+        return None
+    capacity = keys.capacity
+
+    def values(idx: Sequence[int]) -> list:
+        if idx:
+            require_rows(col, gen_id, capacity, max(idx), 1)
+        return keys.values(idx)
+
+    return with_capacity(by_index(values), capacity)
+
+
 def _pattern_fn(pattern: str, max_repeat: int, col: ColumnInfo, params: dict, gen_id: str) -> BatchFn:
     from datalchemy_mp.generators.regex_gen import compile_pattern
 
@@ -290,6 +336,11 @@ def _pattern_fn(pattern: str, max_repeat: int, col: ColumnInfo, params: dict, ge
         hi = limit
     if lo is None:
         lo = 0 if allow_empty else 1
+    if col.unique:
+        longest = hi if hi is not None else UNBOUNDED_KEY_LENGTH
+        unique = _unique_text(col, gen_id, lo, longest, pattern=pattern)
+        if unique is not None:
+            return unique
 
     def ok(s: str) -> bool:
         return lo <= len(s) and (hi is None or len(s) <= hi)
@@ -310,12 +361,13 @@ def _pattern_fn(pattern: str, max_repeat: int, col: ColumnInfo, params: dict, ge
             out.append(s)
         return out
 
-    return gen
+    return not_distinct(gen) if col.unique else gen
 
 
 @generator(
     "primitive.text",
     kinds=TEXT,
+    unique=True,
     params=(
         *TEXT_LIMITS,
         Param("pattern", str, doc="a regex the values fully match (not with charset)"),
@@ -324,7 +376,9 @@ def _pattern_fn(pattern: str, max_repeat: int, col: ColumnInfo, params: dict, ge
     ),
 )
 def text(col: ColumnInfo, params: dict) -> BatchFn:
-    """Random characters from ``charset`` (length in [min_len, max_len]), or a regex match."""
+    """Random characters from ``charset`` (length in [min_len, max_len]), or a regex match;
+    distinct by construction on a unique column (natural first: upper-case letters, then
+    digits, lower case and punctuation, when no charset is given)."""
     pattern, charset = params["pattern"], params["charset"]
     if pattern is not None and charset is not None:
         raise ParamError("give either param 'pattern' or param 'charset', not both", path="charset")
@@ -337,6 +391,10 @@ def text(col: ColumnInfo, params: dict) -> BatchFn:
         raise ParamError("param 'charset' must not be empty", path="charset")
     chars = expand_charset(charset) if charset else DEFAULT_CHARSET
     lo, hi = _length_bounds(col, params)
+    if col.unique:
+        unique = _unique_text(col, "primitive.text", lo, hi, charset=chars if charset else None)
+        assert unique is not None  # only a pattern can fail to enumerate
+        return unique
     span = hi - lo + 1
 
     def gen(b: Batch) -> list:
@@ -356,6 +414,7 @@ def text(col: ColumnInfo, params: dict) -> BatchFn:
 @generator(
     "primitive.text.pattern",
     kinds=TEXT,
+    unique=True,
     example_params={"pattern": "PRD-[A-Z]{3}-[0-9]{4}"},
     params=(
         Param("pattern", str, required=True, doc="a Python regex; values fully match it"),
@@ -364,7 +423,8 @@ def text(col: ColumnInfo, params: dict) -> BatchFn:
     ),
 )
 def text_pattern(col: ColumnInfo, params: dict) -> BatchFn:
-    """A random string matching ``pattern`` (ASCII digits for ``\\d``)."""
+    """A random string matching ``pattern`` (ASCII digits for ``\\d``); distinct by
+    construction on a unique column when the regex can be enumerated."""
     _length_bounds(col, params)
     return _pattern_fn(params["pattern"], params["max_repeat"], col, params, "primitive.text.pattern")
 
@@ -430,7 +490,7 @@ def uuid4(col: ColumnInfo, params: dict) -> BatchFn:
         j = bulk.indexes(idx)
         return uuids_.version4(bulk.mix64(j, k1), bulk.mix64(j, k2))
 
-    return by_index(uuids)
+    return with_capacity(by_index(uuids), 1 << 122)
 
 
 alias("primitive.uuid.v4", "primitive.uuid")
@@ -449,8 +509,8 @@ def _span_fn(gen_id: str, col: ColumnInfo, span: int, make) -> BatchFn:
             require_rows(col, gen_id, span, b.start, b.n)
             return make(perm.array(b.start, b.n))
 
-        return gen_unique
-    return lambda b: make(b.np.integers(0, span, b.n))
+        return with_capacity(gen_unique, span)
+    return with_capacity(lambda b: make(b.np.integers(0, span, b.n)), span)
 
 
 @generator(
@@ -576,7 +636,7 @@ def _choice_fn(
             require_rows(col, gen_id, len(values), b.start, b.n)
             return table[perm.array(b.start, b.n)].tolist()
 
-        return gen_unique
+        return with_capacity(gen_unique, len(values))
     if majority is not None:
         others = bulk.objects([v for v in values if v != majority] or [majority])
 
@@ -586,11 +646,11 @@ def _choice_fn(
             picks[g.random(b.n) < majority_rate] = majority
             return picks.tolist()
 
-        return gen_majority
+        return with_capacity(gen_majority, len(values))
     if weights is not None:
         pick = bulk.weighted(weights)
-        return lambda b: table[pick(b.np, b.n)].tolist()
-    return lambda b: table[b.np.integers(0, len(values), b.n)].tolist()
+        return with_capacity(lambda b: table[pick(b.np, b.n)].tolist(), len(values))
+    return with_capacity(lambda b: table[b.np.integers(0, len(values), b.n)].tolist(), len(values))
 
 
 @generator(
@@ -648,7 +708,7 @@ def choice(col: ColumnInfo, params: dict) -> BatchFn:
 def constant(col: ColumnInfo, params: dict) -> BatchFn:
     """The same value on every row (e.g. a literal SQL default such as 'BRL')."""
     value = params["value"]
-    return lambda b: [value] * b.n
+    return with_capacity(lambda b: [value] * b.n, 1)
 
 
 # --- network, json, arrays, bytes ------------------------------------------------------------
@@ -667,7 +727,7 @@ def ipv4_fn(col: ColumnInfo, gen_id: str) -> BatchFn:
                 for x in perm.block(b.start, b.n)
             ]
 
-        return gen_unique
+        return with_capacity(gen_unique, span)
 
     octets = [str(k) for k in range(1, 255)]
 
