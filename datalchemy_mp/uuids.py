@@ -41,4 +41,4 @@ def version4(hi: np.ndarray, lo: np.ndarray) -> list[str]:
     text = np.full((n, 36), ord("-"), dtype=np.uint8)
     for lo_, hi_, at in ((0, 8, 0), (8, 12, 9), (12, 16, 14), (16, 20, 19), (20, 32, 24)):
         text[:, at : at + hi_ - lo_] = digits[:, lo_:hi_]
-    return text.view("S36").ravel().astype("U36").tolist()
+    return [t.decode() for t in text.view("S36").ravel().tolist()]

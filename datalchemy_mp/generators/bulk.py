@@ -133,4 +133,4 @@ def digit_codes(values: np.ndarray, width: int) -> np.ndarray:
 def texts(codes: np.ndarray) -> list[str]:
     """One ASCII string per row of a uint8 code array."""
     width = codes.shape[1]
-    return np.ascontiguousarray(codes).view(f"S{width}").ravel().astype(f"U{width}").tolist()
+    return [t.decode() for t in np.ascontiguousarray(codes).view(f"S{width}").ravel().tolist()]

@@ -428,6 +428,33 @@ def _ceps(locs: list, r) -> list[int]:
     return out
 
 
+@functools.cache
+def _cep_spans() -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each UF's CEP ranges as arrays: (index of the UF, first span, span count, lows, highs)."""
+    pl = places()
+    first, count, lows, highs = [], [], [], []
+    for uf in pl.ufs:
+        spans = pl.cep_ranges[uf]
+        first.append(len(lows))
+        count.append(len(spans))
+        lows += [lo for lo, _ in spans]
+        highs += [hi for _, hi in spans]
+    arrays = (np.array(a, dtype=np.int64) for a in (first, count, lows, highs))
+    return {uf: k for k, uf in enumerate(pl.ufs)}, *arrays
+
+
+def _cep_block(locs: list, g: np.random.Generator) -> np.ndarray:
+    """``_ceps`` for a block, drawn with numpy."""
+    index, first, count, lows, highs = _cep_spans()
+    n = len(locs)
+    uf = np.array([index[u] for u, _, _ in locs], dtype=np.int64)
+    span = first[uf] + (g.random(n) * count[uf]).astype(np.int64)
+    lo, hi = lows[span], highs[span]
+    prefix = lo + (g.random(n) * (hi - lo + 1)).astype(np.int64)
+    suffix = np.where(g.random(n) < 0.25, 0, 1 + (g.random(n) * 899).astype(np.int64))
+    return prefix * 1000 + suffix
+
+
 @generator(
     "semantic.br.cep",
     kinds=TEXT,
@@ -445,11 +472,16 @@ def cep(col: ColumnInfo, params: dict) -> BatchFn:
     formatted = params["formatted"]
     _fits(col, 9 if formatted else 8, "a CEP")
 
+    hyphen = np.full((1, 1), ord("-"), dtype=np.uint8)
+
     def gen(b: Batch) -> list:
-        ceps = _ceps(locate(b), b.rng.random)
+        ceps = _cep_block(locate(b), b.np)
         if formatted:
-            return [f"{c // 1000:05d}-{c % 1000:03d}" for c in ceps]
-        return [f"{c:08d}" for c in ceps]
+            dash = np.repeat(hyphen, len(ceps), axis=0)
+            return bulk.texts(
+                np.hstack([bulk.digit_codes(ceps // 1000, 5), dash, bulk.digit_codes(ceps % 1000, 3)])
+            )
+        return bulk.texts(bulk.digit_codes(ceps, 8))
 
     return gen
 
