@@ -16,7 +16,9 @@ from typing import Any, NamedTuple
 
 from datalchemy_mp import seeds
 from datalchemy_mp.contracts.kinds import Kind
+from datalchemy_mp.engine import coherence
 from datalchemy_mp.engine.bijection import Permutation
+from datalchemy_mp.engine.coherence import Lineage
 from datalchemy_mp.engine.keys import KeyReader, KeyWriter
 from datalchemy_mp.errors import GenerationError
 from datalchemy_mp.generators.base import BLOCK_ROWS, Batch
@@ -125,6 +127,16 @@ class _FkFill:
         return [int(rng.random() * rows) for _ in range(n)]
 
 
+def fk_fills(tp: TablePlan, rows: dict[tuple[str, str], int]) -> list[_FkFill]:
+    """One fill per FK of the table, in FK order (their seeds depend on it)."""
+    fills = []
+    for i, fk in enumerate(tp.fks):
+        self_ref = fk.ref == tp.table.key
+        fills.append(_FkFill(tp, fk, 0 if self_ref else rows.get(fk.ref, 0), self_ref, i))
+    _setup_pairs(tp, fills)
+    return fills
+
+
 def _setup_pairs(tp: TablePlan, fills: list[_FkFill]) -> None:
     """A UNIQUE over exactly the columns of two FKs: enumerate parent pairs by a permutation."""
     fill_of = {id(f.fk): f for f in fills}
@@ -141,7 +153,14 @@ def _setup_pairs(tp: TablePlan, fills: list[_FkFill]) -> None:
 class TableEngine:
     """Generates rows ``[start, end)`` of one table into a CSV part and parent key files."""
 
-    def __init__(self, tp: TablePlan, parents: Parents, *, progress: Callable[[int], None] | None = None):
+    def __init__(
+        self,
+        tp: TablePlan,
+        parents: Parents,
+        *,
+        progress: Callable[[int], None] | None = None,
+        lineage: Lineage | None = None,
+    ):
         self.tp = tp
         self.parents = parents
         self.stats = Stats()
@@ -149,12 +168,7 @@ class TableEngine:
         table = tp.table
         self.names = [cp.name for cp in tp.columns]
         self.index = {n: i for i, n in enumerate(self.names)}
-        self.fills: list[_FkFill] = []
-        for i, fk in enumerate(tp.fks):
-            self_ref = fk.ref == table.key
-            rows = 0 if self_ref else parents.rows.get(fk.ref, 0)
-            self.fills.append(_FkFill(tp, fk, rows, self_ref, i))
-        _setup_pairs(tp, self.fills)
+        self.fills = fk_fills(tp, parents.rows)
         self.fill_of = {id(f.fk): f for f in self.fills}
         self.active = list(tp.columns)
         self.fill = list(tp.fill_order)
@@ -181,6 +195,32 @@ class TableEngine:
                     self.self_computed[id(f.fk)] = fns
         for _, message in tp.unsupported:
             self.stats.warn("check_unsupported", message, None)
+        self._coherence(lineage)
+
+    def _coherence(self, lineage: Lineage | None) -> None:
+        """Within-row rules always; diamonds and creation order when the run's lineage is given.
+        Plain FK picks are kept on retries (so descendants can recompute them) unless a
+        UNIQUE checked from memory or a CHECK involves the FK's columns."""
+        tp = self.tp
+        self.lineage = lineage
+        self.row_rules = coherence.row_rules(tp, tp.base_date)
+        volatile = {c for cols in unguaranteed_unique_sets(tp) for c in cols}
+        volatile |= {c for _, expr in tp.checks for c in expr.columns}
+        self.stable = {
+            id(f.fk)
+            for f in self.fills
+            if not f.self_ref
+            and f.permutation is None
+            and f.pair is None
+            and not set(f.fk.columns) & volatile
+        }
+        self.first_picks: tuple[int, dict[int, list[int]]] = (-1, {})
+        self.created: str | None = None
+        self.created_fks: list = []
+        if lineage is not None and lineage.created_parents(tp.table.key):
+            cp = lineage._created_cp(tp.table.key)
+            if cp is not None:
+                self.created, self.created_fks = cp.name, lineage.created_parents(tp.table.key)
 
     # -- generation ---------------------------------------------------------------------
 
@@ -201,12 +241,20 @@ class TableEngine:
         for f in self.fills:
             if f.self_ref:
                 continue
+            if attempt and id(f.fk) in self.stable and self.first_picks[0] == block:
+                first_start, first = self.first_picks[1][id(f.fk)]
+                picks[id(f.fk)] = first[start - first_start : start - first_start + n]
+                continue
             rng = (
                 random.Random(seeds.derive(f.key, block))
                 if attempt == 0
                 else random.Random(seeds.derive(f.key, "retry", start, attempt))
             )
             picks[id(f.fk)] = f.picks(start, n, rng)
+        if attempt == 0:
+            self.first_picks = (block, {k: (start, v) for k, v in picks.items()})
+        if self.lineage is not None:
+            self.lineage.derive(self.tp.table.key, picks)
         for cp in self.active:
             if cp.source == Source.FK and cp.fk.ref != self.tp.table.key:
                 j = picks[id(cp.fk)]
@@ -236,6 +284,9 @@ class TableEngine:
                 rnd = batch.rng.random
                 rate = cp.null_rate
                 values = [None if rnd() < rate else v for v in values]
+            if cp.name == self.created:
+                parents = [self.lineage.created(fk.ref, picks[id(fk)]) for fk in self.created_fks]
+                values = self.lineage.after_parents(values, parents, cp.column.kind)
             row[cp.name] = values
             self.stats.generator_usage[cp.generator_id or cp.source] += n
             if cp.source == Source.DEFAULT:
@@ -258,6 +309,10 @@ class TableEngine:
             if cp.column.kind == Kind.NUMERIC and cp.column.scale is not None:
                 s = cp.column.scale
                 row[cp.name] = [round(v, s) if type(v) is float else v for v in row[cp.name]]
+        if self.row_rules is not None:
+            self.row_rules.apply(
+                row, n, random.Random(seeds.derive(self.tp.table_key, "rows", start, attempt))
+            )
         return row
 
     def _row_problem(self, values: tuple) -> Problem | None:
