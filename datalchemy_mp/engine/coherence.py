@@ -342,8 +342,25 @@ class Lineage:
         return any(f is fk for f in active_fks(self.schema, table, self.graph.fk_disabled))
 
     def diamonds(self, key: tuple) -> list[Diamond]:
+        """The diamonds the engine can follow: the derived FK is not one-to-one, and if it is in
+        a UNIQUE pair, the pair's other FK is the via and can be one-to-one (rows permitting)."""
         if key not in self._diamonds:
-            self._diamonds[key] = diamonds(self.schema, self.schema.tables[key], self.usable)
+            from datalchemy_mp.planning.graph import active_fks
+            from datalchemy_mp.planning.uniques import fk_pairs, one_to_one
+
+            table = self.schema.tables[key]
+            pairs = fk_pairs(table, list(active_fks(self.schema, table, self.graph.fk_disabled)))
+            kept = []
+            for d in diamonds(self.schema, table, self.usable):
+                pair = next((p for p in pairs if d.direct in p[:2]), None)
+                if one_to_one(table, d.direct):
+                    continue
+                if pair is not None and (
+                    d.via not in pair[:2] or self.graph.rows[key] > self.graph.rows[d.via.ref]
+                ):
+                    continue
+                kept.append(d)
+            self._diamonds[key] = kept
         return self._diamonds[key]
 
     def fills(self, key: tuple) -> dict[int, object]:
@@ -353,7 +370,7 @@ class Lineage:
             from datalchemy_mp.planning import columns
 
             tp = columns.build(self.schema, self.plan, self.graph, key, self.base_date, only=set())
-            self._fills[key] = {id(f.fk): f for f in fk_fills(tp, self.graph.rows)}
+            self._fills[key] = {id(f.fk): f for f in fk_fills(tp, self.graph.rows, self.diamonds(key))}
         return self._fills[key]
 
     def block_picks(self, key: tuple, fk: ForeignKey, block: int) -> list[int]:

@@ -7,6 +7,7 @@ a UNIQUE is made again from a retry seed, a bounded number of times; then a clea
 
 from __future__ import annotations
 
+import bisect
 import random
 from collections import Counter
 from collections.abc import Callable
@@ -113,6 +114,9 @@ class _FkFill:
         self.pair: tuple[int, int, int] | None = None  # (position in pair, n1, n2)
         if one_to_one(table, fk):
             self.permutation = Permutation(max(parent_rows, 1), self.key)
+        self.spread = None if self_ref or self.permutation else tp.fanouts.get(tuple(fk.columns))
+        if self.spread is not None:
+            self._spread_picks = spread_picks(self.spread, parent_rows, seeds.derive(self.key, "spread"))
 
     def picks(self, start: int, n: int, rng: random.Random) -> list[int]:
         if self.permutation is not None:
@@ -123,17 +127,49 @@ class _FkFill:
             perm = self._pair_perm
             ks = [perm(i) for i in range(start, start + n)]
             return [k // n2 for k in ks] if pos == 0 else [k % n2 for k in ks]
+        if self.spread is not None:
+            return self._spread_picks(start, n, rng)
         rows = self.parent_rows
         return [int(rng.random() * rows) for _ in range(n)]
 
 
-def fk_fills(tp: TablePlan, rows: dict[tuple[str, str], int]) -> list[_FkFill]:
-    """One fill per FK of the table, in FK order (their seeds depend on it)."""
+def spread_picks(spread, parent_rows: int, key: int) -> Callable[[int, int, random.Random], list[int]]:
+    """Parent rows for children [start, start+n) under a fan-out: ``used`` parents in a keyed
+    random order; uniform = round robin over them, zipf = rank r with weight 1/r^s, poisson =
+    a uniform pick among them."""
+    used = spread.used or parent_rows
+    order = Permutation(max(parent_rows, 1), key)
+    if spread.kind == "uniform":
+        return lambda start, n, rng: [order(i % used) for i in range(start, start + n)]
+    if spread.kind == "zipf":
+        cumulative, total = [], 0.0
+        for r in range(1, used + 1):
+            total += r**-spread.s
+            cumulative.append(total)
+
+        def zipf(start: int, n: int, rng: random.Random) -> list[int]:
+            rnd = rng.random
+            return [order(min(bisect.bisect_right(cumulative, rnd() * total), used - 1)) for _ in range(n)]
+
+        return zipf
+    return lambda start, n, rng: [order(int(rng.random() * used)) for _ in range(n)]
+
+
+def fk_fills(tp: TablePlan, rows: dict[tuple[str, str], int], diamonds: list = ()) -> list[_FkFill]:
+    """One fill per FK of the table, in FK order (their seeds depend on it). A UNIQUE pair
+    whose second FK is derived from the first through a diamond is unique when the first is:
+    the first becomes one-to-one (the lineage keeps only diamonds where that fits)."""
     fills = []
     for i, fk in enumerate(tp.fks):
         self_ref = fk.ref == tp.table.key
         fills.append(_FkFill(tp, fk, 0 if self_ref else rows.get(fk.ref, 0), self_ref, i))
     _setup_pairs(tp, fills)
+    fill_of = {id(f.fk): f for f in fills}
+    for d in diamonds:
+        direct, via = fill_of[id(d.direct)], fill_of[id(d.via)]
+        if direct.pair is not None:
+            direct.pair = via.pair = None
+            via.permutation = Permutation(max(via.parent_rows, 1), via.key)
     return fills
 
 
@@ -168,7 +204,7 @@ class TableEngine:
         table = tp.table
         self.names = [cp.name for cp in tp.columns]
         self.index = {n: i for i, n in enumerate(self.names)}
-        self.fills = fk_fills(tp, parents.rows)
+        self.fills = fk_fills(tp, parents.rows, lineage.diamonds(tp.table.key) if lineage else [])
         self.fill_of = {id(f.fk): f for f in self.fills}
         self.active = list(tp.columns)
         self.fill = list(tp.fill_order)
