@@ -214,8 +214,10 @@ def _array_item(text: str) -> str:
 
 @generator(
     "pg.literal",
-    kinds=frozenset({Kind.LITERAL, Kind.ARRAY}),
+    kinds=frozenset({Kind.LITERAL}),
+    example_params={"type": "int4range"},
     params=(
+        Param("type", str, doc="the SQL type, e.g. point or tsvector[] (default: the column's)"),
         Param("dimensions", int, default=0, min=0, doc="array dimensions (default: the column's)"),
         Param("max_items", int, default=3, min=1, doc="items per array dimension"),
     ),
@@ -223,12 +225,12 @@ def _array_item(text: str) -> str:
 def literal(col: ColumnInfo, params: dict) -> BatchFn:
     """A value of a built-in type in its text form (`(1.5,-3)` for point, `[3,17)` for int4range,
     `'cloud' 'river'` for tsvector...); an array of them for an array column."""
-    name, length, dims = parse_type(col.data_type)
+    name, length, dims = parse_type(params["type"] or col.data_type)
     if col.max_length is not None and name.startswith("bit"):
         length = col.max_length
     make = maker(name, length)
     if make is None:
-        raise ParamError(f"pg.literal has no form for type {col.data_type!r}", path="")
+        raise ParamError(f"pg.literal has no form for type {params['type'] or col.data_type!r}", path="type")
     dims = params["dimensions"] or dims or (1 if col.kind == Kind.ARRAY else 0)
     if not dims:
         return lambda b: [make(b.rng) for _ in range(b.n)]
@@ -248,7 +250,7 @@ def literal(col: ColumnInfo, params: dict) -> BatchFn:
     return array
 
 
-@generator("pg.unknown", kinds=frozenset({Kind.UNKNOWN, Kind.ARRAY}))
+@generator("pg.unknown", kinds=frozenset({Kind.UNKNOWN}))
 def unknown(col: ColumnInfo, params: dict) -> BatchFn:
     """NULL for a column whose type no generator knows (an extension's); the engine counts an
     `unknown_type` warning. A NOT NULL column of such a type is an error naming it."""
