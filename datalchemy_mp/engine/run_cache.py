@@ -19,6 +19,9 @@ from pathlib import Path
 
 import orjson
 
+from datalchemy_mp.contracts.plan import Plan
+from datalchemy_mp.contracts.schema import Schema
+
 RUN_ENV = "DATALCHEMY_MP_PRELOAD_RUN"
 
 
@@ -28,8 +31,8 @@ class Run:
 
     digest: str
     base_date: str
-    schema: object
-    plan: object
+    schema: Schema
+    plan: Plan
     tables: dict
 
 

@@ -45,6 +45,7 @@ def run_job(job: dict) -> dict:
     base = dt.date.fromisoformat(job["base_date"])
     run = run_cache.for_job(job)
     if run is not None:  # forked with the run in memory: nothing to parse or build
+        schema, plan = run.schema, run.plan
 
         def plan_of(table: tuple[str, str], only: set[str] | None = None) -> columns.TablePlan:
             return run.tables[table]
