@@ -26,7 +26,7 @@ from datalchemy_mp.contracts.schema import Schema, load_schema
 from datalchemy_mp.errors import DatalchemyError, InputError, Issue, ValidationFailed
 from datalchemy_mp.planning import graph as graphmod
 from datalchemy_mp.planning import jobs
-from datalchemy_mp.run import logs, paths
+from datalchemy_mp.run import frozen, logs, paths
 from datalchemy_mp.run.report import REPORT_NAME, Report, TableState, utc_now
 
 PRELOAD = ("datalchemy_mp.engine.worker", "datalchemy_mp.generators", "datalchemy_mp.engine.preload")
@@ -54,13 +54,16 @@ def default_memory_limit(workers: int) -> int:
     return min(2 << 30, total // 2 // max(workers, 1))
 
 
-def load_inputs(schema_file: str | Path, plan_file: str | Path) -> tuple[Schema, Plan, list[Issue]]:
-    """Load and validate both files; raise ValidationFailed with every error found."""
+def load_inputs(
+    schema_file: str | Path, plan_file: str | Path, inputs: frozen.Inputs | None = None
+) -> tuple[Schema, Plan, list[Issue]]:
+    """Load and validate both files (from ``inputs``, their bytes read before, if given); raise
+    ValidationFailed with every error found."""
     from datalchemy_mp import generators  # noqa: F401  (registers the catalog)
     from datalchemy_mp.contracts.validate import check
 
-    schema = load_schema(schema_file)
-    plan = load_plan(plan_file)
+    schema = load_schema(schema_file, inputs.schema_bytes if inputs else None)
+    plan = load_plan(plan_file, inputs.plan_bytes if inputs else None)
     warnings = check(schema, plan)
     return schema, plan, warnings
 
@@ -105,7 +108,8 @@ def generate(
     supervisor.prestart(PRELOAD)  # warms the workers' caches while the plan is validated
     log.info("run started", run_id=run_id, run_dir=str(run_dir), **report.settings)
     try:
-        schema, plan, warnings = load_inputs(schema_file, plan_file)
+        inputs = frozen.Inputs.read(schema_file, plan_file)
+        schema, plan, warnings = load_inputs(schema_file, plan_file, inputs)
         base = base_date or plan.options.base_date or dt.datetime.now(dt.UTC).date()
         graph = graphmod.build(schema, plan)
         table_plans = jobs.plans_of(schema, plan, graph, base)
@@ -119,18 +123,21 @@ def generate(
     log.info("plan valid", tables=len(graph.order), warnings=len(report.warnings))
     for issue in report.warnings:
         log.warning("plan warning", code=issue.code, path=issue.path, message=issue.message)
-    report.settings.update({"seed": plan.seed, "base_date": base.isoformat()})
-    _write_resolved_plan(run_dir, plan_file)
+    report.settings.update(
+        {"seed": plan.seed, "base_date": base.isoformat(), "chunk_rows": chunk_rows, **inputs.digests}
+    )
+    frozen.freeze(run_dir, inputs, report.settings)
+    _write_resolved_plan(run_dir, inputs.plan_bytes)
     tasks, runs = jobs.build(
         schema,
         plan,
         graph,
         table_plans,
-        run_dir,
+        run_dir.absolute(),  # workers may run elsewhere (another cwd, another machine)
         base,
         workers,
         chunk_rows,
-        common={"log_file": str(run_dir / logs.LOG_NAME)},
+        common={"log_file": str(run_dir.absolute() / logs.LOG_NAME)},
     )
     report.tables = list({id(r): r.state for r in runs.values()}.values())
     table_of = {t: f"{r.state.schema}.{r.state.table}" for t, r in runs.items()}
@@ -192,9 +199,9 @@ def _invalid(report: Report, run_dir: Path, issues: list[Issue]) -> RunResult:
     return RunResult(run_dir, "invalid", 2, report)
 
 
-def _write_resolved_plan(run_dir: Path, plan_file: str | Path) -> None:
+def _write_resolved_plan(run_dir: Path, plan_bytes: bytes) -> None:
     """The plan as run: generators as ``{id, locale?, params?}``, legacy params moved in."""
-    doc = orjson.loads(Path(plan_file).read_bytes())
+    doc = orjson.loads(plan_bytes)
     for rule in doc.get("rules", []):
         if rule.get("type") != "column_generator":
             continue

@@ -22,7 +22,7 @@ from datalchemy_mp.engine.table import Parents, TableEngine
 from datalchemy_mp.generators.base import BLOCK_ROWS
 from datalchemy_mp.planning import columns
 from datalchemy_mp.planning import graph as graphmod
-from datalchemy_mp.run import paths
+from datalchemy_mp.run import frozen, paths
 from datalchemy_mp.run.report import TableState
 
 WORKER_TARGET = "datalchemy_mp.engine.worker:run_job"
@@ -197,8 +197,8 @@ def build(
         for k, (start, end) in enumerate(bounds):
             job = {
                 **common,
-                "schema_file": str(Path(schema.file).resolve()),
-                "plan_file": str(Path(plan.file).resolve()),
+                "schema_file": str(frozen.schema_path(run_dir)),  # never the user's files again
+                "plan_file": str(frozen.plan_path(run_dir)),
                 "graph": graph_json,
                 "schema": key[0],
                 "table": key[1],
