@@ -161,7 +161,7 @@ def build(
     """The supervisor tasks of every table, and the TableRun each task id belongs to.
 
     ``plans``: the TablePlan of each table (built once by the caller, to validate)."""
-    paths.parts_dir(run_dir).mkdir()
+    paths.parts_dir(run_dir).mkdir(exist_ok=True)  # a resumed run keeps its parents' key files
     reads = {k: parent_columns(schema, plan, graph, plans, k) for k in graph.order}
     needed: dict[tuple, set[str]] = {k: set() for k in graph.order}
     for files, _ in reads.values():
