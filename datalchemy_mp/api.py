@@ -28,13 +28,14 @@ from datalchemy_mp.planning import graph as graphmod
 from datalchemy_mp.planning import jobs
 from datalchemy_mp.run import frozen, logs, paths
 from datalchemy_mp.run import resume as resuming
-from datalchemy_mp.run.report import REPORT_NAME, Report, TableState, utc_now
+from datalchemy_mp.run.report import REPORT_NAME, Report, RunStatus, TableState, utc_now
+from supervisor import Status
 
 if TYPE_CHECKING:
     from supervisor.dask_executor import DaskExecutor
 
 PRELOAD = ("datalchemy_mp.engine.worker", "datalchemy_mp.generators", "datalchemy_mp.engine.preload")
-EXIT = {"succeeded": 0, "failed": 1, "invalid": 2, "cancelled": 130}
+EXIT = {RunStatus.SUCCEEDED: 0, RunStatus.FAILED: 1, RunStatus.INVALID: 2, RunStatus.CANCELLED: 130}
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,200}$")
 log = logs.get_logger(process="supervisor")
 
@@ -42,7 +43,7 @@ log = logs.get_logger(process="supervisor")
 @dataclass
 class RunResult:
     run_dir: Path
-    status: str
+    status: RunStatus
     exit_code: int
     report: Report
 
@@ -70,6 +71,12 @@ def load_inputs(
     plan = load_plan(plan_file, inputs.plan_bytes if inputs else None)
     warnings = check(schema, plan)
     return schema, plan, warnings
+
+
+def validate(schema_file: str | Path, plan_file: str | Path) -> list[Issue]:
+    """Every check ``generate`` makes before it starts a worker: raises ValidationFailed
+    listing all the errors, else returns the warnings."""
+    return load_inputs(schema_file, plan_file)[2]
 
 
 def generate(
@@ -230,15 +237,15 @@ def _execute(
     for task_id, outcome in result.outcomes.items():
         runs[task_id].apply(outcome, run_dir, table_of)
     for state in jobs.withdraw_orphans(report.tables, graph, run_dir):
-        _log_table("OK", state)
+        _log_table(Status.OK, state)
     if result.interrupted_by:
-        report.status = "cancelled"
-    elif all(t.status == "OK" for t in report.tables):
-        report.status = "succeeded"
+        report.status = RunStatus.CANCELLED
+    elif all(t.status == Status.OK for t in report.tables):
+        report.status = RunStatus.SUCCEEDED
     else:
-        report.status = "failed"
+        report.status = RunStatus.FAILED
     # The parents' key files stay until every table is OK: a resumed run's children read them.
-    paths.clean_parts(run_dir, keep_keys=report.status != "succeeded")
+    paths.clean_parts(run_dir, keep_keys=report.status != RunStatus.SUCCEEDED)
     report.finished_at = utc_now()
     report.write()
     code = EXIT[report.status]
@@ -251,7 +258,7 @@ def _execute(
         exit_code=code,
         interrupted_by=result.interrupted_by,
         tables={s: statuses.count(s) for s in dict.fromkeys(statuses)},
-        rows=sum(t.rows_generated for t in report.tables if t.status == "OK"),
+        rows=sum(t.rows_generated for t in report.tables if t.status == Status.OK),
     )
     return RunResult(run_dir, report.status, code, report)
 
@@ -275,14 +282,14 @@ def _issue(exc: DatalchemyError) -> Issue:
 
 
 def _invalid(report: Report, run_dir: Path, issues: list[Issue]) -> RunResult:
-    report.status = "invalid"
+    report.status = RunStatus.INVALID
     report.errors = [i for i in issues if i.severity == "error"]
     report.warnings = [i for i in issues if i.severity != "error"]
     report.finished_at = utc_now()
     report.write()
     log.error("plan invalid", errors=[str(i) for i in report.errors])
-    log.info("run finished", status="invalid", exit_code=2)
-    return RunResult(run_dir, "invalid", 2, report)
+    log.info("run finished", status=RunStatus.INVALID, exit_code=2)
+    return RunResult(run_dir, RunStatus.INVALID, 2, report)
 
 
 def _write_resolved_plan(run_dir: Path, plan_bytes: bytes) -> None:
@@ -300,16 +307,16 @@ def _write_resolved_plan(run_dir: Path, plan_bytes: bytes) -> None:
     (run_dir / "resolved_plan.json").write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
 
 
-def _log_table(was: str, state: TableState) -> None:
+def _log_table(was: Status, state: TableState) -> None:
     """A table started or finished (not each of its chunks): one line with its figures, and one
     per warning it raised."""
     table = f"{state.schema}.{state.table}"
     if state.status == was:
         return
-    if state.status == "RUNNING":
+    if state.status == Status.RUNNING:
         log.info("table started", table=table, worker_pid=state.pid, rows=state.rows_requested)
         return
-    level = {"OK": "info", "FAILED": "error"}.get(state.status, "warning")
+    level = {Status.OK: "info", Status.FAILED: "error"}.get(state.status, "warning")
     d = state.detail or {}
     figures = {
         "status": state.status,

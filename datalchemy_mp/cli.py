@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 import orjson
 
-from datalchemy_mp import api
+from datalchemy_mp import api, cli_db
 from datalchemy_mp.errors import DatalchemyError, ValidationFailed
 from datalchemy_mp.run import logs, progress, runs
-from datalchemy_mp.run.report import failure_message
+from datalchemy_mp.run.report import RunStatus, failure_message
+from supervisor import Status
 
 GENERATE_EPILOG = """\b
 Examples:
@@ -250,7 +251,7 @@ def generate(
                     dask=dask,
                     on_event=view.on_event,
                 )
-            if result.status == "succeeded":
+            if result.status == RunStatus.SUCCEEDED:
                 runs.point_latest(out, result.run_dir)
                 log.info("latest updated", latest=str(out / runs.LATEST), run_id=result.run_dir.name)
             if keep is not None:
@@ -261,13 +262,13 @@ def generate(
         logs.log_to_console(None)
         logs.log_to_file(None)
     report = result.report
-    if result.status == "invalid":
+    if result.status == RunStatus.INVALID:
         for issue in report.errors:
             click.echo(f"Error: {logs.scrub_text(str(issue))}", err=True)
     for t in report.tables:
-        if t.status != "OK":
+        if t.status != Status.OK:
             why = t.reason or ""
-            if t.status == "FAILED":
+            if t.status == Status.FAILED:
                 why += f": {logs.scrub_text(failure_message(t))}"
             if t.blocked_by:
                 why += f" (blocked by {', '.join(t.blocked_by)})"
@@ -338,16 +339,8 @@ def generators(pattern, as_json) -> None:
         click.echo(f"{e['id']:<42} {kinds:<24} params: {params:<30} e.g. {e.get('example')!r}")
 
 
-def _register_db_commands() -> None:
-    try:
-        from datalchemy_mp.cli_db import introspect, load
-    except ImportError:  # pragma: no cover - only while the module is being written
-        return
-    cli.add_command(introspect)
-    cli.add_command(load)
-
-
-_register_db_commands()
+cli.add_command(cli_db.introspect)
+cli.add_command(cli_db.load)
 
 
 def main() -> None:

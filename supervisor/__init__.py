@@ -6,7 +6,7 @@ Generic: it knows tasks, edges, processes and limits, nothing of what the tasks 
 from .atomic import write_json_atomic
 from .child import progress
 from .executor import Executor
-from .outcome import Event, Outcome, RunResult
+from .outcome import Event, Outcome, RunResult, Status
 from .pool import LocalPool, prestart, run
 from .sizes import parse_size
 from .task import Limits, Task
@@ -18,6 +18,7 @@ __all__ = [
     "LocalPool",
     "Outcome",
     "RunResult",
+    "Status",
     "Task",
     "parse_size",
     "prestart",

@@ -25,7 +25,7 @@ from typing import Any
 
 from .child import describe
 from .executor import Emit
-from .outcome import Outcome
+from .outcome import Outcome, Status
 from .task import Limits, Task
 
 _CANCEL_POLL_S = 0.5  # how often a task on the cluster looks for the run's cancel flag
@@ -56,7 +56,7 @@ def run_one(task: Task, limits: Limits, topic: str, cancel_name: str) -> dict:
     cancel_flag = distributed.Event(cancel_name)
     where = {"worker": worker.address, "host": os.uname().nodename}
     if cancel_flag.is_set():
-        return {**Outcome(task.id, "CANCELLED", "shutdown", group=task.group).to_json(), **where}
+        return {**Outcome(task.id, Status.CANCELLED, "shutdown", group=task.group).to_json(), **where}
 
     def forward(event: Any) -> None:
         if event.kind != "finished":  # the final outcome is this function's result
@@ -124,7 +124,7 @@ class DaskExecutor:
         return len(self.futures)
 
     def start(self, task: Task, outcome: Outcome) -> None:
-        outcome.status = "RUNNING"
+        outcome.status = Status.RUNNING
         outcome.started_at = time.time()
         self.outcomes[task.id] = outcome
         future = self.client.submit(
@@ -157,7 +157,7 @@ class DaskExecutor:
             for task_id in list(self.futures):  # did not come back in time: forget them
                 self.client.cancel(self.futures.pop(task_id))
                 outcome = self.outcomes[task_id]
-                outcome.status, outcome.reason = "CANCELLED", "shutdown"
+                outcome.status, outcome.reason = Status.CANCELLED, "shutdown"
                 outcome.detail = {"message": "the cluster did not confirm the cancellation in time"}
                 ended.append(outcome)
         return ended
@@ -207,16 +207,16 @@ class DaskExecutor:
         if future.status == "finished":
             data = future.result()
             where = {k: data.pop(k) for k in ("worker", "host")}
-            final = Outcome(**data)
+            final = Outcome(**{**data, "status": Status(data["status"])})
             final.detail = {**final.detail, **where}
             if self.lost.get(task_id):
                 final.detail["worker_lost"] = self.lost[task_id]
             return final
         if future.status == "cancelled":
-            outcome.status, outcome.reason = "CANCELLED", "shutdown"
+            outcome.status, outcome.reason = Status.CANCELLED, "shutdown"
             return outcome
         exc = future.exception()
-        outcome.status = "FAILED"
+        outcome.status = Status.FAILED
         if type(exc).__name__ == "KilledWorker":
             outcome.reason = "worker_lost"
             outcome.detail = {"message": str(exc), "worker_lost": self.lost.get(task_id, [])}

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
 from .dag import dependents_of, descendants
-from .outcome import Event, Outcome, RunResult
+from .outcome import Event, Outcome, RunResult, Status
 from .task import Limits, Task
 
 EventHandler = Callable[[Event], None]
@@ -105,9 +105,9 @@ class _Schedule:
         """Report a final outcome, then skip or unblock the task's dependents."""
         self.outcomes[outcome.task_id] = outcome
         self.emit("finished", outcome)
-        if outcome.status == "FAILED":
+        if outcome.status == Status.FAILED:
             self._skip_dependents(outcome.task_id)
-        elif outcome.status == "OK":
+        elif outcome.status == Status.OK:
             for dependent in self.dependents[outcome.task_id]:
                 self.waiting_on[dependent] -= 1
 
@@ -116,7 +116,7 @@ class _Schedule:
         self.stopping = True
         for task_id in list(self.pending):
             outcome = self.outcomes[task_id]
-            outcome.status, outcome.reason = "CANCELLED", "shutdown"
+            outcome.status, outcome.reason = Status.CANCELLED, "shutdown"
             self.emit("finished", outcome)
         self.pending.clear()
 
@@ -126,12 +126,12 @@ class _Schedule:
             outcome = self.outcomes[task_id]
             if task_id not in blocked:
                 continue
-            if outcome.status == "PENDING":
+            if outcome.status == Status.PENDING:
                 del self.pending[task_id]
-                outcome.status, outcome.reason = "SKIPPED", "parent_failed"
+                outcome.status, outcome.reason = Status.SKIPPED, "parent_failed"
                 outcome.blocked_by.append(failed_id)
                 self.emit("finished", outcome)
-            elif outcome.status == "SKIPPED":  # blocked by an earlier failure as well
+            elif outcome.status == Status.SKIPPED:  # blocked by an earlier failure as well
                 outcome.blocked_by.append(failed_id)
 
     def emit(self, kind: str, outcome: Outcome, data: dict | None = None) -> None:

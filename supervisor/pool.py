@@ -16,7 +16,7 @@ from multiprocessing.process import BaseProcess
 from . import child
 from .executor import Emit, EventHandler, Executor
 from .executor import run as executor_run
-from .outcome import FinalMessage, Kill, Outcome, RunResult, classify, signal_name
+from .outcome import FinalMessage, Kill, Outcome, RunResult, Status, classify, signal_name
 from .task import Limits, Task
 from .watchdog import signal_group, tree_rss
 
@@ -103,7 +103,7 @@ class LocalPool:
         finally:
             sender.close()  # the worker holds the only write end: EOF when it is gone
         assert process.pid is not None
-        outcome.status = "RUNNING"
+        outcome.status = Status.RUNNING
         outcome.pid = process.pid
         worker = _Worker(
             task,
@@ -167,6 +167,8 @@ class LocalPool:
             if message[0] == "progress":
                 worker.progress.update(message[1])
                 self._report_progress(worker, time.monotonic())
+            elif message[0] == "rss":
+                worker.outcome.peak_rss_bytes = max(worker.outcome.peak_rss_bytes or 0, message[1])
             else:
                 worker.final = message
                 self._sample(worker)  # the worker is at its last allocation, about to exit
@@ -189,7 +191,7 @@ class LocalPool:
         if worker.final is not None:
             # The worker's own high-water mark catches peaks between two samples.
             outcome.peak_rss_bytes = max(outcome.peak_rss_bytes or 0, worker.final[2])
-            if outcome.status == "OK":
+            if outcome.status == Status.OK:
                 outcome.result = worker.final[1]
         return outcome
 
@@ -213,7 +215,7 @@ class LocalPool:
 
     def _sample(self, worker: _Worker) -> int | None:
         rss = tree_rss(worker.pid)
-        if rss is not None:
+        if rss:  # a process that has just exited reads 0
             worker.outcome.peak_rss_bytes = max(worker.outcome.peak_rss_bytes or 0, rss)
         return rss
 

@@ -15,6 +15,9 @@ from array import array
 from collections.abc import Sequence
 from pathlib import Path
 
+from datalchemy_mp.contracts.kinds import Kind
+from datalchemy_mp.uuids import hyphenated
+
 _NULL_UUID = bytes(16)
 _NULL_TEXT = "00000000-0000-0000-0000-000000000000"
 
@@ -24,7 +27,7 @@ class KeyWriter:
 
     def __init__(self, path: Path, kind: str):
         self.path = path
-        self.uuid = kind == "uuid"
+        self.uuid = kind == Kind.UUID
         self._data = open(path, "wb", buffering=1 << 20)
         self._offsets = None if self.uuid else open(str(path) + ".off", "wb", buffering=1 << 20)
         self._pos = 0
@@ -80,7 +83,7 @@ class KeyReader:
     """The values of one parent column over all its chunks, by global row index."""
 
     def __init__(self, paths: Sequence[Path], kind: str):
-        self._parts = [_Part(p, kind == "uuid") for p in paths]
+        self._parts = [_Part(p, kind == Kind.UUID) for p in paths]
         self._starts: list[int] = []
         total = 0
         for part in self._parts:
@@ -103,11 +106,7 @@ class KeyReader:
         if part is not None and part.uuid:  # the common case, formatted in one pass
             data = part.data
             h = b"".join([data[16 * j : 16 * j + 16] for j in indexes]).hex()
-            out = [
-                f"{h[k : k + 8]}-{h[k + 8 : k + 12]}-{h[k + 12 : k + 16]}-{h[k + 16 : k + 20]}-"
-                f"{h[k + 20 : k + 32]}"
-                for k in range(0, len(h), 32)
-            ]
+            out = hyphenated(h)
             if _NULL_TEXT in out:
                 out = ["" if u == _NULL_TEXT else u for u in out]
             return out

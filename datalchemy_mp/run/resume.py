@@ -9,16 +9,13 @@ from pathlib import Path
 import orjson
 
 import supervisor
-from datalchemy_mp.errors import DatalchemyError, InputError
+from datalchemy_mp.errors import InputError, ResumeRefused
 from datalchemy_mp.planning.jobs import TableRun
 from datalchemy_mp.run.frozen import sha256
 from datalchemy_mp.run.report import REPORT_NAME
+from supervisor import Status
 
 TableKey = tuple[str, str]
-
-
-class ResumeRefused(DatalchemyError):
-    """The run cannot be resumed as it was: its schema or plan changed since."""
 
 
 def check_unchanged(settings: dict) -> None:
@@ -61,7 +58,7 @@ def carry_over(
         entry = previous.get((state.schema, state.table))
         if entry is None:
             continue
-        if entry["status"] == "OK" and entry.get("csv") and (run_dir / entry["csv"]).is_file():
+        if entry["status"] == Status.OK and entry.get("csv") and (run_dir / entry["csv"]).is_file():
             state.restore(entry)
             kept.update(run.task_ids)
         else:
