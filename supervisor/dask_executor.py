@@ -23,6 +23,8 @@ import time
 import uuid
 from typing import Any
 
+import orjson
+
 from .child import describe
 from .executor import Emit
 from .outcome import Outcome, Status
@@ -60,8 +62,8 @@ def run_one(task: Task, limits: Limits, topic: str, cancel_name: str) -> dict:
 
     def forward(event: Any) -> None:
         if event.kind != "finished":  # the final outcome is this function's result
-            outcome = event.outcome.to_json()
-            worker.log_event(topic, {"kind": event.kind, "outcome": outcome, "data": event.data, **where})
+            message = {"kind": event.kind, "outcome": event.outcome.to_json(), "data": event.data, **where}
+            worker.log_event(topic, orjson.loads(orjson.dumps(message)))  # plain types, for msgpack
 
     cancel, done = threading.Event(), threading.Event()
 
@@ -212,14 +214,15 @@ class DaskExecutor:
             if self.lost.get(task_id):
                 final.detail["worker_lost"] = self.lost[task_id]
             return final
-        if future.status == "cancelled":
+        if future.status == "cancelled" and self.shutdown_at is not None:
             outcome.status, outcome.reason = Status.CANCELLED, "shutdown"
             return outcome
-        exc = future.exception()
         outcome.status = Status.FAILED
-        if type(exc).__name__ == "KilledWorker":
+        exc = future.exception() if future.status == "error" else None
+        if exc is None or type(exc).__name__ == "KilledWorker":
             outcome.reason = "worker_lost"
-            outcome.detail = {"message": str(exc), "worker_lost": self.lost.get(task_id, [])}
+            message = str(exc) if exc else f"the cluster dropped the task ({future.status})"
+            outcome.detail = {"message": message, "worker_lost": self.lost.get(task_id, [])}
         else:
             outcome.reason = "exception"  # e.g. the package missing on the worker
             outcome.detail = describe(exc)

@@ -45,16 +45,29 @@ def sha256s(run_dir: Path) -> dict[str, str]:
     return {name: hashlib.sha256(data).hexdigest() for name, data in csv_files(run_dir).items()}
 
 
-def start_cli(plan: Path, out: Path, *extra: str) -> subprocess.Popen:
-    args = ["generate", "-s", str(SCHEMA), "-p", str(plan), "-o", str(out), "--run-id", "run", *BASE, *extra]
-    return subprocess.Popen(
-        [sys.executable, "-m", "datalchemy_mp", *args],
-        cwd=ROOT,
-        env={**os.environ, **FAULTS},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+@pytest.fixture
+def start_cli():
+    """Start `generate` in the background; whatever a test leaves running is killed after it."""
+    started: list[subprocess.Popen] = []
+
+    def start(plan: Path, out: Path, *extra: str) -> subprocess.Popen:
+        args = ["generate", "-s", str(SCHEMA), "-p", str(plan), "-o", str(out), "--run-id", "run"]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "datalchemy_mp", *args, *BASE, *extra],
+            cwd=ROOT,
+            env={**os.environ, **FAULTS},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=30)
 
 
 def wait_running(run_dir: Path, table: str, timeout: float = 90) -> dict:
@@ -106,7 +119,7 @@ def test_a_memory_hog_fails_its_table_and_the_dask_worker_survives(healthy, tmp_
     assert healthy.worker_pids() == pids  # the same two worker processes, alive
 
 
-def test_sigterm_to_the_cli_cancels_the_clusters_tasks(healthy, tmp_path):
+def test_sigterm_to_the_cli_cancels_the_clusters_tasks(healthy, start_cli, tmp_path):
     armed = tmp_path / "ARMED"
     armed.touch()
     plan = plan_with_fault(tmp_path, armed, "fault.hang")
@@ -141,7 +154,7 @@ def test_a_run_on_the_cluster_resumes_to_the_bytes_of_a_clean_run(healthy, tmp_p
     assert tables(run_dir)[FAULTY]["attempts"][0]["reason"] == "exception"
 
 
-def test_a_dask_worker_lost_mid_table(healthy, tmp_path):
+def test_a_dask_worker_lost_mid_table(healthy, start_cli, tmp_path):
     """The worker running vendas.vendedores is killed: the scheduler runs the table again on the
     other worker (same bytes, the lost worker named in the report), or it is FAILED worker_lost."""
     armed = tmp_path / "ARMED"

@@ -94,8 +94,8 @@ class TableState:
 
 
 _COUNTERS = ("generator_usage", "transform_usage", "pii", "heuristic")
-_RESTORED = ("reason", "rows_generated", "retries", "bytes", "csv")
-_RESTORED += ("duration_ms", "peak_rss_bytes", "pid", "exit_code", "signal")
+_RESTORED: tuple[str, ...] = ("reason", "rows_generated", "retries", "bytes", "csv", "duration_ms")
+_RESTORED += ("peak_rss_bytes", "pid", "exit_code", "signal")
 _ATTEMPT = ("rows_generated", "duration_ms", "peak_rss_bytes", "pid", "exit_code", "signal")
 
 
