@@ -146,7 +146,12 @@ def _rounding(mode: str) -> Callable[..., Any]:
     decimal_mode = {"round": ROUND_HALF_UP, "trunc": ROUND_DOWN, "floor": ROUND_FLOOR, "ceil": ROUND_CEILING}[
         mode
     ]
-    float_fn = {"round": round, "trunc": math.trunc, "floor": math.floor, "ceil": math.ceil}[mode]
+    float_fn: Callable[[float], Any] = {
+        "round": round,
+        "trunc": math.trunc,
+        "floor": math.floor,
+        "ceil": math.ceil,
+    }[mode]
 
     def fn(x: Any, places: Any = None) -> Any:
         x = _num(x)

@@ -472,16 +472,17 @@ def _or_facts(node: Or, kinds: Mapping[str, str], today: dt.date | None = None) 
     if len(rest) == 1:
         facts = _leaf_facts(rest[0], today) or []
         return [f for f in facts if f.column in guards and f.key != "not_null"]
-    branches = [_leaf_facts(r, today) for r in rest]
-    if any(not b for b in branches):
+    found = [_leaf_facts(r, today) for r in rest]
+    branches = [b for b in found if b]
+    if len(branches) != len(found):
         return []  # a branch says nothing usable: any value may pass through it
-    columns = {f.column for b in branches for f in b}  # type: ignore[union-attr]
+    columns = {f.column for b in branches for f in b}
     if len(columns) != 1 or (guards and guards != columns):
         return []
-    if all(len(b) == 1 and b[0].key == "choices" for b in branches):  # type: ignore[arg-type]
-        union = tuple(dict.fromkeys(v for b in branches for v in b[0].value))  # type: ignore[index]
+    if all(len(b) == 1 and b[0].key == "choices" for b in branches):
+        union = tuple(dict.fromkeys(v for b in branches for v in b[0].value))
         return [_Fact(columns.pop(), "choices", union)]
     for branch in branches:
-        if _satisfiable(_merge(branch, kinds)):  # type: ignore[arg-type]
-            return [f for f in branch if f.key != "not_null" or not guards]  # type: ignore[union-attr]
+        if _satisfiable(_merge(branch, kinds)):
+            return [f for f in branch if f.key != "not_null" or not guards]
     return []

@@ -358,19 +358,18 @@ def _after_fn(info: ColumnInfo, source: str, op: str) -> BatchFn:
             rnd = b.rng.random
             out = []
             for v in b.row[source]:
-                if v is None or not isinstance(v, dt.time if kind == "time" else dt.date):
+                if kind == "time" and isinstance(v, dt.time):  # later the same day, never past midnight
+                    day = dt.date(2000, 1, 1)
+                    full = dt.datetime.combine(day, v) + dt.timedelta(seconds=int(rnd() * seconds) + strict)
+                    out.append(full.time() if full.date() == day else dt.time(23, 59, 59))
+                    continue
+                if v is None or kind == "time" or not isinstance(v, dt.date):
                     out.append(v)
                     continue
                 if kind == "date":
                     if isinstance(v, dt.datetime):
                         v = v.date()
                     step = dt.timedelta(days=int(rnd() * span.days) + strict)
-                elif kind == "time":  # later the same day, never past midnight
-                    step = dt.timedelta(seconds=int(rnd() * seconds) + strict)
-                    day = dt.date(2000, 1, 1)
-                    full = dt.datetime.combine(day, v) + step
-                    out.append(full.time() if full.date() == day else dt.time(23, 59, 59))
-                    continue
                 else:
                     if not isinstance(v, dt.datetime):
                         v = dt.datetime.combine(v, dt.time())
