@@ -143,10 +143,9 @@ def _sign(x: Any) -> Any:
 
 
 def _rounding(mode: str) -> Callable[..., Any]:
-    decimal_mode = {"round": ROUND_HALF_UP, "trunc": ROUND_DOWN, "floor": ROUND_FLOOR, "ceil": ROUND_CEILING}[
-        mode
-    ]
-    float_fn: Callable[[float], Any] = {
+    decimal_modes = {"round": ROUND_HALF_UP, "trunc": ROUND_DOWN, "floor": ROUND_FLOOR, "ceil": ROUND_CEILING}
+    decimal_mode = decimal_modes[mode]
+    float_fn: Callable[..., Any] = {
         "round": round,
         "trunc": math.trunc,
         "floor": math.floor,
