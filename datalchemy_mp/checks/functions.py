@@ -145,12 +145,9 @@ def _sign(x: Any) -> Any:
 def _rounding(mode: str) -> Callable[..., Any]:
     decimal_modes = {"round": ROUND_HALF_UP, "trunc": ROUND_DOWN, "floor": ROUND_FLOOR, "ceil": ROUND_CEILING}
     decimal_mode = decimal_modes[mode]
-    float_fn: Callable[..., Any] = {
-        "round": round,
-        "trunc": math.trunc,
-        "floor": math.floor,
-        "ceil": math.ceil,
-    }[mode]
+    float_fns: dict[str, Callable[..., Any]] = {"round": round, "trunc": math.trunc}
+    float_fns.update(floor=math.floor, ceil=math.ceil)
+    float_fn = float_fns[mode]
 
     def fn(x: Any, places: Any = None) -> Any:
         x = _num(x)
