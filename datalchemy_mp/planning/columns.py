@@ -244,6 +244,8 @@ def _hints(col: Column, hints: dict, base_date: dt.date) -> dict:
         out["min"] = max(out.get("min", -limit), -limit)
         if out.pop("min_exclusive", False):
             out["min"] = out["min"] + 10**-scale
+        if out.pop("max_exclusive", False):
+            out["max"] = out["max"] - 10**-scale
     out["today"] = base_date
     return out
 
