@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import signal
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 # Final messages a worker sends: ("result", value, maxrss_bytes) or ("error", detail, maxrss_bytes).
@@ -13,12 +14,27 @@ FinalMessage = tuple[str, Any, int]
 Kill = tuple[str, dict]
 
 
+class Status(StrEnum):
+    """Where a task stands; OK, FAILED, SKIPPED and CANCELLED are final. Written as its name."""
+
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    OK = "OK"
+    FAILED = "FAILED"
+    SKIPPED = "SKIPPED"
+    CANCELLED = "CANCELLED"
+
+    @property
+    def final(self) -> bool:
+        return self not in (Status.PENDING, Status.RUNNING)
+
+
 @dataclass
 class Outcome:
     """The state of one task; final once status is OK, FAILED, SKIPPED or CANCELLED."""
 
     task_id: str
-    status: str = "PENDING"  # OK | FAILED | SKIPPED | CANCELLED | PENDING | RUNNING
+    status: Status = Status.PENDING
     reason: str | None = None
     detail: dict = field(default_factory=dict)
     blocked_by: list[str] = field(default_factory=list)
@@ -56,20 +72,22 @@ class RunResult:
     interrupted_by: str | None = None  # "SIGINT" | "SIGTERM" if a shutdown signal stopped the run
 
 
-def classify(exit_code: int, final: FinalMessage | None, kill: Kill | None) -> tuple[str, str | None, dict]:
+def classify(
+    exit_code: int, final: FinalMessage | None, kill: Kill | None
+) -> tuple[Status, str | None, dict]:
     """Status, reason and detail of a worker that ended: its own kill wins, then the message."""
     if kill is not None:
         reason, detail = kill
-        return ("CANCELLED" if reason == "shutdown" else "FAILED"), reason, detail
+        return (Status.CANCELLED if reason == "shutdown" else Status.FAILED), reason, detail
     if final is not None and final[0] == "error":
-        return "FAILED", "exception", final[1]
+        return Status.FAILED, "exception", final[1]
     if exit_code < 0:
-        return "FAILED", "signal", {"signal": signal_name(exit_code)}
+        return Status.FAILED, "signal", {"signal": signal_name(exit_code)}
     if exit_code != 0:
-        return "FAILED", "exit_code", {"exit_code": exit_code}
+        return Status.FAILED, "exit_code", {"exit_code": exit_code}
     if final is None:
-        return "FAILED", "exit_code", {"exit_code": 0, "message": "exited without sending a result"}
-    return "OK", None, {}
+        return Status.FAILED, "exit_code", {"exit_code": 0, "message": "exited without sending a result"}
+    return Status.OK, None, {}
 
 
 def signal_name(exit_code: int) -> str:

@@ -17,7 +17,7 @@ from multiprocessing.process import BaseProcess
 
 from . import child
 from .dag import dependents_of, descendants
-from .outcome import Event, FinalMessage, Kill, Outcome, RunResult, classify, signal_name
+from .outcome import Event, FinalMessage, Kill, Outcome, RunResult, Status, classify, signal_name
 from .task import Limits, Task
 from .watchdog import signal_group, tree_rss
 
@@ -158,7 +158,7 @@ class _Pool:
         finally:
             sender.close()  # the worker holds the only write end: EOF when it is gone
         assert process.pid is not None
-        outcome.status = "RUNNING"
+        outcome.status = Status.RUNNING
         outcome.pid = process.pid
         worker = _Worker(
             task,
@@ -211,12 +211,12 @@ class _Pool:
         if worker.final is not None:
             # The worker's own high-water mark catches peaks between two samples.
             outcome.peak_rss_bytes = max(outcome.peak_rss_bytes or 0, worker.final[2])
-            if outcome.status == "OK":
+            if outcome.status == Status.OK:
                 outcome.result = worker.final[1]
         self._emit("finished", outcome)
-        if outcome.status == "FAILED":
+        if outcome.status == Status.FAILED:
             self._skip_dependents(task_id)
-        elif outcome.status == "OK":
+        elif outcome.status == Status.OK:
             for dependent in self.dependents[task_id]:
                 self.waiting_on[dependent] -= 1
 
@@ -226,12 +226,12 @@ class _Pool:
             outcome = self.outcomes[task_id]
             if task_id not in blocked:
                 continue
-            if outcome.status == "PENDING":
+            if outcome.status == Status.PENDING:
                 del self.pending[task_id]
-                outcome.status, outcome.reason = "SKIPPED", "parent_failed"
+                outcome.status, outcome.reason = Status.SKIPPED, "parent_failed"
                 outcome.blocked_by.append(failed_id)
                 self._emit("finished", outcome)
-            elif outcome.status == "SKIPPED":  # blocked by an earlier failure as well
+            elif outcome.status == Status.SKIPPED:  # blocked by an earlier failure as well
                 outcome.blocked_by.append(failed_id)
 
     def _watch(self, worker: _Worker, now: float) -> None:
@@ -257,7 +257,7 @@ class _Pool:
         self.stopping = True
         for task_id in list(self.pending):
             outcome = self.outcomes[task_id]
-            outcome.status, outcome.reason = "CANCELLED", "shutdown"
+            outcome.status, outcome.reason = Status.CANCELLED, "shutdown"
             self._emit("finished", outcome)
         self.pending.clear()
         now = time.monotonic()

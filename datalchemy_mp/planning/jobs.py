@@ -24,6 +24,7 @@ from datalchemy_mp.planning import columns
 from datalchemy_mp.planning import graph as graphmod
 from datalchemy_mp.run import paths
 from datalchemy_mp.run.report import TableState
+from supervisor import Status
 
 WORKER_TARGET = "datalchemy_mp.engine.worker:run_job"
 MIN_CHUNK_ROWS = 8 * BLOCK_ROWS
@@ -42,11 +43,11 @@ class TableRun:
     def apply(self, outcome: supervisor.Outcome, run_dir: Path, table_of: dict[str, str]) -> None:
         """Fold a chunk's outcome into the table's state; publish the CSV once all are OK."""
         self.outcomes[outcome.task_id] = outcome
-        if self.state.status == "OK":
+        if self.state.status == Status.OK:
             return
         seen = [self.outcomes[t] for t in self.task_ids if t in self.outcomes]
         statuses = {o.status for o in seen}
-        first_bad = next((o for o in seen if o.status == "FAILED"), None)
+        first_bad = next((o for o in seen if o.status == Status.FAILED), None)
         lead = first_bad or max(seen, key=lambda o: o.started_at or 0)
         s = self.state
         s.reason, s.detail = lead.reason, lead.detail or {}
@@ -58,16 +59,16 @@ class TableRun:
         ends = [o.finished_at for o in seen if o.finished_at]
         if starts and ends:
             s.duration_ms = int((max(ends) - min(starts)) * 1000)
-        if "FAILED" in statuses:
-            s.status = "FAILED"
-        elif "CANCELLED" in statuses:
-            s.status = "CANCELLED"
-        elif "SKIPPED" in statuses:
-            s.status, s.reason = "SKIPPED", "parent_failed"
-        elif len(seen) == len(self.task_ids) and statuses == {"OK"}:
+        if Status.FAILED in statuses:
+            s.status = Status.FAILED
+        elif Status.CANCELLED in statuses:
+            s.status = Status.CANCELLED
+        elif Status.SKIPPED in statuses:
+            s.status, s.reason = Status.SKIPPED, "parent_failed"
+        elif len(seen) == len(self.task_ids) and statuses == {Status.OK}:
             self._publish(run_dir)
-        elif "RUNNING" in statuses or "OK" in statuses:
-            s.status = "RUNNING"
+        elif Status.RUNNING in statuses or Status.OK in statuses:
+            s.status = Status.RUNNING
 
     def report_progress(self, task_id: str, rows: int) -> None:
         self.progress[task_id] = rows
@@ -94,7 +95,7 @@ class TableRun:
         s.retries = s.stats.get("retries", 0)
         s.bytes = s.stats.get("bytes", 0)
         s.warnings = s.stats.get("warnings", [])
-        s.status = "OK"
+        s.status = Status.OK
 
 
 def merge_stats(results: list[dict]) -> dict:
@@ -231,14 +232,18 @@ def withdraw_orphans(states: list[TableState], graph: graphmod.Graph, run_dir: P
     withdrawn = []
     for key in graph.order:
         state = by_key[key]
-        bad = [by_key[p] for p in graph.parents[key] if by_key[p].status != "OK"]
-        if not bad or state.status != "OK":
+        bad = [by_key[p] for p in graph.parents[key] if by_key[p].status != Status.OK]
+        if not bad or state.status != Status.OK:
             continue
-        cancelled = any(p.status == "CANCELLED" for p in bad)
-        state.status = "CANCELLED" if cancelled else "SKIPPED"
+        cancelled = any(p.status == Status.CANCELLED for p in bad)
+        state.status = Status.CANCELLED if cancelled else Status.SKIPPED
         state.reason = "shutdown" if cancelled else "parent_failed"
         state.blocked_by = sorted(
-            {b for p in bad for b in (p.blocked_by if p.status == "SKIPPED" else [f"{p.schema}.{p.table}"])}
+            {
+                b
+                for p in bad
+                for b in (p.blocked_by if p.status == Status.SKIPPED else [f"{p.schema}.{p.table}"])
+            }
         )
         if state.csv:
             (run_dir / state.csv).unlink(missing_ok=True)
