@@ -66,6 +66,12 @@ def load_inputs(schema_file: str | Path, plan_file: str | Path) -> tuple[Schema,
     return schema, plan, warnings
 
 
+def validate(schema_file: str | Path, plan_file: str | Path) -> list[Issue]:
+    """Every check ``generate`` makes before it starts a worker: raises ValidationFailed
+    listing all the errors, else returns the warnings."""
+    return load_inputs(schema_file, plan_file)[2]
+
+
 def generate(
     schema_file: str | Path,
     plan_file: str | Path,

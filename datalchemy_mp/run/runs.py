@@ -17,23 +17,11 @@ from pathlib import Path
 
 import orjson
 
-from datalchemy_mp.errors import DatalchemyError
+from datalchemy_mp.errors import LatestLinkError, RunInProgress
 from datalchemy_mp.run.report import REPORT_NAME
 
 LOCK_NAME = ".datalchemy-mp.lock"
 LATEST = "latest"
-
-
-class RunInProgress(DatalchemyError):
-    """Another process holds the lock of the output directory."""
-
-    exit_code = 2
-
-
-class LatestLinkError(DatalchemyError):
-    """OUT/latest could not be switched to the new run (the run itself is complete)."""
-
-    exit_code = 1
 
 
 @contextlib.contextmanager
