@@ -9,6 +9,7 @@ from pathlib import Path
 
 from datalchemy_mp.contracts.plan import load_plan
 from datalchemy_mp.contracts.schema import load_schema
+from datalchemy_mp.engine.coherence import Lineage
 from datalchemy_mp.engine.table import TableEngine, open_parents
 from datalchemy_mp.planning import columns
 from datalchemy_mp.planning.graph import Graph
@@ -61,7 +62,8 @@ def run_job(job: dict) -> dict:
             last[0] = now
             supervisor.progress(rows=rows, total=total)
 
-    engine = TableEngine(tp, parents, progress=progress)
+    lineage = Lineage(schema, plan, graph, base)
+    engine = TableEngine(tp, parents, progress=progress, lineage=lineage)
     # Each attempt writes files of its own, renamed into place once complete: a retried chunk (a
     # lost cluster worker) never shares a file with the attempt it replaces.
     final = {job["part"]: _attempt_path(job["part"])}
