@@ -263,7 +263,7 @@ def plan_with_rows(src: Path, dest: Path, rows: dict[str, int]) -> Path:
 # -- in-process generation (the baseline of supervision overhead) ---------------------------
 
 
-def run_inline(tasks, limits, on_event=None):
+def run_inline(tasks, limits, on_event=None, **_executor):
     """``supervisor.run`` without processes: each task called in this process, in the order
     given (jobs.build lists them parents first), with the outcomes a worker would produce."""
     import supervisor

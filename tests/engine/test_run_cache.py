@@ -19,7 +19,7 @@ from tests.helpers import csv_files, generate, scaled_plan
 BASE_DATE = "2025-01-15"
 
 
-def _run_in_this_process(tasks, limits, on_event=None) -> RunResult:
+def _run_in_this_process(tasks, limits, on_event=None, **_executor) -> RunResult:
     """supervisor.run without processes: each task's target called here, parents first."""
     outcomes = {}
     for task in tasks:
