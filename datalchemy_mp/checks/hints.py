@@ -69,6 +69,13 @@ def orderings(checks: Sequence[CheckExpr]) -> list[Ordering]:
     found: list[Ordering] = []
 
     def add(node: Node, guards: set[str] | None) -> None:
+        if isinstance(node, Cmp) and isinstance(node.right, Coalesce) and not isinstance(node.left, Coalesce):
+            node = Cmp(FLIP[node.op], node.right, node.left)
+        if isinstance(node, Cmp) and isinstance(node.left, Coalesce) and isinstance(node.right, Col):
+            # coalesce(fim, inicio) >= inicio: fim >= inicio whenever fim is not NULL
+            args = node.left.args
+            if len(args) == 2 and isinstance(args[0], Col) and args[1] == node.right and not guards:
+                node, guards = Cmp(node.op, args[0], node.right), {args[0].name}
         if not (
             isinstance(node, Cmp)
             and node.op in (">=", ">", "<=", "<", "=")
@@ -482,7 +489,27 @@ def _or_facts(node: Or, kinds: Mapping[str, str], today: dt.date | None = None) 
     if all(len(b) == 1 and b[0].key == "choices" for b in branches):
         union = tuple(dict.fromkeys(v for b in branches for v in b[0].value))
         return [_Fact(columns.pop(), "choices", union)]
-    for branch in branches:
-        if _satisfiable(_merge(branch, kinds)):
-            return [f for f in branch if f.key != "not_null" or not guards]
-    return []
+    column = columns.pop()
+    possible = [(b, m) for b in branches if _satisfiable(m := _merge(b, kinds))]
+    if len(possible) == 1:  # e.g. BETWEEN SYMMETRIC 12 AND 1: the one branch that can hold
+        return [f for f in possible[0][0] if f.key != "not_null" or not guards]
+    return _hull(column, [m.get(column, {}) for _, m in possible])
+
+
+def _hull(column: str, branches: list[dict]) -> list[_Fact]:
+    """Bounds that every branch shares a side of, widened to all of them (e.g. the range of a
+    partitioned table's partitions): values in a gap between branches are checked row by row."""
+    facts = []
+    for side, op, strict_op, pick in (("min", ">=", ">", "<"), ("max", "<=", "<", ">")):
+        if not branches or not all(side in h for h in branches):
+            continue
+        widest = branches[0]
+        try:
+            for h in branches[1:]:
+                if compare(pick, h[side], widest[side]):
+                    widest = h
+        except Incomparable:
+            continue
+        op_used = strict_op if widest.get(f"{side}_exclusive") else op
+        facts.append(_Fact(column, "bound", (op_used, widest[side])))
+    return facts
