@@ -14,8 +14,10 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from .expr import CheckExpr
+from .interval import Interval
 from .tree import (
     And,
+    Arith,
     Cast,
     Cmp,
     Coalesce,
@@ -33,7 +35,17 @@ from .tree import (
     Truth,
     columns_of,
 )
-from .values import FLIP, Clock, Incomparable, MapEnv, UnsupportedCheck, cast_timestamp, compare, is_num
+from .values import (
+    FLIP,
+    Clock,
+    Incomparable,
+    MapEnv,
+    UnsupportedCheck,
+    arith,
+    cast_timestamp,
+    compare,
+    is_num,
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,22 @@ class Ordering:
     op: str  # ">=", ">", "<=", "<", "="
     right: str
     nullable_guard: bool  # under "left IS NULL OR ..." (or right IS NULL OR ...)
+    offset: Any = None
+    """`left op right + offset`: an interval or a number (vencimento >= emissao + '30 days')."""
+
+    def flipped(self) -> Ordering:
+        """The same fact read from the other column: `a <= b + k` is `b >= a - k`."""
+        offset = None if self.offset is None else arith("*", self.offset, -1)
+        return Ordering(self.right, FLIP[self.op], self.left, self.nullable_guard, offset)
+
+    def shifted(self, value: Any) -> Any:
+        """`value + offset` with SQL semantics (a date plus an interval is a timestamp)."""
+        if self.offset is None or value is None:
+            return value
+        try:
+            return arith("+", value, self.offset)
+        except Incomparable:
+            return value
 
 
 def _conjuncts(node: Node) -> list[Node]:
@@ -76,6 +104,11 @@ def orderings(checks: Sequence[CheckExpr]) -> list[Ordering]:
             args = node.left.args
             if len(args) == 2 and isinstance(args[0], Col) and args[1] == node.right and not guards:
                 node, guards = Cmp(node.op, args[0], node.right), {args[0].name}
+        if isinstance(node, Cmp) and isinstance(node.left, Arith) and isinstance(node.right, Col):
+            node = Cmp(FLIP[node.op], node.right, node.left)
+        offset = None
+        if isinstance(node, Cmp) and isinstance(node.right, Arith):
+            node, offset = _offset(node)
         if not (
             isinstance(node, Cmp)
             and node.op in (">=", ">", "<=", "<", "=")
@@ -86,7 +119,7 @@ def orderings(checks: Sequence[CheckExpr]) -> list[Ordering]:
         left, right = node.left.name, node.right.name
         if guards and not guards <= {left, right}:
             return  # only holds when some third column is non-NULL
-        item = Ordering(left, node.op, right, bool(guards))
+        item = Ordering(left, node.op, right, bool(guards), offset)
         if item not in found:
             found.append(item)
 
@@ -100,6 +133,21 @@ def orderings(checks: Sequence[CheckExpr]) -> list[Ordering]:
             else:
                 add(conj, None)
     return found
+
+
+def _offset(node: Cmp) -> tuple[Node, Any]:
+    """`a op b + k` (or `b - k`, `k + b`) as (`a op b`, k) for a constant k, else (node, None)."""
+    arith_node = node.right
+    assert isinstance(arith_node, Arith)
+    left, right = arith_node.left, arith_node.right
+    if arith_node.op == "+" and isinstance(left, Const) and isinstance(right, Col):
+        left, right = right, left
+    if arith_node.op not in ("+", "-") or not isinstance(left, Col) or not isinstance(right, Const):
+        return node, None
+    k = right.val
+    if k is None or isinstance(k, (bool, str)) or not (is_num(k) or isinstance(k, Interval)):
+        return node, None
+    return Cmp(node.op, node.left, left), (k if arith_node.op == "+" else arith("*", k, -1))
 
 
 # -- column hints

@@ -192,3 +192,32 @@ def test_coalesce_of_two_columns_is_an_ordering_when_not_null():
     assert orderings([parse_check("CHECK ((COALESCE(fim, inicio) >= inicio))")]) == expected
     assert orderings([parse_check("CHECK ((inicio <= COALESCE(fim, inicio)))")]) == expected
     assert orderings([parse_check("CHECK ((COALESCE(fim, now()) >= inicio))")]) == []
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        (
+            "CHECK ((vencimento >= (emissao + '30 days'::interval)))",
+            Ordering("vencimento", ">=", "emissao", False, Interval(0, 30, 0)),
+        ),
+        ("CHECK ((fim > (inicio + 1)))", Ordering("fim", ">", "inicio", False, 1)),
+        (
+            "CHECK (((inicio + '01:00:00'::interval) <= fim))",
+            Ordering("fim", ">=", "inicio", False, Interval(0, 0, 3600 * 10**6)),
+        ),
+        ("CHECK ((a <= (b - 5)))", Ordering("a", "<=", "b", False, -5)),
+    ],
+)
+def test_orderings_with_a_constant_offset(expression, expected):
+    [found] = orderings([parse_check(expression)])
+    assert found == expected
+    flipped = found.flipped()
+    assert (flipped.left, flipped.right) == (found.right, found.left)
+
+
+def test_an_offset_shifts_with_sql_semantics():
+    [o] = orderings([parse_check("CHECK ((vence >= (emissao + '1 mon'::interval)))")])
+    assert o.shifted(dt.date(2024, 1, 31)) == dt.datetime(2024, 2, 29)
+    assert o.flipped().shifted(dt.datetime(2024, 3, 31)) == dt.datetime(2024, 2, 29)
+    assert o.shifted(None) is None
