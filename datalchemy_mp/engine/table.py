@@ -354,7 +354,7 @@ class TableEngine:
                 values = [None if rnd() < rate else v for v in values]
             if cp.name == self.created:
                 parents = [self.lineage.created(fk.ref, picks[id(fk)]) for fk in self.created_fks]
-                values = self.lineage.after_parents(values, parents, cp.column.kind)
+                values = self.lineage.after_parents(values, parents, cp.column.kind, cp.info.hints.get("max"))
             row[cp.name] = values
             self.stats.generator_usage[cp.generator_id or cp.source] += n
             if cp.source == Source.DEFAULT:
