@@ -235,6 +235,16 @@ class TableEngine:
             (name, expr.compile(self.index, tp.base_date), tuple(sorted(expr.columns)))
             for name, expr in tp.checks
         ]
+        bound = tp.table.hash_bound
+        if bound is not None and all(c in self.index for c in bound.columns):
+            at = [self.index[c] for c in bound.columns]
+            self.checks.append(
+                (
+                    f"hash partition bound of {table.qualified}",
+                    lambda values: bound.accepts([_as_int(values[j]) for j in at]),
+                    tuple(bound.columns),
+                )
+            )
         self_ref_cols = {c for fk in tp.fks if fk.ref == table.key for c in fk.columns}
         self.not_null = [
             i for i, cp in enumerate(tp.columns) if not cp.column.nullable and cp.name not in self_ref_cols
@@ -258,6 +268,15 @@ class TableEngine:
                     self.self_computed[id(f.fk)] = fns
         for _, message in tp.unsupported:
             self.stats.warn("check_unsupported", message, None)
+        constraint = tp.table.partition.constraint if tp.table.partition else None
+        if constraint and "satisfies_hash_partition" in constraint:
+            if bound is None or not all(c in self.index for c in bound.columns):
+                self.stats.warn(
+                    "check_unsupported",
+                    f"hash partition bound of {table.qualified} is not checked (only integer keys "
+                    f"are): {constraint}",
+                    None,
+                )
         self._coherence(lineage)
 
     def _coherence(self, lineage: Lineage | None) -> None:
@@ -350,7 +369,7 @@ class TableEngine:
                 values = [None if rnd() < rate else v for v in values]
             if cp.name == self.created:
                 parents = [self.lineage.created(fk.ref, picks[id(fk)]) for fk in self.created_fks]
-                values = self.lineage.after_parents(values, parents, cp.column.kind)
+                values = self.lineage.after_parents(values, parents, cp.column.kind, cp.info.hints.get("max"))
             row[cp.name] = values
             self.stats.generator_usage[cp.generator_id or cp.source] += n
             if cp.source == Source.DEFAULT:
@@ -659,6 +678,11 @@ class TableEngine:
                     r.append(fields[j][k])
                 for c, r in zip(cols, refs, strict=True):
                     fields[c][k] = "" if target is None else r[target]
+
+
+def _as_int(value: Any) -> int | None:
+    """A key value as an integer (FK keys arrive as CSV text)."""
+    return None if value is None or value == "" else int(value)
 
 
 def open_parents(parent_keys: dict[str, Any], rows: dict[tuple[str, str], int]) -> Parents:
