@@ -3,6 +3,8 @@
 Postgres comes from $DATALCHEMY_MP_TEST_DSN (a superuser DSN; `scripts/pg_start.sh` starts a
 throwaway server and prints one). Without it the Postgres tests skip, unless
 DATALCHEMY_MP_REQUIRE_PG=1 (CI), where they fail: CI never passes without Postgres.
+Likewise the tests that read `../shared` (the upstream reference files beside the checkout)
+skip without it, unless DATALCHEMY_MP_REQUIRE_SHARED=1 (CI).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
 CRM_DDL_DIR = Path("datalchemy/fixtures/sql/postgres/tables")
 ENV_DSN = "DATALCHEMY_MP_TEST_DSN"
 ENV_REQUIRE = "DATALCHEMY_MP_REQUIRE_PG"
+ENV_REQUIRE_SHARED = "DATALCHEMY_MP_REQUIRE_SHARED"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -39,7 +42,10 @@ def _no_postgres(reason: str) -> NoReturn:
 def shared_dir() -> Path:
     """`../shared` beside the checkout: the upstream reference files (read, never copied)."""
     if not (SHARED_DIR / "datalchemy").is_dir():
-        pytest.skip(f"reference files not found: {SHARED_DIR}/datalchemy (expected ../shared)")
+        message = f"no ../shared: reference files not found in {SHARED_DIR}/datalchemy"
+        if os.environ.get(ENV_REQUIRE_SHARED) == "1":
+            pytest.fail(f"{message} [{ENV_REQUIRE_SHARED}=1 makes this a failure]", pytrace=False)
+        pytest.skip(message)
     return SHARED_DIR
 
 

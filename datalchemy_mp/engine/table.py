@@ -22,7 +22,14 @@ from datalchemy_mp.errors import GenerationError
 from datalchemy_mp.generators.base import BLOCK_ROWS, Batch
 from datalchemy_mp.output import csv as csvout
 from datalchemy_mp.planning.coerce import INVALID
-from datalchemy_mp.planning.columns import ColumnPlan, Source, TablePlan, fill_order, key_functions
+from datalchemy_mp.planning.columns import (
+    FROM_PARENT,
+    ColumnPlan,
+    Source,
+    TablePlan,
+    fill_order,
+    key_functions,
+)
 from datalchemy_mp.planning.uniques import (
     fk_pairs,
     one_to_one,
@@ -217,6 +224,8 @@ class TableEngine:
                 row[cp.name] = self.parents.take(cp.fk.ref, cp.parent_column, j)
             elif cp.source in (Source.CYCLE_NULL, Source.FK):
                 row[cp.name] = [None] * n
+            if cp.source in FROM_PARENT and cp.generator_id:  # derive.fk / derive.parent_value rules
+                self.stats.generator_usage[cp.generator_id] += n
         columns = self.active
         order = self.fill
         if overrides:
