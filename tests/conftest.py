@@ -24,11 +24,22 @@ ENV_REQUIRE = "DATALCHEMY_MP_REQUIRE_PG"
 ENV_REQUIRE_SHARED = "DATALCHEMY_MP_REQUIRE_SHARED"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that use a Postgres fixture get the `postgres` mark (so `-m 'not postgres'` works)."""
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", help="also run the tests marked slow (CI does)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that use a Postgres fixture get the `postgres` mark (so `-m 'not postgres'` works);
+    `slow` tests are left out unless --slow (or a -m expression) asks for them."""
     for item in items:
         if "pg_dsn" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgres)
+    if config.getoption("--slow") or config.option.markexpr:
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
 
 
 def _no_postgres(reason: str) -> NoReturn:

@@ -12,6 +12,8 @@ from datalchemy_mp.db.load import load_run
 from tests import pg
 from tests.helpers import ROOT, generate, report, scaled_plan
 
+pytestmark = pytest.mark.slow  # every test runs the CLI in a subprocess
+
 SHARED_PLANS = "datalchemy/plans"
 
 

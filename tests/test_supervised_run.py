@@ -15,6 +15,8 @@ import pytest
 
 from tests.helpers import ROOT, csv_files, generate, read_csv, report, scaled_plan
 
+pytestmark = pytest.mark.slow  # every test runs the CLI in a subprocess
+
 FAULTS = {"DATALCHEMY_MP_FAULTS": "1"}
 FAULTY = ("vendas", "contatos")
 DEPENDENTS = {

@@ -24,6 +24,8 @@ from datalchemy_mp.generators.base import (
     GeneratorSpec,
     TransformSpec,
     check_params,
+    closest_param,
+    unknown_params,
 )
 from datalchemy_mp.planning.columns import column_info, default_locale
 
@@ -285,6 +287,13 @@ def _build(
         spec.factory(info, checked)
     except (ParamError, GenerationError) as exc:
         r.error(_error_path(exc.path, params_path), code, f"{spec.id}: {exc.message}")
+        return
+    for key in unknown_params(spec.params, params):  # a loose generator: ignored, but said
+        r.warning(
+            f"{params_path}/{key}",
+            "unknown_param",
+            f"{spec.id} has no param {key!r}{closest_param(spec.params, key)}; it is ignored",
+        )
 
 
 def _error_path(path: str | None, params_path: str) -> str:

@@ -151,6 +151,7 @@ def test_cpf_spread_covers_the_space():
     assert {v[8] for v in cpfs} == set("0123456789")  # not a counter in the last digits
 
 
+@pytest.mark.slow  # a subprocess run or a million values
 def test_a_million_unique_cpfs_in_chunks_at_any_start():
     fn = build("semantic.br.cpf", unique=True)
     seen: set[str] = set()
@@ -163,6 +164,7 @@ def test_a_million_unique_cpfs_in_chunks_at_any_start():
     assert len(seen) == 1_000_000
 
 
+@pytest.mark.slow  # a subprocess run or a million values
 def test_a_million_unique_emails_in_chunks():
     fn = build("semantic.br.email.safe", unique=True)
     seen: set[str] = set()
