@@ -53,16 +53,28 @@ _TRANSFORM_EXAMPLES: dict[str, tuple[dict, Any]] = {
 
 
 def describe_all(pattern: str | None = None) -> list[dict]:
-    """Every generator and transform whose ID matches the glob ``pattern`` (all if None),
-    sorted by ID: id, type, kinds, params, description, flags and an example value."""
+    """Every generator and transform matching ``pattern`` (all if None), sorted by ID: id, type,
+    kinds, params, description, flags and an example value. A pattern with ``*?[`` is a glob on
+    the ID; otherwise a case-insensitive substring of the ID or the description."""
     out = []
     for gid in sorted(GENERATORS):
-        if pattern is None or fnmatch.fnmatchcase(gid, pattern):
-            out.append(describe_generator(GENERATORS[gid]))
+        spec = GENERATORS[gid]
+        if _matches(pattern, gid, spec.description):
+            out.append(describe_generator(spec))
     for tid in sorted(TRANSFORMS):
-        if pattern is None or fnmatch.fnmatchcase(tid, pattern):
-            out.append(describe_transform(TRANSFORMS[tid]))
+        tspec = TRANSFORMS[tid]
+        if _matches(pattern, tid, tspec.description):
+            out.append(describe_transform(tspec))
     return out
+
+
+def _matches(pattern: str | None, ident: str, description: str) -> bool:
+    if pattern is None:
+        return True
+    if any(c in pattern for c in "*?["):
+        return fnmatch.fnmatchcase(ident, pattern)
+    needle = pattern.casefold()
+    return needle in ident.casefold() or needle in (description or "").casefold()
 
 
 def describe_generator(spec: GeneratorSpec) -> dict:

@@ -52,6 +52,8 @@ class ColumnPlan:
     info: ColumnInfo
     source: Source
     generator_id: str | None = None
+    params: dict = field(default_factory=dict)
+    """The generator's params, defaults filled in (what `init` writes and `explain` shows)."""
     fn: BatchFn | None = None
     transforms: list[tuple[str, Any]] = field(default_factory=list)
     inputs: tuple[str, ...] = ()
@@ -293,7 +295,7 @@ def _from_rule(cp: ColumnPlan, rule: ColumnRule) -> None:
     if spec is None:
         raise ParamError(f"unknown generator ID {ref.id!r}", path=ref.path)
     params = base.check_params(spec.params, ref.params, strict=spec.strict, path=ref.params_path)
-    cp.source, cp.generator_id, cp.tags = Source.RULE, ref.id, spec.tags
+    cp.source, cp.generator_id, cp.tags, cp.params = Source.RULE, ref.id, spec.tags, params
     cp.fn = _factory(spec, cp.info, params, ref.params_path)
     col = cp.column
     if not spec.kinds or col.kind not in spec.kinds or col.kind == Kind.ENUM or col.max_length is not None:
@@ -306,7 +308,7 @@ def _from_rule(cp: ColumnPlan, rule: ColumnRule) -> None:
 def _from_generator(cp: ColumnPlan, gen_id: str, params: dict, source: Source) -> None:
     spec = GENERATORS[gen_id]
     checked = base.check_params(spec.params, params, strict=spec.strict, path="")
-    cp.source, cp.generator_id, cp.tags = source, gen_id, spec.tags
+    cp.source, cp.generator_id, cp.tags, cp.params = source, gen_id, spec.tags, checked
     cp.fn = _factory(spec, cp.info, checked, "")
     if spec.derive:
         cp.inputs = tuple(checked.get("input_columns") or [])
