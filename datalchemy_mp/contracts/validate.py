@@ -513,6 +513,13 @@ def _check_constraint_policies(r: Reader, schema: Schema, plan: Plan) -> None:
                 "constraint_not_found",
                 f"{table.qualified} has no {p.constraint} constraint; the policy has no effect",
             )
+        elif p.constraint != "check" and p.mode != "enforce":
+            r.warning(
+                f"{p.path}/mode",
+                "policy_not_applied",
+                f"{p.constraint} constraints are always enforced (the output must load into the "
+                f"database); mode {p.mode!r} has no effect, only 'check' policies change generation",
+            )
 
 
 def _has_constraint(table: Table, kind: str) -> bool:

@@ -15,13 +15,12 @@ from typing import Any
 from datalchemy_mp import checks as checkmod
 from datalchemy_mp.contracts.plan import Options, Plan, Target
 from datalchemy_mp.contracts.schema import Schema
+from datalchemy_mp.contracts.validate import TABLE_KINDS
 from datalchemy_mp.errors import Issue
 from datalchemy_mp.planning import graph as graphmod
 from datalchemy_mp.planning.columns import ColumnPlan, Source, TablePlan
 from datalchemy_mp.planning.columns import build as build_table
 from datalchemy_mp.planning.uniques import distinct_groups, fk_pairs, needs_whole_table, one_to_one
-
-TABLE_KINDS = ("table", "partitioned_table")
 
 
 @dataclass

@@ -642,6 +642,22 @@ WARNING_CASES = [
         "has no not_null constraint",
     ),
     (
+        "unique-policy-not-applied",
+        add(
+            "/rules",
+            {
+                "type": "constraint_policy",
+                "schema": "shop",
+                "table": "orders",
+                "constraint": "primary_key",
+                "mode": "ignore",
+            },
+        ),
+        "policy_not_applied",
+        f"/rules/{NEW_RULE}/mode",
+        "primary_key constraints are always enforced",
+    ),
+    (
         "fk-strategy-no-fk",
         add("/rules", {"type": "foreign_key_strategy", "schema": "shop", "table": "tags", "mode": "respect"}),
         "fk_strategy_without_fk",
