@@ -119,6 +119,7 @@ def column_info(
         scale=col.scale,
         nullable=col.nullable,
         unique=tree_unique or (col.name,) in table.unique_sets,
+        key=tree_unique or any(col.name in cols for cols in table.unique_sets),
         enum_labels=col.enum_labels,
         element_kind=col.element_kind,
         seed=seed,
