@@ -85,8 +85,11 @@ def test_explain_on_the_example(runner):
         "gestor_id            integer     FK -> vendas.vendedores.id (an earlier row of the same table)"
         in out
     )
-    assert "vendas.produtos: 5000 rows; one chunk (uniqueness checked from memory)" in blocks
-    assert "UNIQUE (sku): checked against the earlier rows, in memory" in out
+    assert "vendas.equipes: 60 rows; one chunk (uniqueness checked from memory)" in blocks
+    assert "UNIQUE (nome): checked against the earlier rows, in memory" in out
+    pairs = blocks["vendas.itens_oportunidade: 10000 rows"]
+    assert "FK -> vendas.produtos.id (parent pairs enumerated: the UNIQUE over both FKs holds)" in pairs
+    assert "UNIQUE (oportunidade_id, produto_id): distinct by construction" in pairs
 
 
 def test_explain_names_auto_parents_and_json(runner, tmp_path):
