@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import click
 import orjson
 
 from datalchemy_mp import api, cli_db, cli_plan
+from datalchemy_mp.cli_options import iso_date, plan_option, schema_option
 from datalchemy_mp.errors import DatalchemyError, ValidationFailed
 from datalchemy_mp.run import logs, progress, runs
 from datalchemy_mp.run.report import RunStatus, failure_message
@@ -89,32 +89,9 @@ def _size(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from None
-
-
 @cli.command(epilog=GENERATE_EPILOG)
-@click.option(
-    "-s",
-    "--schema",
-    "schema_file",
-    required=False,
-    type=click.Path(dir_okay=False),
-    help="schema.json (v0.2) of the database (required unless --resume).",
-)
-@click.option(
-    "-p",
-    "--plan",
-    "plan_file",
-    required=False,
-    type=click.Path(dir_okay=False),
-    help="plan.json (v0.2): targets, rules, options (required unless --resume).",
-)
+@schema_option(required=False, help="schema.json (v0.2) of the database (required unless --resume).")
+@plan_option(required=False, help="plan.json (v0.2): targets, rules, options (required unless --resume).")
 @click.option(
     "-o",
     "--out",
@@ -157,7 +134,7 @@ def _date(ctx, param, value):
 )
 @click.option(
     "--base-date",
-    callback=_date,
+    callback=iso_date,
     help="Date that stands for CURRENT_DATE/now() (default: today, UTC). Fix it to "
     "get the same bytes on another day.",
 )
@@ -295,22 +272,8 @@ def _warning_summary(doc: dict) -> None:
 
 
 @cli.command()
-@click.option(
-    "-s",
-    "--schema",
-    "schema_file",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="schema.json (v0.2) of the database.",
-)
-@click.option(
-    "-p",
-    "--plan",
-    "plan_file",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="plan.json (v0.2) to check against it.",
-)
+@schema_option()
+@plan_option(help="plan.json (v0.2) to check against it.")
 def validate(schema_file, plan_file) -> None:
     """Check a plan against a schema without generating anything (exit 0 or 2).
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 import orjson
 
+from datalchemy_mp.cli_options import iso_date, plan_option, schema_option
+
 
 @click.command(
     epilog="""\b
@@ -19,7 +21,7 @@ Examples:
   datalchemy-mp explain -s schema.json -p plan.json     # then edit, explain again
 """
 )
-@click.option("-s", "--schema", "schema_file", required=True, type=click.Path(dir_okay=False))
+@schema_option()
 @click.option(
     "-o",
     "--output",
@@ -34,7 +36,7 @@ Examples:
 @click.option("--seed", type=click.IntRange(min=0, max=2**64 - 1), default=1, show_default=True)
 @click.option(
     "--base-date",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=iso_date,
     help="Date written as options.base_date, standing for CURRENT_DATE (default: today, UTC).",
 )
 @click.option(
@@ -44,9 +46,7 @@ Examples:
     show_default=True,
     help="global.locale: the language of names, addresses, words.",
 )
-def init(
-    schema_file: str, output: str, rows: int, seed: int, base_date: dt.datetime | None, locale: str
-) -> None:
+def init(schema_file: str, output: str, rows: int, seed: int, base_date: dt.date | None, locale: str) -> None:
     """Write a starter plan.json: every table a target, each column's generator written out.
 
     Columns get the generator a run would choose for them by type, name and CHECKs, with its
@@ -59,7 +59,7 @@ def init(
     from datalchemy_mp.planning.explain import starter_plan
 
     schema = load_schema(schema_file)
-    base = base_date.date() if base_date else dt.datetime.now(dt.UTC).date()
+    base = base_date or dt.datetime.now(dt.UTC).date()
     doc = starter_plan(schema, rows=rows, seed=seed, base_date=base, locale=locale)
     data = orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n"
     if output == "-":
@@ -77,15 +77,15 @@ Examples:
   datalchemy-mp explain -s schema.json -p plan.json --json | jq '.[0].columns'
 """
 )
-@click.option("-s", "--schema", "schema_file", required=True, type=click.Path(dir_okay=False))
-@click.option("-p", "--plan", "plan_file", required=True, type=click.Path(dir_okay=False))
+@schema_option()
+@plan_option()
 @click.option(
     "--base-date",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=iso_date,
     help="Date standing for CURRENT_DATE (default: the plan's options.base_date, else today).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def explain(schema_file: str, plan_file: str, base_date: dt.datetime | None, as_json: bool) -> None:
+def explain(schema_file: str, plan_file: str, base_date: dt.date | None, as_json: bool) -> None:
     """Say how a plan fills every table and column, without generating anything.
 
     Per table: its rows (an auto parent says so), then per column what fills it: a rule, a
@@ -97,9 +97,7 @@ def explain(schema_file: str, plan_file: str, base_date: dt.datetime | None, as_
     from datalchemy_mp.planning import explain as explaining
 
     schema, plan, warnings = load_inputs(schema_file, plan_file)
-    base = (
-        (base_date.date() if base_date else None) or plan.options.base_date or dt.datetime.now(dt.UTC).date()
-    )
+    base = base_date or plan.options.base_date or dt.datetime.now(dt.UTC).date()
     tables, graph_warnings = explaining.explain(schema, plan, base)
     if as_json:
         click.echo(orjson.dumps(explaining.to_json(tables), option=orjson.OPT_INDENT_2).decode())

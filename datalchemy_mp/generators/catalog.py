@@ -36,7 +36,7 @@ _KIND_ORDER = (
     Kind.INET,
     Kind.INTERVAL,
     Kind.BYTEA,
-    "array",
+    Kind.ARRAY,
 )
 _TRANSFORM_EXAMPLES: dict[str, tuple[dict, Any]] = {
     "transform.null_rate": ({"rate": 0.5}, "Ana Silva"),

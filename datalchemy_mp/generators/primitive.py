@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from hashlib import blake2b
 
 from datalchemy_mp import seeds
-from datalchemy_mp.contracts.kinds import Kind
+from datalchemy_mp.contracts.kinds import INT_LIMITS, Kind
 from datalchemy_mp.errors import GenerationError, ParamError
 from datalchemy_mp.generators._util import (
     BlockPermutation,
@@ -51,13 +51,6 @@ from datalchemy_mp.generators.base import (
 from datalchemy_mp.uuids import hyphenated
 
 # --- booleans, integers, floats ------------------------------------------------------------
-
-INT_LIMITS = {
-    "smallint": (-(2**15), 2**15 - 1),
-    "integer": (-(2**31), 2**31 - 1),
-    "bigint": (-(2**63), 2**63 - 1),
-}
-"""What each integer type holds."""
 
 
 @generator(
@@ -788,7 +781,7 @@ def json_object(col: ColumnInfo, params: dict) -> BatchFn:
 
 @generator(
     "primitive.array",
-    kinds=frozenset({"array"}),
+    kinds=frozenset({Kind.ARRAY}),
     params=(
         Param("element", str, doc="element kind (default: the column's element type)"),
         Param("min_items", int, default=1, min=0),
@@ -841,7 +834,7 @@ def array(col: ColumnInfo, params: dict) -> BatchFn:
 
 @generator(
     "primitive.bytes",
-    kinds=frozenset({"bytea"}),
+    kinds=frozenset({Kind.BYTEA}),
     params=(
         Param("min_len", int, default=8, min=0),
         Param("max_len", int, default=32, min=0),
