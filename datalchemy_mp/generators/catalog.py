@@ -122,7 +122,7 @@ _SAMPLE_INPUTS: dict[str, Any] = {
 }
 
 
-def _column(kind: str, locale: str = "pt_BR") -> ColumnInfo:
+def _column(kind: Kind, locale: str = "pt_BR") -> ColumnInfo:
     return ColumnInfo(
         schema="public",
         table="example",
@@ -140,10 +140,12 @@ def _column(kind: str, locale: str = "pt_BR") -> ColumnInfo:
 def example(spec: GeneratorSpec) -> Any:
     """One value of ``spec`` on a dummy column of a kind it fills (pt_BR, else en_US), with
     sample inputs for derive generators; None if that fails."""
-    kinds = [k for k in _KIND_ORDER if not spec.kinds or k in spec.kinds] or sorted(spec.kinds)
+    kinds = [k for k in _KIND_ORDER if not spec.kinds or k in spec.kinds] or sorted(
+        Kind(k) for k in spec.kinds
+    )
     kind = Kind.ENUM if spec.id == "primitive.enum" else kinds[0]
     if spec.derive and Kind.TIMESTAMP in spec.kinds:
-        kind = "timestamp"
+        kind = Kind.TIMESTAMP
     for locale in ("pt_BR", "en_US"):
         try:
             params = check_params(spec.params, spec.example_params or {}, strict=spec.strict, path="")

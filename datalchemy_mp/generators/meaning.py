@@ -128,10 +128,26 @@ _TITLE_ADJ = (
     ["Azul", "Perdido", "Eterno", "Selvagem", "Doce", "Antigo", "Novo", "Último", "Dourado"],
     ["Blue", "Lost", "Endless", "Wild", "Sweet", "Golden", "Silent", "Last", "Broken", "Electric"],
 )  # fmt: skip
-FREE_TEXT = ("descricao", "description", "observac", "comentario", "comment", "notes", "resumo")
+FREE_TEXT: tuple[str, ...] = (
+    "descricao",
+    "description",
+    "observac",
+    "comentario",
+    "comment",
+    "notes",
+    "resumo",
+)
 FREE_TEXT += ("summary", "texto", "mensagem", "message", "detalhe", "detail", "motivo", "reason", "bio")
 _AIRLINES = ["LA", "G3", "AD", "AA", "UA", "DL", "TP", "AF"]
-_PERSON_NAME = ("contact", "contato", "composer", "compositor", "author", "autor", "representante")
+_PERSON_NAME: tuple[str, ...] = (
+    "contact",
+    "contato",
+    "composer",
+    "compositor",
+    "author",
+    "autor",
+    "representante",
+)
 _PERSON_NAME += ("responsavel", "manager_name", "gerente", "attendant", "atendente", "artista")
 
 

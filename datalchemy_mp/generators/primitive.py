@@ -490,7 +490,8 @@ def uuid4(col: ColumnInfo, params: dict) -> BatchFn:
     pack = _U64.pack
 
     def uuids(idx: Sequence[int]) -> list:
-        h = b"".join([(d := copy(), d.update(pack(j)), d.digest())[2] for j in idx]).hex()
+        # the walrus tuple keeps the keyed hash inline (no call per row); update() returns None
+        h = b"".join([(d := copy(), d.update(pack(j)), d.digest())[2] for j in idx]).hex()  # type: ignore[func-returns-value]
         return hyphenated(h, version4=True)
 
     return with_capacity(by_index(uuids), 1 << 122)
@@ -794,7 +795,10 @@ def array(col: ColumnInfo, params: dict) -> BatchFn:
     from datalchemy_mp.generators.defaults import default_generator
 
     check_order(params, "min_items", "max_items")
-    kind = params["element"] or col.element_kind or "text"
+    try:
+        kind = Kind(params["element"] or col.element_kind or Kind.TEXT)
+    except ValueError:
+        raise ParamError(f"unknown element kind {params['element']!r}", path="element") from None
     if kind == Kind.ARRAY:
         raise ParamError("arrays of arrays are not supported", path="element")
     elem = dataclasses.replace(

@@ -299,12 +299,9 @@ def _hints(col: Column, hints: dict, base_date: dt.date) -> dict:
             out[bound] = value = value.astimezone(dt.UTC).replace(tzinfo=None)
         if isinstance(value, dt.datetime) and out.get(f"{bound}_exclusive"):
             out[bound] = value + (dt.timedelta(seconds=1) if bound == "min" else -dt.timedelta(seconds=1))
-        if (
-            col.kind in TIMESTAMPS
-            and isinstance(out.get(bound), dt.date)
-            and not isinstance(out[bound], dt.datetime)
-        ):
-            out[bound] = dt.datetime.combine(out[bound], dt.time(12))
+        day = out.get(bound)
+        if col.kind in TIMESTAMPS and isinstance(day, dt.date) and not isinstance(day, dt.datetime):
+            out[bound] = dt.datetime.combine(day, dt.time(12))
     if col.kind == Kind.NUMERIC and col.precision is not None:
         scale = col.scale or 0
         limit = 10 ** (col.precision - scale) - 10**-scale
@@ -490,7 +487,14 @@ def key_functions(tp: TablePlan, names: tuple[str, ...]) -> list[Callable[[list[
     plans = {cp.name: cp for cp in tp.columns}
     if not all(n in plans and plans[n].by_index is not None for n in names):
         return None
-    return [lambda idx, cp=plans[n]: cp.fmt(cp.by_index(idx)) for n in names]
+    return [_formatted(plans[n]) for n in names]
+
+
+def _formatted(cp: ColumnPlan) -> Callable[[list[int]], list]:
+    """The CSV fields of a column that is a function of the row index."""
+    fmt, by_index = cp.fmt, cp.by_index
+    assert fmt is not None and by_index is not None
+    return lambda idx: fmt(by_index(idx))
 
 
 def fill_order(columns: list[ColumnPlan]) -> list[ColumnPlan]:

@@ -34,9 +34,10 @@ def tree_key_columns(schema: Schema, table: Table) -> set[str]:
     found, current, seen = set(table.partition_columns), table, set()
     while current.partition is not None and current.key not in seen:
         seen.add(current.key)
-        current = schema.tables.get(current.partition.parent)
-        if current is None:
+        parent = schema.tables.get(current.partition.parent)
+        if parent is None:
             break
+        current = parent
         found.update(current.partition_columns)
     return found
 
