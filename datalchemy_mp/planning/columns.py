@@ -21,7 +21,7 @@ from datalchemy_mp.contracts.schema import Column, ForeignKey, Schema, Table
 from datalchemy_mp.errors import GenerationError, ParamError
 from datalchemy_mp.generators import base
 from datalchemy_mp.generators.base import GENERATORS, TRANSFORMS, Batch, BatchFn, ColumnInfo
-from datalchemy_mp.output.csv import Formatter, formatter
+from datalchemy_mp.output.csv import Formatter, format_text, formatter
 from datalchemy_mp.planning import distributions
 from datalchemy_mp.planning.coerce import coercer
 from datalchemy_mp.planning.distributions import Fanout
@@ -60,7 +60,8 @@ class ColumnPlan:
     transforms: list[tuple[str, Any]] = field(default_factory=list)
     inputs: tuple[str, ...] = ()
     null_rate: float = 0.0
-    fmt: Formatter | None = None
+    fmt: Formatter = format_text
+    """Its values as CSV fields (set by build() from the column's kind)."""
     key: int = 0
     tags: tuple[str, ...] = ()
     fk: ForeignKey | None = None
@@ -493,7 +494,7 @@ def key_functions(tp: TablePlan, names: tuple[str, ...]) -> list[Callable[[list[
 def _formatted(cp: ColumnPlan) -> Callable[[list[int]], list]:
     """The CSV fields of a column that is a function of the row index."""
     fmt, by_index = cp.fmt, cp.by_index
-    assert fmt is not None and by_index is not None
+    assert by_index is not None
     return lambda idx: fmt(by_index(idx))
 
 
