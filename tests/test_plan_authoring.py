@@ -90,6 +90,9 @@ def test_explain_on_the_example(runner):
     pairs = blocks["vendas.itens_oportunidade: 10000 rows"]
     assert "FK -> vendas.produtos.id (parent pairs enumerated: the UNIQUE over both FKs holds)" in pairs
     assert "UNIQUE (oportunidade_id, produto_id): distinct by construction" in pairs
+    # capacities: the pair's is parents x parents, a sequence's its integer type's
+    assert "capacity 50,000,000 values for 10,000 rows" in pairs
+    assert "UNIQUE (id): distinct by construction (id); capacity 32,767 values for 20 rows" in out
 
 
 def test_explain_names_auto_parents_and_json(runner, tmp_path):

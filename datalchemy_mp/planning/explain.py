@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from datalchemy_mp.contracts.plan import Options, Plan, Target
 from datalchemy_mp.contracts.schema import Schema
 from datalchemy_mp.contracts.validate import TABLE_KINDS
 from datalchemy_mp.errors import Issue
+from datalchemy_mp.generators.base import capacity_of
 from datalchemy_mp.planning import graph as graphmod
 from datalchemy_mp.planning.columns import ColumnPlan, Source, TablePlan
 from datalchemy_mp.planning.columns import build as build_table
@@ -63,7 +65,7 @@ def explain(schema: Schema, plan: Plan, base_date: dt.date) -> tuple[list[TableH
                 requested=None if key in graph.auto else graph.requested.get(key),
                 columns=[_column(tp, cp) for cp in tp.columns],
                 checks=_checks(tp),
-                uniques=_uniques(tp),
+                uniques=_uniques(tp, graph.rows[key], graph.rows),
                 one_chunk=needs_whole_table(tp),
             )
         )
@@ -241,17 +243,35 @@ def _checks(tp: TablePlan) -> list[tuple[str, str]]:
     return out
 
 
-def _uniques(tp: TablePlan) -> list[tuple[tuple[str, ...], str]]:
+def _uniques(tp: TablePlan, rows: int, parent_rows: dict) -> list[tuple[tuple[str, ...], str]]:
     groups = distinct_groups(tp)
     out = []
     for cols in tp.table.unique_sets:
         made = [g for g in groups if g <= set(cols)]
         if made:
             how = f"distinct by construction ({', '.join(sorted(made[0]))})"
+            room = _capacity(tp, made[0], parent_rows)
+            if room is not None:
+                shown = f"{room:,}" if room < 10**12 else f"about {room:.1e}"
+                how += f"; capacity {shown} values for {rows:,} rows"
         else:
             how = "checked against the earlier rows, in memory"
         out.append((tuple(cols), how))
     return out
+
+
+def _capacity(tp: TablePlan, group: set[str], parent_rows: dict) -> int | None:
+    """How many distinct values the construction behind ``group`` can make, when known: the
+    generator's stated capacity, a one-to-one FK's parent rows, a FK pair's product."""
+    if len(group) == 1:
+        (name,) = group
+        cp = next(c for c in tp.columns if c.name == name)
+        if cp.fk is None:
+            return capacity_of(cp.fn)[0]
+    fks = [fk for fk in tp.fks if set(fk.columns) <= group]
+    if not fks or any(fk.ref not in parent_rows for fk in fks):
+        return None
+    return math.prod(parent_rows[fk.ref] for fk in fks)
 
 
 def _label(name: str | None, expression: str) -> str:
