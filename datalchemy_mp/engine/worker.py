@@ -63,6 +63,7 @@ def run_job(job: dict) -> dict:
     for qualified, cols in job["computed_keys"].items():
         parent = tuple(qualified.split(".", 1))
         fns = columns.key_functions(plan_of(parent, set(cols)), tuple(cols))
+        assert fns is not None, f"{qualified}: {cols} are not functions of the row index"
         parents.computed.update({(parent, c): fn for c, fn in zip(cols, fns, strict=True)})
     total = job["end"] - job["start"]
     last = [0.0]

@@ -17,7 +17,7 @@ import numpy as np
 
 from datalchemy_mp import seeds
 from datalchemy_mp import uuids as uuids_
-from datalchemy_mp.contracts.kinds import Kind
+from datalchemy_mp.contracts.kinds import INT_LIMITS, Kind
 from datalchemy_mp.errors import GenerationError, ParamError
 from datalchemy_mp.generators import bulk
 from datalchemy_mp.generators._util import (
@@ -53,13 +53,6 @@ from datalchemy_mp.generators.base import (
 from datalchemy_mp.generators.bulk import column
 
 # --- booleans, integers, floats ------------------------------------------------------------
-
-INT_LIMITS = {
-    "smallint": (-(2**15), 2**15 - 1),
-    "integer": (-(2**31), 2**31 - 1),
-    "bigint": (-(2**63), 2**63 - 1),
-}
-"""What each integer type holds."""
 
 
 @generator(
@@ -771,7 +764,7 @@ def json_object(col: ColumnInfo, params: dict) -> BatchFn:
 
 @generator(
     "primitive.array",
-    kinds=frozenset({"array"}),
+    kinds=frozenset({Kind.ARRAY}),
     params=(
         Param("element", str, doc="element kind (default: the column's element type)"),
         Param("min_items", int, default=1, min=0),
@@ -784,7 +777,10 @@ def array(col: ColumnInfo, params: dict) -> BatchFn:
     from datalchemy_mp.generators.defaults import default_generator
 
     check_order(params, "min_items", "max_items")
-    kind = params["element"] or col.element_kind or "text"
+    try:
+        kind = Kind(params["element"] or col.element_kind or Kind.TEXT)
+    except ValueError:
+        raise ParamError(f"unknown element kind {params['element']!r}", path="element") from None
     if kind == Kind.ARRAY:
         raise ParamError("arrays of arrays are not supported", path="element")
     elem = dataclasses.replace(
@@ -824,7 +820,7 @@ def array(col: ColumnInfo, params: dict) -> BatchFn:
 
 @generator(
     "primitive.bytes",
-    kinds=frozenset({"bytea"}),
+    kinds=frozenset({Kind.BYTEA}),
     params=(
         Param("min_len", int, default=8, min=0),
         Param("max_len", int, default=32, min=0),
