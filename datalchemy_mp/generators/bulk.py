@@ -22,6 +22,7 @@ class Column(list):
     """A block of values as a list, with the array it was made from (``array``)."""
 
     __slots__ = ("array",)
+    array: np.ndarray
 
 
 def column(array: np.ndarray) -> Column:

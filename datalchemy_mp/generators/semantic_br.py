@@ -432,15 +432,18 @@ def _ceps(locs: list, r) -> list[int]:
 def _cep_spans() -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each UF's CEP ranges as arrays: (index of the UF, first span, span count, lows, highs)."""
     pl = places()
-    first, count, lows, highs = [], [], [], []
+    first: list[int] = []
+    count: list[int] = []
+    lows: list[int] = []
+    highs: list[int] = []
     for uf in pl.ufs:
         spans = pl.cep_ranges[uf]
         first.append(len(lows))
         count.append(len(spans))
         lows += [lo for lo, _ in spans]
         highs += [hi for _, hi in spans]
-    arrays = (np.array(a, dtype=np.int64) for a in (first, count, lows, highs))
-    return {uf: k for k, uf in enumerate(pl.ufs)}, *arrays
+    first_a, count_a, lows_a, highs_a = (np.array(a, dtype=np.int64) for a in (first, count, lows, highs))
+    return {uf: k for k, uf in enumerate(pl.ufs)}, first_a, count_a, lows_a, highs_a
 
 
 def _cep_block(locs: list, g: np.random.Generator) -> np.ndarray:
