@@ -7,15 +7,19 @@ from .atomic import write_json_atomic
 from .child import progress
 from .outcome import Event, Outcome, RunResult
 from .pool import prestart, run
+from .signals import Interrupted, catch_shutdown, exit_code
 from .sizes import parse_size
 from .task import Limits, Task
 
 __all__ = [
     "Event",
+    "Interrupted",
     "Limits",
     "Outcome",
     "RunResult",
     "Task",
+    "catch_shutdown",
+    "exit_code",
     "parse_size",
     "prestart",
     "progress",

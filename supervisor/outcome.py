@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import signal
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 FinalMessage = tuple[str, Any, int]
 # What the supervisor recorded before it signalled a worker: (reason, detail).
 Kill = tuple[str, dict]
+# A worker stopped for one of these reasons did nothing wrong itself.
+_KILLED_AS = {"shutdown": "CANCELLED", "parent_failed": "SKIPPED"}
 
 
 @dataclass
@@ -53,15 +56,17 @@ class Event:
 @dataclass
 class RunResult:
     outcomes: dict[str, Outcome]  # every task, in the order given
-    interrupted_by: str | None = None  # "SIGINT" | "SIGTERM" if a shutdown signal stopped the run
+    interrupted_by: str | None = None  # "SIGINT" | "SIGTERM" | "SIGHUP" if one stopped the run
 
 
 def classify(exit_code: int, final: FinalMessage | None, kill: Kill | None) -> tuple[str, str | None, dict]:
     """Status, reason and detail of a worker that ended: its own kill wins, then the message."""
     if kill is not None:
         reason, detail = kill
-        return ("CANCELLED" if reason == "shutdown" else "FAILED"), reason, detail
+        return _KILLED_AS.get(reason, "FAILED"), reason, detail
     if final is not None and final[0] == "error":
+        if final[1].get("errno") == errno.ENOSPC:
+            return "FAILED", "disk_full", final[1]
         return "FAILED", "exception", final[1]
     if exit_code < 0:
         return "FAILED", "signal", {"signal": signal_name(exit_code)}

@@ -6,10 +6,9 @@ import contextlib
 import multiprocessing
 import signal
 import sys
-import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing import forkserver
 from multiprocessing.connection import Connection, wait
@@ -18,12 +17,15 @@ from multiprocessing.process import BaseProcess
 from . import child
 from .dag import dependents_of, descendants
 from .outcome import Event, FinalMessage, Kill, Outcome, RunResult, classify, signal_name
+from .signals import catch_shutdown
 from .task import Limits, Task
-from .watchdog import signal_group, tree_rss
+from .watchdog import Tree
 
 # Workers fork from a fresh, single-threaded server process, never from the caller's process.
 _CONTEXT = multiprocessing.get_context("forkserver")
 _PROGRESS_EVERY_S = 0.5  # per task; the caller rewrites a report on each event
+# Imported first by the forkserver: it then survives a signal to the whole process group.
+_FORKSERVER_INIT = "supervisor.forkserver_init"
 
 EventHandler = Callable[[Event], None]
 
@@ -31,13 +33,13 @@ EventHandler = Callable[[Event], None]
 def prestart(preload: Sequence[str] = ()) -> None:
     """Start the forkserver now, so that it imports ``preload`` while the caller does other work
     (the first ``run`` then starts its workers at once). Optional."""
-    _CONTEXT.set_forkserver_preload(["__main__", child.__name__, *preload])
+    _CONTEXT.set_forkserver_preload([_FORKSERVER_INIT, "__main__", child.__name__, *preload])
     forkserver.ensure_running()
 
 
 def run(tasks: Sequence[Task], limits: Limits, on_event: EventHandler | None = None) -> RunResult:
     """Run each task in its own process, at most ``limits.workers`` at once, each as soon as its
-    deps ended OK, until all ended or SIGINT/SIGTERM asked to stop.
+    deps ended OK, until all ended or SIGINT/SIGTERM/SIGHUP asked to stop.
 
     Raises ValueError on an invalid DAG before anything starts. No worker outlives this call.
     As with any forkserver start, the caller's main module must guard its entry point with
@@ -46,14 +48,14 @@ def run(tasks: Sequence[Task], limits: Limits, on_event: EventHandler | None = N
     tasks = list(tasks)
     dependents = dependents_of(tasks)
     # "__main__" is the stdlib's default: the caller's main module is imported once, not per worker.
-    _CONTEXT.set_forkserver_preload(["__main__", child.__name__, *limits.preload])
+    _CONTEXT.set_forkserver_preload([_FORKSERVER_INIT, "__main__", child.__name__, *limits.preload])
     pool = _Pool(tasks, dependents, limits, on_event)
-    with _shutdown_requests() as requests:
+    with catch_shutdown(raising=False) as shutdown:
         try:
-            pool.run(requests)
+            pool.run(shutdown.received)
         finally:
             pool.kill_all()
-    return RunResult(pool.outcomes, requests[0] if requests else None)
+    return RunResult(pool.outcomes, shutdown.first)
 
 
 @dataclass
@@ -68,6 +70,8 @@ class _Worker:
     started: float  # time.monotonic()
     memory_limit: int | None
     timeout_s: float | None
+    tree: Tree
+    last_progress: float  # time.monotonic() of the start or of the last progress message
     final: FinalMessage | None = None
     kill: Kill | None = None  # recorded before the first signal is sent
     term_sent_at: float = 0.0  # time.monotonic() of the SIGTERM
@@ -101,14 +105,17 @@ class _Pool:
         self.pending = dict.fromkeys(task.id for task in tasks)  # ordered set, in the order given
         self.waiting_on = {task.id: len(set(task.deps)) for task in tasks}
         self.running: dict[str, _Worker] = {}
+        self.held: dict[str, Outcome] = {}  # ended OK, waiting for the tasks they require
         self.stopping = False
 
     def run(self, shutdown_requests: list[str]) -> None:
         self._start_ready()
         next_poll = time.monotonic()
-        while self.running:
+        while self.running or self.held:
             if shutdown_requests and not self.stopping:
                 self._shut_down()
+            if not self.running:  # only held tasks, whose requirements can no longer end
+                raise RuntimeError(f"tasks wait on tasks that will never end: {sorted(self.held)}")
             waitables: list[Connection | int] = [w.process.sentinel for w in self.running.values()]
             waitables += [w.conn for w in self.running.values() if w.conn is not None]
             wait(waitables, max(0.0, next_poll - time.monotonic()))
@@ -131,7 +138,7 @@ class _Pool:
     def kill_all(self) -> None:
         """SIGKILL every worker still running (the run is being abandoned) and reap it."""
         for worker in self.running.values():
-            signal_group(worker.pid, signal.SIGKILL)
+            worker.tree.kill_leftovers()
         for worker in self.running.values():
             worker.process.join(5)
             worker.close()
@@ -169,6 +176,8 @@ class _Pool:
             started,
             task.memory_limit_bytes or self.limits.memory_limit_bytes,
             task.timeout_s or self.limits.timeout_s,
+            Tree(process.pid),
+            started,
         )
         self.running[task.id] = worker
         self._sample(worker)
@@ -186,6 +195,7 @@ class _Pool:
             except Exception as exc:  # a message the supervisor cannot unpickle
                 message = ("error", child.describe(exc), 0)
             if message[0] == "progress":
+                worker.last_progress = time.monotonic()
                 worker.progress.update(message[1])
                 self._report_progress(worker, time.monotonic())
             else:
@@ -196,7 +206,7 @@ class _Pool:
         """Classify the ended worker, report it, and skip or unblock its dependents."""
         exit_code = worker.process.exitcode
         assert exit_code is not None
-        signal_group(worker.pid, signal.SIGKILL)  # what it left behind in its group
+        worker.tree.kill_leftovers()
         self._receive(worker)
         self._report_progress(worker, time.monotonic(), now_or_never=True)
         worker.close()
@@ -213,24 +223,49 @@ class _Pool:
             outcome.peak_rss_bytes = max(outcome.peak_rss_bytes or 0, worker.final[2])
             if outcome.status == "OK":
                 outcome.result = worker.final[1]
+        if outcome.status == "OK" and not self._requirements_ok(worker.task):
+            outcome.status = "RUNNING"  # not OK before what it relies on is
+            self.held[task_id] = outcome
+            return
+        self._finish(outcome)
+
+    def _requirements_ok(self, task: Task) -> bool:
+        return all(self.outcomes[r].status == "OK" for r in task.requires)
+
+    def _finish(self, outcome: Outcome) -> None:
+        """Report a final outcome, then stop what relied on a failure or go on after an OK."""
         self._emit("finished", outcome)
+        task_id = outcome.task_id
         if outcome.status == "FAILED":
             self._skip_dependents(task_id)
         elif outcome.status == "OK":
             for dependent in self.dependents[task_id]:
-                self.waiting_on[dependent] -= 1
+                if task_id in self.tasks[dependent].deps:
+                    self.waiting_on[dependent] -= 1
+                if dependent in self.held and self._requirements_ok(self.tasks[dependent]):
+                    held = self.held.pop(dependent)
+                    held.status = "OK"
+                    self._finish(held)
 
     def _skip_dependents(self, failed_id: str) -> None:
+        """Every task that relies on ``failed_id``: never started, or stopped at once."""
         blocked = descendants(self.dependents, failed_id)
+        now = time.monotonic()
         for task_id in self.tasks:
             outcome = self.outcomes[task_id]
             if task_id not in blocked:
                 continue
-            if outcome.status == "PENDING":
-                del self.pending[task_id]
-                outcome.status, outcome.reason = "SKIPPED", "parent_failed"
+            if task_id in self.pending or task_id in self.held:
+                self.pending.pop(task_id, None)
+                self.held.pop(task_id, None)
+                outcome.status, outcome.reason, outcome.result = "SKIPPED", "parent_failed", None
                 outcome.blocked_by.append(failed_id)
                 self._emit("finished", outcome)
+            elif task_id in self.running:
+                outcome.blocked_by.append(failed_id)
+                worker = self.running[task_id]
+                if worker.kill is None:
+                    self._terminate(worker, ("parent_failed", {}), now)
             elif outcome.status == "SKIPPED":  # blocked by an earlier failure as well
                 outcome.blocked_by.append(failed_id)
 
@@ -243,30 +278,35 @@ class _Pool:
                 self._terminate(worker, ("memory_limit_exceeded", limit), now)
             elif worker.timeout_s is not None and now - worker.started > worker.timeout_s:
                 self._terminate(worker, ("timeout", {"timeout_s": worker.timeout_s}), now)
+            elif self.limits.stall_s is not None and now - worker.last_progress > self.limits.stall_s:
+                idle = {"stall_s": self.limits.stall_s, "idle_s": round(now - worker.last_progress, 1)}
+                self._terminate(worker, ("stalled", idle), now)
         elif not worker.kill_sent and now - worker.term_sent_at >= self.limits.term_grace_s:
-            signal_group(worker.pid, signal.SIGKILL)
+            worker.tree.signal(signal.SIGKILL)
             worker.kill_sent = True
 
     def _terminate(self, worker: _Worker, kill: Kill, now: float) -> None:
         worker.kill = kill  # the reason is recorded before the signal can take effect
         worker.term_sent_at = now
-        signal_group(worker.pid, signal.SIGTERM)
+        worker.tree.signal(signal.SIGTERM)
+        worker.tree.signal(signal.SIGCONT)  # a stopped process acts on SIGTERM only once resumed
 
     def _shut_down(self) -> None:
         """Cancel what has not started and SIGTERM what runs; the loop reaps and escalates."""
         self.stopping = True
-        for task_id in list(self.pending):
+        for task_id in [*self.pending, *self.held]:
             outcome = self.outcomes[task_id]
-            outcome.status, outcome.reason = "CANCELLED", "shutdown"
+            outcome.status, outcome.reason, outcome.result = "CANCELLED", "shutdown", None
             self._emit("finished", outcome)
         self.pending.clear()
+        self.held.clear()
         now = time.monotonic()
         for worker in self.running.values():
             if worker.kill is None:
                 self._terminate(worker, ("shutdown", {}), now)
 
     def _sample(self, worker: _Worker) -> int | None:
-        rss = tree_rss(worker.pid)
+        rss = worker.tree.rss()
         if rss is not None:
             worker.outcome.peak_rss_bytes = max(worker.outcome.peak_rss_bytes or 0, rss)
         return rss
@@ -289,26 +329,3 @@ class _Pool:
                 file=sys.stderr,
             )
             traceback.print_exc(file=sys.stderr)
-
-
-@contextlib.contextmanager
-def _shutdown_requests() -> Iterator[list[str]]:
-    """Collect the names of SIGINT/SIGTERM received meanwhile; the handlers only record them.
-
-    Handlers can be installed only from the main thread; elsewhere the list stays empty.
-    """
-    requests: list[str] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield requests
-        return
-
-    def record(signum: int, _frame: object) -> None:
-        requests.append(signal.Signals(signum).name)
-
-    previous = {sig: signal.signal(sig, record) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield requests
-    finally:
-        for sig, handler in previous.items():
-            # None: a handler not installed from Python, which cannot be put back; use the default.
-            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
