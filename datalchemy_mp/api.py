@@ -9,6 +9,7 @@ Usable without the CLI::
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from traceback import format_exc
 
 import orjson
 import psutil
@@ -23,14 +25,15 @@ import psutil
 import supervisor
 from datalchemy_mp.contracts.plan import Plan, load_plan
 from datalchemy_mp.contracts.schema import Schema, load_schema
-from datalchemy_mp.errors import DatalchemyError, InputError, Issue, ValidationFailed
+from datalchemy_mp.errors import DatalchemyError, InputError, Issue, OutputError, ValidationFailed
 from datalchemy_mp.planning import graph as graphmod
 from datalchemy_mp.planning import jobs
-from datalchemy_mp.run import logs, paths
-from datalchemy_mp.run.report import REPORT_NAME, Report, TableState, utc_now
+from datalchemy_mp.run import logs, memory, paths
+from datalchemy_mp.run.report import REPORT_NAME, Report, TableState
 
 PRELOAD = ("datalchemy_mp.engine.worker", "datalchemy_mp.generators", "datalchemy_mp.engine.preload")
 EXIT = {"succeeded": 0, "failed": 1, "invalid": 2, "cancelled": 130}
+DEFAULT_STALL_S = 300.0  # a table with no progress for this long is FAILED "stalled"
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,200}$")
 log = logs.get_logger(process="supervisor")
 
@@ -41,6 +44,7 @@ class RunResult:
     status: str
     exit_code: int
     report: Report
+    crash: Exception | None = None  # an unexpected error of the run itself (the report says so)
 
 
 def default_run_id() -> str:
@@ -49,8 +53,12 @@ def default_run_id() -> str:
 
 
 def default_memory_limit(workers: int) -> int:
-    """Half the machine's memory shared by the workers, at most 2 GiB each."""
+    """Half the memory this process may use (the machine's, or its container's cgroup limit if
+    lower) shared by the workers, at most 2 GiB each."""
     total = psutil.virtual_memory().total
+    cgroup = memory.cgroup_limit()
+    if cgroup is not None:
+        total = min(total, cgroup)
     return min(2 << 30, total // 2 // max(workers, 1))
 
 
@@ -65,6 +73,36 @@ def load_inputs(schema_file: str | Path, plan_file: str | Path) -> tuple[Schema,
     return schema, plan, warnings
 
 
+@dataclass
+class Prepared:
+    """Everything a run needs before a worker starts, checked."""
+
+    schema: Schema
+    plan: Plan
+    graph: graphmod.Graph
+    table_plans: dict
+    base_date: dt.date
+    warnings: list[Issue]
+
+
+def prepare(schema_file: str | Path, plan_file: str | Path, base_date: dt.date | None = None) -> Prepared:
+    """Load, validate and plan every table exactly as ``generate`` does; ``validate`` is this.
+
+    Raises ValidationFailed with every error found (file, JSON path, what was expected).
+    """
+    schema, plan, warnings = load_inputs(schema_file, plan_file)
+    base = base_date or plan.options.base_date or dt.datetime.now(dt.UTC).date()
+    try:
+        graph = graphmod.build(schema, plan)
+    except DatalchemyError:
+        raise
+    except Exception as exc:  # what the planner cannot do with this input, found before any worker
+        message = f"the tables cannot be ordered: {type(exc).__name__}: {exc}"
+        raise ValidationFailed([Issue("error", "cannot_generate", "", message, plan.file)]) from exc
+    table_plans = jobs.plans_of(schema, plan, graph, base)
+    return Prepared(schema, plan, graph, table_plans, base, warnings + graph.warnings)
+
+
 def generate(
     schema_file: str | Path,
     plan_file: str | Path,
@@ -74,11 +112,17 @@ def generate(
     workers: int | None = None,
     memory_limit: int | None = None,
     table_timeout: float | None = None,
+    stall_limit: float | None = DEFAULT_STALL_S,
     base_date: dt.date | None = None,
     chunk_rows: int | None = None,
     on_event: Callable[[str, TableState], None] | None = None,
 ) -> RunResult:
-    """Generate every table of the plan into ``out_dir/<run_id>/``; the report is always written."""
+    """Generate every table of the plan into ``out_dir/<run_id>/``.
+
+    Once the run directory exists its report ends final whatever happens (an error, a signal, a
+    full disk): ``succeeded``, ``failed``, ``invalid`` or ``cancelled``. Raises DatalchemyError
+    only before that (a bad run id, an ``out_dir`` that cannot hold a run directory).
+    """
     run_id = run_id or default_run_id()
     if not _RUN_ID.match(run_id):
         raise InputError(f"run id {run_id!r} must be letters, digits, '_', '-' or '.'")
@@ -87,7 +131,8 @@ def generate(
         run_dir.mkdir(parents=True, exist_ok=False)
     except FileExistsError:
         raise InputError(f"run directory {run_dir} already exists") from None
-    logs.log_to_file(run_dir / logs.LOG_NAME)
+    except OSError as exc:
+        raise InputError(f"cannot create the run directory {run_dir}: {exc.strerror or exc}") from None
     workers = workers or os.cpu_count() or 1
     memory_limit = memory_limit or default_memory_limit(workers)
     report = Report(
@@ -99,23 +144,59 @@ def generate(
             "workers": workers,
             "memory_limit_bytes": memory_limit,
             "table_timeout_s": table_timeout,
+            "stall_limit_s": stall_limit,
         },
     )
-    report.write()
-    supervisor.prestart(PRELOAD)  # warms the workers' caches while the plan is validated
-    log.info("run started", run_id=run_id, run_dir=str(run_dir), **report.settings)
     try:
-        schema, plan, warnings = load_inputs(schema_file, plan_file)
-        base = base_date or plan.options.base_date or dt.datetime.now(dt.UTC).date()
-        graph = graphmod.build(schema, plan)
-        table_plans = jobs.plans_of(schema, plan, graph, base)
-    except ValidationFailed as exc:
-        return _invalid(report, run_dir, exc.issues)
-    except DatalchemyError as exc:
-        return _invalid(
-            report, run_dir, [Issue("error", type(exc).__name__, exc.path or "", exc.message, exc.file)]
-        )
-    report.warnings = warnings + graph.warnings
+        report.start()
+    except OSError as exc:
+        shutil.rmtree(run_dir, ignore_errors=True)  # no report: leave no run directory either
+        raise OutputError(f"cannot write the report in {run_dir}: {exc.strerror or exc}") from None
+    logs.log_to_file(run_dir / logs.LOG_NAME)
+    limits = {
+        "workers": workers,
+        "memory_limit_bytes": memory_limit,
+        "timeout_s": table_timeout,
+        "stall_s": stall_limit,
+    }
+    with supervisor.catch_shutdown(raising=True) as shutdown:
+        try:
+            result = _run(report, run_dir, schema_file, plan_file, limits, base_date, chunk_rows, on_event)
+            shutdown.raising = False  # the run is over: a late signal must not tear the ending
+            return _finish(report, run_dir, result or shutdown.first)
+        except supervisor.Interrupted as exc:
+            shutdown.raising = False
+            return _finish(report, run_dir, exc.signal_name)
+        except ValidationFailed as exc:
+            shutdown.raising = False
+            return _invalid(report, run_dir, exc.issues)
+        except DatalchemyError as exc:
+            shutdown.raising = False
+            issue = Issue("error", type(exc).__name__, exc.path or "", exc.message, exc.file)
+            return _invalid(report, run_dir, [issue])
+        except Exception as exc:
+            shutdown.raising = False
+            return _finish(report, run_dir, None, crash=exc)
+        finally:
+            shutil.rmtree(paths.parts_dir(run_dir), ignore_errors=True)
+
+
+def _run(
+    report: Report,
+    run_dir: Path,
+    schema_file: str | Path,
+    plan_file: str | Path,
+    limits: dict,
+    base_date: dt.date | None,
+    chunk_rows: int | None,
+    on_event: Callable[[str, TableState], None] | None,
+) -> str | None:
+    """Validate, then supervise every table; returns the shutdown signal that stopped it, if any."""
+    supervisor.prestart(PRELOAD)  # warms the workers' caches while the plan is validated
+    log.info("run started", run_id=report.run_id, run_dir=str(run_dir), **report.settings)
+    prepared = prepare(schema_file, plan_file, base_date)
+    schema, plan, graph, base = prepared.schema, prepared.plan, prepared.graph, prepared.base_date
+    report.warnings = prepared.warnings
     log.info("plan valid", tables=len(graph.order), warnings=len(report.warnings))
     for issue in report.warnings:
         log.warning("plan warning", code=issue.code, path=issue.path, message=issue.message)
@@ -125,18 +206,15 @@ def generate(
         schema,
         plan,
         graph,
-        table_plans,
+        prepared.table_plans,
         run_dir,
         base,
-        workers,
+        limits["workers"],
         chunk_rows,
         common={"log_file": str(run_dir / logs.LOG_NAME)},
     )
     report.tables = list({id(r): r.state for r in runs.values()}.values())
     table_of = {t: f"{r.state.schema}.{r.state.table}" for t, r in runs.items()}
-    limits = supervisor.Limits(
-        workers=workers, memory_limit_bytes=memory_limit, timeout_s=table_timeout, preload=PRELOAD
-    )
     report.write()
 
     def handle(event: supervisor.Event) -> None:
@@ -152,41 +230,59 @@ def generate(
         if on_event is not None:
             on_event(event.kind, state)
 
-    result = supervisor.run(tasks, limits, on_event=handle)
+    result = supervisor.run(tasks, supervisor.Limits(**limits, preload=PRELOAD), on_event=handle)
     for task_id, outcome in result.outcomes.items():
         runs[task_id].apply(outcome, run_dir, table_of)
-    for state in jobs.withdraw_orphans(report.tables, graph, run_dir):
-        _log_table("OK", state)
-    shutil.rmtree(paths.parts_dir(run_dir), ignore_errors=True)
-    if result.interrupted_by:
+    return result.interrupted_by
+
+
+def _finish(
+    report: Report, run_dir: Path, interrupted_by: str | None, crash: Exception | None = None
+) -> RunResult:
+    """Make the report final: every table ends in a final status, the run gets its status."""
+    if crash is not None:
+        log.error("run failed", error=f"{type(crash).__name__}: {crash}", traceback=format_exc())
+        report.errors.append(Issue("error", "internal_error", "", _crash_message(crash)))
+    unfinished = "run_failed" if crash is not None else "shutdown"
+    for state in report.tables:
+        if state.status in ("PENDING", "RUNNING"):
+            was = state.status
+            state.status, state.reason = "CANCELLED", unfinished
+            _log_table(was, state)
+    if crash is not None:
+        report.status = "failed"
+    elif interrupted_by:
         report.status = "cancelled"
     elif all(t.status == "OK" for t in report.tables):
         report.status = "succeeded"
     else:
         report.status = "failed"
-    report.finished_at = utc_now()
-    report.write()
-    code = EXIT[report.status]
-    if result.interrupted_by == "SIGTERM":
-        code = 143
+    code = supervisor.exit_code(interrupted_by) if interrupted_by else EXIT[report.status]
+    report.interrupted_by = interrupted_by
+    report.finish()
     statuses = [t.status for t in report.tables]
     log.info(
         "run finished",
         status=report.status,
         exit_code=code,
-        interrupted_by=result.interrupted_by,
+        interrupted_by=interrupted_by,
         tables={s: statuses.count(s) for s in dict.fromkeys(statuses)},
         rows=sum(t.rows_generated for t in report.tables if t.status == "OK"),
     )
-    return RunResult(run_dir, report.status, code, report)
+    return RunResult(run_dir, report.status, code, report, crash)
+
+
+def _crash_message(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return f"disk full: {exc}"
+    return f"internal error: {type(exc).__name__}: {exc} (traceback in {logs.LOG_NAME})"
 
 
 def _invalid(report: Report, run_dir: Path, issues: list[Issue]) -> RunResult:
     report.status = "invalid"
     report.errors = [i for i in issues if i.severity == "error"]
     report.warnings = [i for i in issues if i.severity != "error"]
-    report.finished_at = utc_now()
-    report.write()
+    report.finish()
     log.error("plan invalid", errors=[str(i) for i in report.errors])
     log.info("run finished", status="invalid", exit_code=2)
     return RunResult(run_dir, "invalid", 2, report)

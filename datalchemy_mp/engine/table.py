@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from datalchemy_mp import seeds
 from datalchemy_mp.engine.bijection import Permutation
@@ -543,11 +543,10 @@ class TableEngine:
                     fields[c][k] = "" if target is None else r[target]
 
 
-def open_parents(parent_keys: dict[str, Any], rows: dict[tuple[str, str], int]) -> Parents:
-    """Key readers from ``{"schema.table": {"column": {"kind": k, "paths": [...]}}}``."""
+def open_parents(parent_keys: list[list], rows: dict[tuple[str, str], int]) -> Parents:
+    """Key readers from ``[[schema, table, {"column": {"kind": k, "paths": [...]}}], ...]``."""
     readers = {}
-    for qualified, cols in parent_keys.items():
-        s, t = qualified.split(".", 1)
+    for s, t, cols in parent_keys:
         for col, spec in cols.items():
             readers[((s, t), col)] = KeyReader([Path(p) for p in spec["paths"]], spec["kind"])
     return Parents(readers=readers, rows=rows)
