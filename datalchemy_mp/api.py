@@ -29,10 +29,11 @@ from datalchemy_mp.errors import DatalchemyError, InputError, Issue, OutputError
 from datalchemy_mp.planning import graph as graphmod
 from datalchemy_mp.planning import jobs
 from datalchemy_mp.run import logs, memory, paths
-from datalchemy_mp.run.report import REPORT_NAME, Report, TableState
+from datalchemy_mp.run.report import REPORT_NAME, Report, RunStatus, TableState
+from supervisor import Status
 
 PRELOAD = ("datalchemy_mp.engine.worker", "datalchemy_mp.generators", "datalchemy_mp.engine.preload")
-EXIT = {"succeeded": 0, "failed": 1, "invalid": 2, "cancelled": 130}
+EXIT = {RunStatus.SUCCEEDED: 0, RunStatus.FAILED: 1, RunStatus.INVALID: 2, RunStatus.CANCELLED: 130}
 DEFAULT_STALL_S = 300.0  # a table with no progress for this long is FAILED "stalled"
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,200}$")
 log = logs.get_logger(process="supervisor")
@@ -41,7 +42,7 @@ log = logs.get_logger(process="supervisor")
 @dataclass
 class RunResult:
     run_dir: Path
-    status: str
+    status: RunStatus
     exit_code: int
     report: Report
     crash: Exception | None = None  # an unexpected error of the run itself (the report says so)
@@ -245,18 +246,18 @@ def _finish(
         report.errors.append(Issue("error", "internal_error", "", _crash_message(crash)))
     unfinished = "run_failed" if crash is not None else "shutdown"
     for state in report.tables:
-        if state.status in ("PENDING", "RUNNING"):
+        if not state.status.final:
             was = state.status
-            state.status, state.reason = "CANCELLED", unfinished
+            state.status, state.reason = Status.CANCELLED, unfinished
             _log_table(was, state)
     if crash is not None:
-        report.status = "failed"
+        report.status = RunStatus.FAILED
     elif interrupted_by:
-        report.status = "cancelled"
-    elif all(t.status == "OK" for t in report.tables):
-        report.status = "succeeded"
+        report.status = RunStatus.CANCELLED
+    elif all(t.status == Status.OK for t in report.tables):
+        report.status = RunStatus.SUCCEEDED
     else:
-        report.status = "failed"
+        report.status = RunStatus.FAILED
     code = supervisor.exit_code(interrupted_by) if interrupted_by else EXIT[report.status]
     report.interrupted_by = interrupted_by
     report.finish()
@@ -267,7 +268,7 @@ def _finish(
         exit_code=code,
         interrupted_by=interrupted_by,
         tables={s: statuses.count(s) for s in dict.fromkeys(statuses)},
-        rows=sum(t.rows_generated for t in report.tables if t.status == "OK"),
+        rows=sum(t.rows_generated for t in report.tables if t.status == Status.OK),
     )
     return RunResult(run_dir, report.status, code, report, crash)
 
@@ -279,13 +280,13 @@ def _crash_message(exc: Exception) -> str:
 
 
 def _invalid(report: Report, run_dir: Path, issues: list[Issue]) -> RunResult:
-    report.status = "invalid"
+    report.status = RunStatus.INVALID
     report.errors = [i for i in issues if i.severity == "error"]
     report.warnings = [i for i in issues if i.severity != "error"]
     report.finish()
     log.error("plan invalid", errors=[str(i) for i in report.errors])
-    log.info("run finished", status="invalid", exit_code=2)
-    return RunResult(run_dir, "invalid", 2, report)
+    log.info("run finished", status=RunStatus.INVALID, exit_code=2)
+    return RunResult(run_dir, RunStatus.INVALID, 2, report)
 
 
 def _write_resolved_plan(run_dir: Path, plan_file: str | Path) -> None:
@@ -303,16 +304,16 @@ def _write_resolved_plan(run_dir: Path, plan_file: str | Path) -> None:
     (run_dir / "resolved_plan.json").write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
 
 
-def _log_table(was: str, state: TableState) -> None:
+def _log_table(was: Status, state: TableState) -> None:
     """A table started or finished (not each of its chunks): one line with its figures, and one
     per warning it raised."""
     table = f"{state.schema}.{state.table}"
     if state.status == was:
         return
-    if state.status == "RUNNING":
+    if state.status == Status.RUNNING:
         log.info("table started", table=table, worker_pid=state.pid, rows=state.rows_requested)
         return
-    level = {"OK": "info", "FAILED": "error"}.get(state.status, "warning")
+    level = {Status.OK: "info", Status.FAILED: "error"}.get(state.status, "warning")
     d = state.detail or {}
     figures = {
         "status": state.status,

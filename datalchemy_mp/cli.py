@@ -13,7 +13,8 @@ import orjson
 from datalchemy_mp import api
 from datalchemy_mp.errors import DatalchemyError, ValidationFailed
 from datalchemy_mp.run import logs, progress, runs
-from datalchemy_mp.run.report import failure_message
+from datalchemy_mp.run.report import RunStatus, failure_message
+from supervisor import Status
 
 GENERATE_EPILOG = """\b
 Examples:
@@ -232,7 +233,7 @@ def generate(
                 chunk_rows=chunk_rows,
                 on_event=view.on_event,
             )
-            if result.status == "succeeded":
+            if result.status == RunStatus.SUCCEEDED:
                 runs.point_latest(out, result.run_dir)
                 log.info("latest updated", latest=str(out / runs.LATEST), run_id=result.run_dir.name)
             if keep is not None:
@@ -248,9 +249,9 @@ def generate(
     for issue in report.errors:
         click.echo(f"Error: {logs.scrub_text(str(issue))}", err=True)
     for t in report.tables:
-        if t.status != "OK":
+        if t.status != Status.OK:
             why = t.reason or ""
-            if t.status == "FAILED":
+            if t.status == Status.FAILED:
                 why += f": {logs.scrub_text(failure_message(t))}"
             if t.blocked_by:
                 why += f" (blocked by {', '.join(t.blocked_by)})"

@@ -5,7 +5,7 @@ Generic: it knows tasks, edges, processes and limits, nothing of what the tasks 
 
 from .atomic import write_json_atomic
 from .child import progress
-from .outcome import Event, Outcome, RunResult
+from .outcome import Event, Outcome, RunResult, Status
 from .pool import prestart, run
 from .signals import Interrupted, catch_shutdown, exit_code
 from .sizes import parse_size
@@ -17,6 +17,7 @@ __all__ = [
     "Limits",
     "Outcome",
     "RunResult",
+    "Status",
     "Task",
     "catch_shutdown",
     "exit_code",

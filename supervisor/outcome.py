@@ -6,14 +6,32 @@ import dataclasses
 import errno
 import signal
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 # Final messages a worker sends: ("result", value, maxrss_bytes) or ("error", detail, maxrss_bytes).
 FinalMessage = tuple[str, Any, int]
 # What the supervisor recorded before it signalled a worker: (reason, detail).
 Kill = tuple[str, dict]
+
+
+class Status(StrEnum):
+    """Where a task stands; OK, FAILED, SKIPPED and CANCELLED are final. Written as its name."""
+
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    OK = "OK"
+    FAILED = "FAILED"
+    SKIPPED = "SKIPPED"
+    CANCELLED = "CANCELLED"
+
+    @property
+    def final(self) -> bool:
+        return self not in (Status.PENDING, Status.RUNNING)
+
+
 # A worker stopped for one of these reasons did nothing wrong itself.
-_KILLED_AS = {"shutdown": "CANCELLED", "parent_failed": "SKIPPED"}
+_KILLED_AS = {"shutdown": Status.CANCELLED, "parent_failed": Status.SKIPPED}
 
 
 @dataclass
@@ -21,7 +39,7 @@ class Outcome:
     """The state of one task; final once status is OK, FAILED, SKIPPED or CANCELLED."""
 
     task_id: str
-    status: str = "PENDING"  # OK | FAILED | SKIPPED | CANCELLED | PENDING | RUNNING
+    status: Status = Status.PENDING
     reason: str | None = None
     detail: dict = field(default_factory=dict)
     blocked_by: list[str] = field(default_factory=list)
@@ -59,22 +77,24 @@ class RunResult:
     interrupted_by: str | None = None  # "SIGINT" | "SIGTERM" | "SIGHUP" if one stopped the run
 
 
-def classify(exit_code: int, final: FinalMessage | None, kill: Kill | None) -> tuple[str, str | None, dict]:
+def classify(
+    exit_code: int, final: FinalMessage | None, kill: Kill | None
+) -> tuple[Status, str | None, dict]:
     """Status, reason and detail of a worker that ended: its own kill wins, then the message."""
     if kill is not None:
         reason, detail = kill
-        return _KILLED_AS.get(reason, "FAILED"), reason, detail
+        return _KILLED_AS.get(reason, Status.FAILED), reason, detail
     if final is not None and final[0] == "error":
         if final[1].get("errno") == errno.ENOSPC:
-            return "FAILED", "disk_full", final[1]
-        return "FAILED", "exception", final[1]
+            return Status.FAILED, "disk_full", final[1]
+        return Status.FAILED, "exception", final[1]
     if exit_code < 0:
-        return "FAILED", "signal", {"signal": signal_name(exit_code)}
+        return Status.FAILED, "signal", {"signal": signal_name(exit_code)}
     if exit_code != 0:
-        return "FAILED", "exit_code", {"exit_code": exit_code}
+        return Status.FAILED, "exit_code", {"exit_code": exit_code}
     if final is None:
-        return "FAILED", "exit_code", {"exit_code": 0, "message": "exited without sending a result"}
-    return "OK", None, {}
+        return Status.FAILED, "exit_code", {"exit_code": 0, "message": "exited without sending a result"}
+    return Status.OK, None, {}
 
 
 def signal_name(exit_code: int) -> str:

@@ -16,7 +16,7 @@ from multiprocessing.process import BaseProcess
 
 from . import child
 from .dag import dependents_of, descendants
-from .outcome import Event, FinalMessage, Kill, Outcome, RunResult, classify, signal_name
+from .outcome import Event, FinalMessage, Kill, Outcome, RunResult, Status, classify, signal_name
 from .signals import catch_shutdown
 from .task import Limits, Task
 from .watchdog import Tree
@@ -165,7 +165,7 @@ class _Pool:
         finally:
             sender.close()  # the worker holds the only write end: EOF when it is gone
         assert process.pid is not None
-        outcome.status = "RUNNING"
+        outcome.status = Status.RUNNING
         outcome.pid = process.pid
         worker = _Worker(
             task,
@@ -221,30 +221,30 @@ class _Pool:
         if worker.final is not None:
             # The worker's own high-water mark catches peaks between two samples.
             outcome.peak_rss_bytes = max(outcome.peak_rss_bytes or 0, worker.final[2])
-            if outcome.status == "OK":
+            if outcome.status == Status.OK:
                 outcome.result = worker.final[1]
-        if outcome.status == "OK" and not self._requirements_ok(worker.task):
-            outcome.status = "RUNNING"  # not OK before what it relies on is
+        if outcome.status == Status.OK and not self._requirements_ok(worker.task):
+            outcome.status = Status.RUNNING  # not OK before what it relies on is
             self.held[task_id] = outcome
             return
         self._finish(outcome)
 
     def _requirements_ok(self, task: Task) -> bool:
-        return all(self.outcomes[r].status == "OK" for r in task.requires)
+        return all(self.outcomes[r].status == Status.OK for r in task.requires)
 
     def _finish(self, outcome: Outcome) -> None:
         """Report a final outcome, then stop what relied on a failure or go on after an OK."""
         self._emit("finished", outcome)
         task_id = outcome.task_id
-        if outcome.status == "FAILED":
+        if outcome.status == Status.FAILED:
             self._skip_dependents(task_id)
-        elif outcome.status == "OK":
+        elif outcome.status == Status.OK:
             for dependent in self.dependents[task_id]:
                 if task_id in self.tasks[dependent].deps:
                     self.waiting_on[dependent] -= 1
                 if dependent in self.held and self._requirements_ok(self.tasks[dependent]):
                     held = self.held.pop(dependent)
-                    held.status = "OK"
+                    held.status = Status.OK
                     self._finish(held)
 
     def _skip_dependents(self, failed_id: str) -> None:
@@ -258,7 +258,7 @@ class _Pool:
             if task_id in self.pending or task_id in self.held:
                 self.pending.pop(task_id, None)
                 self.held.pop(task_id, None)
-                outcome.status, outcome.reason, outcome.result = "SKIPPED", "parent_failed", None
+                outcome.status, outcome.reason, outcome.result = Status.SKIPPED, "parent_failed", None
                 outcome.blocked_by.append(failed_id)
                 self._emit("finished", outcome)
             elif task_id in self.running:
@@ -266,7 +266,7 @@ class _Pool:
                 worker = self.running[task_id]
                 if worker.kill is None:
                     self._terminate(worker, ("parent_failed", {}), now)
-            elif outcome.status == "SKIPPED":  # blocked by an earlier failure as well
+            elif outcome.status == Status.SKIPPED:  # blocked by an earlier failure as well
                 outcome.blocked_by.append(failed_id)
 
     def _watch(self, worker: _Worker, now: float) -> None:
@@ -296,7 +296,7 @@ class _Pool:
         self.stopping = True
         for task_id in [*self.pending, *self.held]:
             outcome = self.outcomes[task_id]
-            outcome.status, outcome.reason, outcome.result = "CANCELLED", "shutdown", None
+            outcome.status, outcome.reason, outcome.result = Status.CANCELLED, "shutdown", None
             self._emit("finished", outcome)
         self.pending.clear()
         self.held.clear()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from datalchemy_mp.contracts.jsonfile import Reader, pointer, read_json
+from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.errors import ValidationFailed
 
 SCHEMA_VERSION = "0.2"
@@ -21,9 +22,7 @@ class Column:
     data_type: str
     udt_schema: str | None
     udt_name: str | None
-    kind: str
-    """Normalised type: smallint|integer|bigint|numeric|real|double|text|boolean|date|time|
-    timestamp|timestamptz|uuid|json|enum|inet|interval|bytea|array|unknown."""
+    kind: Kind
     nullable: bool
     default: str | None = None
     identity: str | None = None
@@ -32,7 +31,7 @@ class Column:
     precision: int | None = None
     scale: int | None = None
     enum_labels: tuple[str, ...] = ()
-    element_kind: str | None = None
+    element_kind: Kind | None = None
 
     @property
     def is_sequence(self) -> bool:
@@ -168,33 +167,33 @@ _KINDS = {
 
 
 @functools.lru_cache(maxsize=1024)
-def kind_of(data_type: str, udt_name: str | None, is_enum: bool, engine: str) -> tuple[str, str | None]:
+def kind_of(data_type: str, udt_name: str | None, is_enum: bool, engine: str) -> tuple[Kind, Kind | None]:
     """The normalised kind of a column type, and its element kind for arrays."""
     if is_enum:
-        return "enum", None
+        return Kind.ENUM, None
     dt = data_type.strip().lower()
     if dt.endswith("[]") or dt == "array":
         elem = (udt_name or "").lstrip("_") if dt == "array" else dt[:-2]
-        return "array", kind_of(elem, elem, False, engine)[0]
+        return Kind.ARRAY, kind_of(elem, elem, False, engine)[0]
     base = re.sub(r"\(.*?\)", "", dt).strip()  # numeric(12,2) -> numeric; timestamp(3) with time zone
     base = re.sub(r"\s+", " ", base)
     if base in _KINDS:
-        return _KINDS[base], None
+        return Kind(_KINDS[base]), None
     if engine == "sqlite":  # SQLite type affinity rules
         if "int" in base:
-            return "integer", None
+            return Kind.INTEGER, None
         if any(s in base for s in ("char", "clob", "text")):
-            return "text", None
+            return Kind.TEXT, None
         if any(s in base for s in ("real", "floa", "doub")):
-            return "double", None
+            return Kind.DOUBLE, None
         if "bool" in base:
-            return "boolean", None
+            return Kind.BOOLEAN, None
         if "date" in base or "time" in base:
-            return ("date" if base == "date" else "timestamp"), None
-        return "numeric", None
+            return (Kind.DATE if base == "date" else Kind.TIMESTAMP), None
+        return Kind.NUMERIC, None
     if udt_name and udt_name.lower() in _KINDS:
-        return _KINDS[udt_name.lower()], None
-    return "unknown", None
+        return Kind(_KINDS[udt_name.lower()]), None
+    return Kind.UNKNOWN, None
 
 
 def load_schema(path: str | Path) -> Schema:

@@ -15,6 +15,8 @@ from array import array
 from collections.abc import Sequence
 from pathlib import Path
 
+from datalchemy_mp.contracts.kinds import Kind
+
 _NULL_UUID = bytes(16)
 _NULL_TEXT = "00000000-0000-0000-0000-000000000000"
 
@@ -24,7 +26,7 @@ class KeyWriter:
 
     def __init__(self, path: Path, kind: str):
         self.path = path
-        self.uuid = kind == "uuid"
+        self.uuid = kind == Kind.UUID
         self._data = open(path, "wb", buffering=1 << 20)
         self._offsets = None if self.uuid else open(str(path) + ".off", "wb", buffering=1 << 20)
         self._pos = 0
@@ -80,7 +82,7 @@ class KeyReader:
     """The values of one parent column over all its chunks, by global row index."""
 
     def __init__(self, paths: Sequence[Path], kind: str):
-        self._parts = [_Part(p, kind == "uuid") for p in paths]
+        self._parts = [_Part(p, kind == Kind.UUID) for p in paths]
         self._starts: list[int] = []
         total = 0
         for part in self._parts:

@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from datalchemy_mp import seeds
+from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.engine.bijection import Permutation
 from datalchemy_mp.engine.keys import KeyReader, KeyWriter
 from datalchemy_mp.errors import GenerationError
 from datalchemy_mp.generators.base import BLOCK_ROWS, GENERATORS, Batch
 from datalchemy_mp.output import csv as csvout
 from datalchemy_mp.planning.coerce import INVALID
-from datalchemy_mp.planning.columns import ColumnPlan, TablePlan, fill_order, key_functions
+from datalchemy_mp.planning.columns import ColumnPlan, Source, TablePlan, fill_order, key_functions
 
 MAX_ATTEMPTS = 50
 FALLBACK_AFTER = 10
@@ -194,12 +195,12 @@ class TableEngine:
         groups = []
         for cp in self.tp.columns:
             spec = GENERATORS.get(cp.generator_id or "")
-            if cp.source == "sequence" or (
+            if cp.source == Source.SEQUENCE or (
                 spec is not None
                 and spec.unique
                 and cp.info.unique
                 and not cp.transforms
-                and cp.source in ("rule", "default")
+                and cp.source in (Source.RULE, Source.DEFAULT)
             ):
                 groups.append({cp.name})
         for f in self.fills:
@@ -251,14 +252,14 @@ class TableEngine:
             )
             picks[id(f.fk)] = f.picks(start, n, rng)
         for cp in self.active:
-            if cp.source == "fk" and cp.fk.ref != self.tp.table.key:
+            if cp.source == Source.FK and cp.fk.ref != self.tp.table.key:
                 j = picks[id(cp.fk)]
                 ref_col = cp.fk.ref_columns[cp.fk.columns.index(cp.name)]
                 row[cp.name] = self.parents.take(cp.fk.ref, ref_col, j)
-            elif cp.source == "parent_value":
+            elif cp.source == Source.PARENT_VALUE:
                 j = picks[id(cp.fk)]
                 row[cp.name] = self.parents.take(cp.fk.ref, cp.parent_column, j)
-            elif cp.source in ("cycle_null", "fk"):
+            elif cp.source in (Source.CYCLE_NULL, Source.FK):
                 row[cp.name] = [None] * n
         columns = self.active
         order = self.fill
@@ -281,7 +282,7 @@ class TableEngine:
                 values = [None if rnd() < rate else v for v in values]
             row[cp.name] = values
             self.stats.generator_usage[cp.generator_id or cp.source] += n
-            if cp.source == "default":
+            if cp.source == Source.DEFAULT:
                 self.stats.heuristic += n
             for tag in cp.tags:
                 self.stats.pii[tag] += n
@@ -298,7 +299,7 @@ class TableEngine:
                 self.stats.transform_usage[tid] += n
             if cp.coerce is not None:
                 row[cp.name] = cp.coerce(row[cp.name])
-            if cp.column.kind == "numeric" and cp.column.scale is not None:
+            if cp.column.kind == Kind.NUMERIC and cp.column.scale is not None:
                 s = cp.column.scale
                 row[cp.name] = [round(v, s) if type(v) is float else v for v in row[cp.name]]
         return row
@@ -409,7 +410,7 @@ class TableEngine:
         texts = [
             j
             for j in self.unique_sets[clash]
-            if self.tp.columns[j].column.kind == "text"
+            if self.tp.columns[j].column.kind == Kind.TEXT
             and not self.tp.columns[j].preformatted
             and isinstance(values[j], str)
         ]

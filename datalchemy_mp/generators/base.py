@@ -22,24 +22,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from datalchemy_mp.contracts.kinds import FLOATS, INTEGERS, TIMESTAMPS, Kind
 from datalchemy_mp.errors import ParamError
 
 BLOCK_ROWS = 4096
 """Rows per RNG block. Fixed, so bytes never depend on chunk size or worker count."""
 
-# Column kinds: the normalised SQL type a generator fills (see schema.Column.kind).
-INT = frozenset({"smallint", "integer", "bigint"})
-NUMERIC = frozenset({"numeric", "real", "double"})
+# Column kinds: the normalised SQL type a generator fills (see contracts.kinds.Kind).
+INT = INTEGERS
+NUMERIC = frozenset({Kind.NUMERIC}) | FLOATS
 NUMBER = INT | NUMERIC
-TEXT = frozenset({"text"})
-BOOL = frozenset({"boolean"})
-DATE = frozenset({"date"})
-TIME = frozenset({"time"})
-TIMESTAMP = frozenset({"timestamp", "timestamptz"})
+TEXT = frozenset({Kind.TEXT})
+BOOL = frozenset({Kind.BOOLEAN})
+DATE = frozenset({Kind.DATE})
+TIME = frozenset({Kind.TIME})
+TIMESTAMP = TIMESTAMPS
 TEMPORAL = DATE | TIME | TIMESTAMP
-UUID = frozenset({"uuid"})
-ENUM = frozenset({"enum"})
-JSON = frozenset({"json"})
+UUID = frozenset({Kind.UUID})
+ENUM = frozenset({Kind.ENUM})
+JSON = frozenset({Kind.JSON})
 ANY: frozenset[str] = frozenset()
 """An empty kind set means: fills any column (its values are written as text)."""
 
@@ -51,8 +52,7 @@ class ColumnInfo:
     schema: str
     table: str
     name: str
-    kind: str  # smallint|integer|bigint|numeric|real|double|text|boolean|date|time|
-    #            timestamp|timestamptz|uuid|json|enum|inet|interval|bytea|array
+    kind: Kind
     data_type: str = "text"
     max_length: int | None = None
     precision: int | None = None
@@ -62,7 +62,7 @@ class ColumnInfo:
     """True when the column alone is a PRIMARY KEY or UNIQUE: generators that construct
     unique values (``unique=True`` in their spec) must then never repeat a value."""
     enum_labels: tuple[str, ...] = ()
-    element_kind: str | None = None  # for arrays
+    element_kind: Kind | None = None  # for arrays
     seed: int = 0
     """A stable 64-bit key for this column (from the plan seed and the column's name): use it
     to key bijections, so unique values look random yet never collide across chunks."""

@@ -11,6 +11,7 @@ import fnmatch
 import random
 from typing import Any
 
+from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.generators import GENERATORS, TRANSFORMS
 from datalchemy_mp.generators.base import (
     Batch,
@@ -22,19 +23,19 @@ from datalchemy_mp.generators.base import (
 
 EXAMPLE_SEED = 20240101
 _KIND_ORDER = (
-    "text",
-    "integer",
-    "numeric",
-    "boolean",
-    "date",
-    "timestamp",
-    "time",
-    "uuid",
-    "enum",
-    "json",
-    "inet",
-    "interval",
-    "bytea",
+    Kind.TEXT,
+    Kind.INTEGER,
+    Kind.NUMERIC,
+    Kind.BOOLEAN,
+    Kind.DATE,
+    Kind.TIMESTAMP,
+    Kind.TIME,
+    Kind.UUID,
+    Kind.ENUM,
+    Kind.JSON,
+    Kind.INET,
+    Kind.INTERVAL,
+    Kind.BYTEA,
     "array",
 )
 _TRANSFORM_EXAMPLES: dict[str, tuple[dict, Any]] = {
@@ -83,7 +84,7 @@ def describe_generator(spec: GeneratorSpec) -> dict:
 def describe_transform(spec: TransformSpec) -> dict:
     params, value = _TRANSFORM_EXAMPLES.get(spec.id, ({}, "Ana Silva"))
     try:
-        fn = spec.factory(_column("text"), check_params(spec.params, params, strict=spec.strict, path=""))
+        fn = spec.factory(_column(Kind.TEXT), check_params(spec.params, params, strict=spec.strict, path=""))
         output = _jsonable(fn(Batch(rng=random.Random(EXAMPLE_SEED), start=0, n=1), [value])[0])
         result: dict | None = {"input": _jsonable(value), "output": output}
     except Exception:  # noqa: BLE001 - an example is best effort
@@ -116,8 +117,8 @@ def _column(kind: str, locale: str = "pt_BR") -> ColumnInfo:
         name="example",
         kind=kind,
         data_type=kind,
-        enum_labels=("novo", "qualificado", "perdido") if kind == "enum" else (),
-        element_kind="text" if kind == "array" else None,
+        enum_labels=("novo", "qualificado", "perdido") if kind == Kind.ENUM else (),
+        element_kind=Kind.TEXT if kind == Kind.ARRAY else None,
         seed=EXAMPLE_SEED,
         locale=locale,
         hints={"today": dt.date(2024, 1, 1)},
@@ -128,8 +129,8 @@ def example(spec: GeneratorSpec) -> Any:
     """One value of ``spec`` on a dummy column of a kind it fills (pt_BR, else en_US), with
     sample inputs for derive generators; None if that fails."""
     kinds = [k for k in _KIND_ORDER if not spec.kinds or k in spec.kinds] or sorted(spec.kinds)
-    kind = "enum" if spec.id == "primitive.enum" else kinds[0]
-    if spec.derive and "timestamp" in spec.kinds:
+    kind = Kind.ENUM if spec.id == "primitive.enum" else kinds[0]
+    if spec.derive and Kind.TIMESTAMP in spec.kinds:
         kind = "timestamp"
     for locale in ("pt_BR", "en_US"):
         try:

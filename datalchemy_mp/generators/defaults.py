@@ -11,9 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from datalchemy_mp.contracts.kinds import FLOATS, Kind
 from datalchemy_mp.generators._util import strip_accents, today
 
-_INT_LIMITS = {"smallint": (-32768, 32767), "integer": (-(2**31), 2**31 - 1), "bigint": (-(2**63), 2**63 - 1)}
+_INT_LIMITS = {
+    Kind.SMALLINT: (-32768, 32767),
+    Kind.INTEGER: (-(2**31), 2**31 - 1),
+    Kind.BIGINT: (-(2**63), 2**63 - 1),
+}
 
 
 class _Name:
@@ -50,9 +55,9 @@ def default_generator(col, default_sql: str | None, identity: bool) -> tuple[str
     literal = _literal(default_sql)
     if kind in _INT_LIMITS and (identity or (default_sql or "").strip().lower().startswith("nextval(")):
         return "primitive.sequence", {}
-    if kind == "uuid":
+    if kind == Kind.UUID:
         return "primitive.uuid", {}
-    if kind == "enum":
+    if kind == Kind.ENUM:
         params = (
             {"majority": literal, "majority_rate": 0.5}
             if isinstance(literal, str) and literal in col.enum_labels
@@ -61,25 +66,25 @@ def default_generator(col, default_sql: str | None, identity: bool) -> tuple[str
         return "primitive.enum", params
     if hints.get("choices"):
         return _choices(list(hints["choices"]), literal)
-    if kind == "boolean":
+    if kind == Kind.BOOLEAN:
         return "primitive.bool", {"true_rate": _true_rate(nm, literal)}
-    if kind in _INT_LIMITS or kind in ("numeric", "real", "double"):
+    if kind in _INT_LIMITS or kind in (Kind.NUMERIC, Kind.REAL, Kind.DOUBLE):
         return _number(col, nm, hints)
-    if kind in ("date", "timestamp", "timestamptz"):
+    if kind in (Kind.DATE, Kind.TIMESTAMP, Kind.TIMESTAMPTZ):
         return _temporal(col, nm, hints)
-    if kind == "time":
+    if kind == Kind.TIME:
         if nm.has("hora", "horario", "hour", "time") and not col.unique:
             return "primitive.time", {"min": "08:00:00", "max": "18:00:00"}
         return "primitive.time", {}
-    if kind == "json":
+    if kind == Kind.JSON:
         return "primitive.json", {}
-    if kind == "inet":
+    if kind == Kind.INET:
         return "primitive.inet", {}
-    if kind == "interval":
+    if kind == Kind.INTERVAL:
         return "primitive.interval", {}
-    if kind == "bytea":
+    if kind == Kind.BYTEA:
         return "primitive.bytes", {}
-    if kind == "array":
+    if kind == Kind.ARRAY:
         return "primitive.array", {}
     if isinstance(literal, str):  # e.g. 'BRL'::bpchar on a char(3) column
         return "primitive.constant", {"value": literal}
@@ -173,7 +178,7 @@ def _number(col, nm: _Name, hints: dict) -> tuple[str, dict]:
     if integer:
         lo, hi = int(-(-lo // 1)), int(hi // 1)
         return "primitive.int", {"min": lo, "max": max(lo, hi)}
-    if col.kind in ("real", "double") and col.scale is None:
+    if col.kind in FLOATS and col.scale is None:
         return "primitive.float", {"min": float(lo), "max": float(hi)}
     params = {"min": float(lo), "max": float(hi)}
     if col.scale is None and scale is not None:
@@ -326,7 +331,7 @@ def _temporal(col, nm: _Name, hints: dict) -> tuple[str, dict]:
     if col.unique:  # room for many distinct values
         lo = min(lo, ref - days(365 * 30))
     lo, hi = _within_dates(lo, hi, hints)
-    if col.kind == "date":
+    if col.kind == Kind.DATE:
         return "primitive.date", {"min": lo.isoformat(), "max": hi.isoformat()}
     start = dt.datetime.combine(lo, dt.time())
     end = dt.datetime.combine(hi, dt.time(23, 59, 59))

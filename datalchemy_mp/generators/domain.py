@@ -8,6 +8,7 @@ Codes and numbers registered ``unique=True`` are distinct per row by constructio
 from __future__ import annotations
 
 from datalchemy_mp import seeds
+from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.errors import ParamError
 from datalchemy_mp.generators._util import (
     BlockPermutation,
@@ -96,7 +97,7 @@ for _id, (_what, _values) in PICKS.items():
     # funis.nome) gets the engine's de-duplication ("Prospeccao 2"), not an error.
     generator(
         _id,
-        kinds=TEXT | frozenset({"enum"}),
+        kinds=TEXT | frozenset({Kind.ENUM}),
         strict=False,
         unique=False,
         description=f"a {_what}: one of {', '.join(_values)}",

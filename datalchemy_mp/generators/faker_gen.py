@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
+from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.errors import GenerationError, ParamError
 from datalchemy_mp.generators import semantic_br as br
 from datalchemy_mp.generators._util import (
@@ -1623,7 +1624,7 @@ def _method_factory(method: str) -> Callable:
             raise ParamError(
                 f"faker.{method}({_show_args(params)}) failed: {type(exc).__name__}: {exc}", path="args"
             ) from None
-        keep_bytes = col.kind == "bytea"
+        keep_bytes = col.kind == Kind.BYTEA
         limit = col.max_length
 
         def gen(b: Batch) -> list:

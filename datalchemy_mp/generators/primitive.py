@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from hashlib import blake2b
 
 from datalchemy_mp import seeds
+from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.errors import GenerationError, ParamError
 from datalchemy_mp.generators._util import (
     BlockPermutation,
@@ -626,7 +627,7 @@ def _choice_fn(
 )
 def enum(col: ColumnInfo, params: dict) -> BatchFn:
     """A uniform label of the column's enum (``unknown`` if it has no labels)."""
-    if col.kind != "enum" and not col.enum_labels:
+    if col.kind != Kind.ENUM and not col.enum_labels:
         raise ParamError(f"{col.qualified} is {col.data_type}, not an enum type")
     labels = list(col.enum_labels) or ["unknown"]
     majority = params["majority"]
@@ -747,7 +748,7 @@ def array(col: ColumnInfo, params: dict) -> BatchFn:
 
     check_order(params, "min_items", "max_items")
     kind = params["element"] or col.element_kind or "text"
-    if kind == "array":
+    if kind == Kind.ARRAY:
         raise ParamError("arrays of arrays are not supported", path="element")
     elem = dataclasses.replace(
         col,

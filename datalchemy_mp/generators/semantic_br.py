@@ -15,6 +15,7 @@ import functools
 import re
 
 from datalchemy_mp import seeds
+from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.errors import ParamError
 from datalchemy_mp.generators._util import (
     BlockPermutation,
@@ -765,7 +766,7 @@ def email_safe(col: ColumnInfo, params: dict) -> BatchFn:
 
 @generator(
     "semantic.br.money.brl",
-    kinds=frozenset({"numeric", "real", "double"}),
+    kinds=frozenset({Kind.NUMERIC, Kind.REAL, Kind.DOUBLE}),
     strict=False,
     unique=True,
     params=(
@@ -780,7 +781,7 @@ def money_brl(col: ColumnInfo, params: dict) -> BatchFn:
 
 
 @generator(
-    "semantic.br.ip", kinds=TEXT | frozenset({"inet"}), strict=False, unique=True, tags=("pii.network",)
+    "semantic.br.ip", kinds=TEXT | frozenset({Kind.INET}), strict=False, unique=True, tags=("pii.network",)
 )
 def ip(col: ColumnInfo, params: dict) -> BatchFn:
     """IPv4, each octet 1..254: ``187.23.4.200``."""

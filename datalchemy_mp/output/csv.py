@@ -13,6 +13,8 @@ from typing import Any
 
 import orjson
 
+from datalchemy_mp.contracts.kinds import FLOATS, INTEGERS, TIMESTAMPS, Kind
+
 Formatter = Callable[[list], list]
 
 _SPECIAL = frozenset(',"\n\r')
@@ -161,27 +163,27 @@ def format_array(values: list) -> list:
 
 def formatter(kind: str, scale: int | None) -> Formatter:
     """The formatter for a column of ``kind`` (see schema.Column.kind)."""
-    if kind in ("smallint", "integer", "bigint"):
+    if kind in INTEGERS:
         return format_int
-    if kind == "numeric":
+    if kind == Kind.NUMERIC:
         return make_numeric(scale)
-    if kind in ("real", "double"):
+    if kind in FLOATS:
         return make_numeric(None)
-    if kind == "boolean":
+    if kind == Kind.BOOLEAN:
         return format_bool
-    if kind == "date":
+    if kind == Kind.DATE:
         return format_date
-    if kind == "time":
+    if kind == Kind.TIME:
         return format_time
-    if kind in ("timestamp", "timestamptz"):
-        return make_timestamp(kind == "timestamptz")
-    if kind == "uuid":
+    if kind in TIMESTAMPS:
+        return make_timestamp(kind == Kind.TIMESTAMPTZ)
+    if kind == Kind.UUID:
         return format_uuid
-    if kind == "json":
+    if kind == Kind.JSON:
         return format_json
-    if kind == "bytea":
+    if kind == Kind.BYTEA:
         return format_bytea
-    if kind == "array":
+    if kind == Kind.ARRAY:
         return format_array
     return format_text
 

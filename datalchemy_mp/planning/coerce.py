@@ -17,6 +17,8 @@ from typing import Any
 
 import orjson
 
+from datalchemy_mp.contracts.kinds import Kind
+
 INVALID = object()
 """Marks a value that cannot be written to its column."""
 
@@ -121,20 +123,20 @@ def _json(v: Any) -> Any:
 
 
 _BY_KIND: dict[str, Callable[[Any], Any]] = {
-    "smallint": _int,
-    "integer": _int,
-    "bigint": _int,
-    "numeric": _number,
-    "real": _number,
-    "double": _number,
-    "boolean": _bool,
-    "date": _date,
-    "timestamp": _timestamp,
-    "timestamptz": _timestamp,
-    "time": _time,
-    "uuid": _uuid,
-    "inet": _inet,
-    "json": _json,
+    Kind.SMALLINT: _int,
+    Kind.INTEGER: _int,
+    Kind.BIGINT: _int,
+    Kind.NUMERIC: _number,
+    Kind.REAL: _number,
+    Kind.DOUBLE: _number,
+    Kind.BOOLEAN: _bool,
+    Kind.DATE: _date,
+    Kind.TIMESTAMP: _timestamp,
+    Kind.TIMESTAMPTZ: _timestamp,
+    Kind.TIME: _time,
+    Kind.UUID: _uuid,
+    Kind.INET: _inet,
+    Kind.JSON: _json,
 }
 
 
@@ -142,12 +144,12 @@ def coercer(
     kind: str, enum_labels: tuple[str, ...] = (), max_length: int | None = None
 ) -> Callable[[list], list] | None:
     """A function fitting a block of values to a column of ``kind``; None for plain text."""
-    if kind == "enum":
+    if kind == Kind.ENUM:
         labels = frozenset(enum_labels)
         return lambda values: [v if v is None or v in labels else INVALID for v in values]
     one = _BY_KIND.get(kind)
     if one is not None:
         return lambda values: [None if v is None else one(v) for v in values]
-    if kind == "text" and max_length is not None:
+    if kind == Kind.TEXT and max_length is not None:
         return lambda values: [v if v is None or len(str(v)) <= max_length else INVALID for v in values]
     return None

@@ -10,10 +10,12 @@ import datetime as dt
 import decimal
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from datalchemy_mp import checks as checkmod
 from datalchemy_mp import seeds
+from datalchemy_mp.contracts.kinds import INTEGERS, TIMESTAMPS, Kind
 from datalchemy_mp.contracts.plan import ColumnRule, Plan
 from datalchemy_mp.contracts.schema import Column, ForeignKey, Schema, Table
 from datalchemy_mp.errors import GenerationError, ParamError
@@ -27,12 +29,27 @@ DEFAULT_NULL_RATE = 0.1
 """Share of NULLs in a nullable column that has no rule and no role in a key."""
 
 
+class Source(StrEnum):
+    """Where a column's values come from."""
+
+    RULE = "rule"  # the plan's generator
+    DEFAULT = "default"  # chosen by type and name
+    SEQUENCE = "sequence"  # serial/identity: 1, 2, 3...
+    FK = "fk"  # a parent's key
+    PARENT_VALUE = "parent_value"  # derive.parent_value: another column of the parent row
+    AFTER = "after"  # made from an earlier column by a CHECK ordering (fim >= inicio)
+    CYCLE_NULL = "cycle_null"  # the FK left NULL to break a cycle
+
+
+FROM_PARENT = (Source.FK, Source.PARENT_VALUE)
+"""Sources whose values are copied from a parent's key files (CSV fields already)."""
+
+
 @dataclass
 class ColumnPlan:
     column: Column
     info: ColumnInfo
-    source: str
-    """rule | default | sequence | fk | parent_value | after | cycle_null"""
+    source: Source
     generator_id: str | None = None
     fn: BatchFn | None = None
     transforms: list[tuple[str, Any]] = field(default_factory=list)
@@ -58,7 +75,7 @@ class ColumnPlan:
     @property
     def preformatted(self) -> bool:
         """Values copied from a parent's key file are CSV fields already."""
-        return self.source in ("fk", "parent_value")
+        return self.source in FROM_PARENT
 
 
 @dataclass
@@ -147,12 +164,12 @@ def build(
             table_seed=table_key,
             hints=col_hints,
         )
-        cp = ColumnPlan(column=col, info=info, source="default", key=info.seed)
+        cp = ColumnPlan(column=col, info=info, source=Source.DEFAULT, key=info.seed)
         fk = fk_of.get(col.name)
         if rule is not None and rule.generator.id == "derive.parent_value":
             _parent_value(cp, rule, fk_of, table)
         elif fk is not None and (rule is None or rule.generator.id == "derive.fk"):
-            cp.source, cp.fk = ("cycle_null" if graph.is_broken(key, fk) else "fk"), fk
+            cp.source, cp.fk = (Source.CYCLE_NULL if graph.is_broken(key, fk) else Source.FK), fk
             cp.generator_id = rule.generator.id if rule else None
         elif rule is not None and rule.generator.id == "derive.fk":
             raise ParamError(
@@ -161,7 +178,7 @@ def build(
             )
         elif rule is not None:
             _from_rule(cp, rule)
-            cp.fallback = _unruled(ColumnPlan(column=col, info=info, source="default", key=info.seed))
+            cp.fallback = _unruled(ColumnPlan(column=col, info=info, source=Source.DEFAULT, key=info.seed))
         else:
             _unruled(cp)
         if rule is not None:
@@ -179,7 +196,7 @@ def build(
         fn = getattr(cp.fn, "by_index", None)
         if (
             fn is not None
-            and cp.source in ("rule", "default", "sequence")
+            and cp.source in (Source.RULE, Source.DEFAULT, Source.SEQUENCE)
             and not cp.transforms
             and not cp.null_rate
             and cp.coerce is None
@@ -220,12 +237,12 @@ def _hints(col: Column, hints: dict, base_date: dt.date) -> dict:
     }
     for bound in ("min", "max"):
         if (
-            col.kind in ("timestamp", "timestamptz")
+            col.kind in TIMESTAMPS
             and isinstance(out.get(bound), dt.date)
             and not isinstance(out[bound], dt.datetime)
         ):
             out[bound] = dt.datetime.combine(out[bound], dt.time(12))
-    if col.kind == "numeric" and col.precision is not None:
+    if col.kind == Kind.NUMERIC and col.precision is not None:
         scale = col.scale or 0
         limit = 10 ** (col.precision - scale) - 10**-scale
         out["max"] = min(out.get("max", limit), limit)
@@ -239,7 +256,7 @@ def _hints(col: Column, hints: dict, base_date: dt.date) -> dict:
 def _unruled(cp: ColumnPlan) -> ColumnPlan:
     """A sequence for identity/serial columns, else the default for the column's type and name."""
     if cp.column.is_sequence:
-        _from_generator(cp, "primitive.sequence", {}, "sequence")
+        _from_generator(cp, "primitive.sequence", {}, Source.SEQUENCE)
     else:
         _from_default(cp, cp.column)
     return cp
@@ -251,17 +268,17 @@ def _from_rule(cp: ColumnPlan, rule: ColumnRule) -> None:
     if spec is None:
         raise ParamError(f"unknown generator ID {ref.id!r}", path=ref.path)
     params = base.check_params(spec.params, ref.params, strict=spec.strict, path=ref.params_path)
-    cp.source, cp.generator_id, cp.tags = "rule", ref.id, spec.tags
+    cp.source, cp.generator_id, cp.tags = Source.RULE, ref.id, spec.tags
     cp.fn = _factory(spec, cp.info, params, ref.params_path)
     col = cp.column
-    if not spec.kinds or col.kind not in spec.kinds or col.kind == "enum" or col.max_length is not None:
+    if not spec.kinds or col.kind not in spec.kinds or col.kind == Kind.ENUM or col.max_length is not None:
         cp.coerce = coercer(col.kind, col.enum_labels, col.max_length)
     if spec.derive:
         cols = params.get("input_columns") or []
         cp.inputs = tuple(cols)
 
 
-def _from_generator(cp: ColumnPlan, gen_id: str, params: dict, source: str) -> None:
+def _from_generator(cp: ColumnPlan, gen_id: str, params: dict, source: Source) -> None:
     spec = GENERATORS[gen_id]
     checked = base.check_params(spec.params, params, strict=spec.strict, path="")
     cp.source, cp.generator_id, cp.tags = source, gen_id, spec.tags
@@ -274,7 +291,7 @@ def _from_default(cp: ColumnPlan, col: Column) -> None:
     from datalchemy_mp.generators.defaults import default_generator
 
     gen_id, params = default_generator(cp.info, col.default, bool(col.identity))
-    _from_generator(cp, gen_id, params, "default")
+    _from_generator(cp, gen_id, params, Source.DEFAULT)
 
 
 def _factory(spec: base.GeneratorSpec, info: ColumnInfo, params: dict, path: str) -> BatchFn:
@@ -304,16 +321,16 @@ def _parent_value(cp: ColumnPlan, rule: ColumnRule, fk_of: dict, table: Table) -
             f"{local!r} is not a FK column of {table.qualified}",
             path=f"{rule.generator.params_path}/input_columns/0",
         )
-    cp.source, cp.generator_id, cp.fk = "parent_value", rule.generator.id, fk
+    cp.source, cp.generator_id, cp.fk = Source.PARENT_VALUE, rule.generator.id, fk
     cp.parent_column = params.get("parent_column")
     cp.inputs = (local,)
 
 
 _AFTER_STEP = {
-    "date": dt.timedelta(days=30),
-    "timestamp": dt.timedelta(days=30),
-    "timestamptz": dt.timedelta(days=30),
-    "time": dt.timedelta(hours=2),
+    Kind.DATE: dt.timedelta(days=30),
+    Kind.TIMESTAMP: dt.timedelta(days=30),
+    Kind.TIMESTAMPTZ: dt.timedelta(days=30),
+    Kind.TIME: dt.timedelta(hours=2),
 }
 
 
@@ -324,11 +341,11 @@ def _apply_orderings(plans: dict[str, ColumnPlan], parsed: list) -> None:
         if op in ("<=", "<"):
             left, right, op = right, left, {"<=": ">=", "<": ">"}[op]
         later, earlier = plans.get(left), plans.get(right)
-        if later is None or earlier is None or later.source != "default":
+        if later is None or earlier is None or later.source != Source.DEFAULT:
             continue
-        if earlier.source == "after" and earlier.inputs == (later.name,):
+        if earlier.source == Source.AFTER and earlier.inputs == (later.name,):
             continue
-        later.source, later.generator_id = "after", "engine.after"
+        later.source, later.generator_id = Source.AFTER, "engine.after"
         later.fn = _after_fn(later.info, right, op)
         later.inputs = (right,)
 
@@ -340,7 +357,7 @@ def _after_fn(info: ColumnInfo, source: str, op: str) -> BatchFn:
     if kind in _AFTER_STEP:
         span = _AFTER_STEP[kind]
         seconds = int(span.total_seconds())
-        unit = dt.timedelta(days=1) if kind == "date" else dt.timedelta(seconds=1)
+        unit = dt.timedelta(days=1) if kind == Kind.DATE else dt.timedelta(seconds=1)
 
         def after_temporal(b: Batch) -> list:
             rnd = b.rng.random
@@ -349,11 +366,11 @@ def _after_fn(info: ColumnInfo, source: str, op: str) -> BatchFn:
                 if v is None or not isinstance(v, dt.date):
                     out.append(v)
                     continue
-                if kind == "date":
+                if kind == Kind.DATE:
                     if isinstance(v, dt.datetime):
                         v = v.date()
                     step = dt.timedelta(days=int(rnd() * span.days) + strict)
-                elif kind == "time":
+                elif kind == Kind.TIME:
                     step = dt.timedelta(seconds=int(rnd() * seconds) + strict)
                     full = dt.datetime.combine(dt.date(2000, 1, 1), v) + step
                     out.append(min(full.time(), dt.time(23, 59, 59)))
@@ -377,7 +394,7 @@ def _after_fn(info: ColumnInfo, source: str, op: str) -> BatchFn:
                 continue
             room = (hi - v) if hi is not None else max(abs(v), 10)
             step = rnd() * max(room, 0)
-            if kind in ("smallint", "integer", "bigint"):
+            if kind in INTEGERS:
                 step = int(step) + strict
             elif strict:
                 step = step or 10 ** -(info.scale or 2)
@@ -391,7 +408,7 @@ def _apply_null_rates(plans: dict[str, ColumnPlan], table: Table) -> None:
     keyed = {c for cols in table.unique_sets for c in cols}
     for cp in plans.values():
         col = cp.column
-        if col.nullable and cp.source in ("default", "after") and col.name not in keyed:
+        if col.nullable and cp.source in (Source.DEFAULT, Source.AFTER) and col.name not in keyed:
             cp.null_rate = DEFAULT_NULL_RATE
 
 
@@ -405,8 +422,8 @@ def key_functions(tp: TablePlan, names: tuple[str, ...]) -> list[Callable[[list[
 
 def fill_order(columns: list[ColumnPlan]) -> list[ColumnPlan]:
     """Generated columns after the columns they read (ordinal order otherwise)."""
-    pending = [c for c in columns if c.source not in ("fk", "cycle_null", "parent_value")]
-    done = {c.name for c in columns if c.source in ("fk", "cycle_null", "parent_value")}
+    pending = [c for c in columns if c.source not in (Source.FK, Source.CYCLE_NULL, Source.PARENT_VALUE)]
+    done = {c.name for c in columns if c.source in (Source.FK, Source.CYCLE_NULL, Source.PARENT_VALUE)}
     order: list[ColumnPlan] = []
     while pending:
         progressed = False

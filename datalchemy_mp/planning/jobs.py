@@ -28,6 +28,7 @@ from datalchemy_mp.planning import columns
 from datalchemy_mp.planning import graph as graphmod
 from datalchemy_mp.run import paths
 from datalchemy_mp.run.report import TableState
+from supervisor import Status
 
 WORKER_TARGET = "datalchemy_mp.engine.worker:run_job"
 JOIN_TARGET = "datalchemy_mp.engine.worker:join_parts"
@@ -48,12 +49,12 @@ class TableRun:
     def apply(self, outcome: supervisor.Outcome, run_dir: Path, table_of: dict[str, str]) -> None:
         """Fold a chunk's outcome into the table's state; publish the CSV once all are OK."""
         self.outcomes[outcome.task_id] = outcome
-        if self.state.status == "OK":
+        if self.state.status == Status.OK:
             return
         every = [*self.task_ids, self.join_id] if self.join_id else self.task_ids
         seen = [self.outcomes[t] for t in every if t in self.outcomes]
         statuses = {o.status for o in seen}
-        first_bad = next((o for o in seen if o.status == "FAILED"), None)
+        first_bad = next((o for o in seen if o.status == Status.FAILED), None)
         lead = first_bad or max(seen, key=lambda o: o.started_at or 0)
         s = self.state
         s.reason, s.detail = lead.reason, lead.detail or {}
@@ -65,23 +66,23 @@ class TableRun:
         ends = [o.finished_at for o in seen if o.finished_at]
         if starts and ends:
             s.duration_ms = int((max(ends) - min(starts)) * 1000)
-        if "FAILED" in statuses:
-            s.status = "FAILED"
-        elif "CANCELLED" in statuses:
-            s.status = "CANCELLED"
-        elif "SKIPPED" in statuses:
-            s.status, s.reason = "SKIPPED", "parent_failed"
-        elif len(seen) == len(every) and statuses == {"OK"}:
+        if Status.FAILED in statuses:
+            s.status = Status.FAILED
+        elif Status.CANCELLED in statuses:
+            s.status = Status.CANCELLED
+        elif Status.SKIPPED in statuses:
+            s.status, s.reason = Status.SKIPPED, "parent_failed"
+        elif len(seen) == len(every) and statuses == {Status.OK}:
             self._publish(run_dir)
-        elif "RUNNING" in statuses or "OK" in statuses:
-            s.status = "RUNNING"
-        if s.status in ("FAILED", "CANCELLED", "SKIPPED") and s.rows_generated:
+        elif Status.RUNNING in statuses or Status.OK in statuses:
+            s.status = Status.RUNNING
+        if s.status in (Status.FAILED, Status.CANCELLED, Status.SKIPPED) and s.rows_generated:
             # rows_generated is what exists: the parts of a table that did not end OK are removed.
             s.detail = {**s.detail, "rows_discarded": s.rows_generated}
             s.rows_generated = 0
 
     def report_progress(self, task_id: str, rows: int) -> None:
-        if self.state.status in ("RUNNING", "PENDING"):
+        if not self.state.status.final:
             self.progress[task_id] = rows
             self.state.rows_generated = sum(self.progress.values())
 
@@ -96,7 +97,7 @@ class TableRun:
         s.retries = s.stats.get("retries", 0)
         s.bytes = s.stats.get("bytes", 0)
         s.warnings = s.stats.get("warnings", [])
-        s.status = "OK"
+        s.status = Status.OK
 
 
 def merge_stats(results: list[dict]) -> dict:

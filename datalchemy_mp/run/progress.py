@@ -21,9 +21,10 @@ from typing import Protocol, TextIO
 import orjson
 
 from datalchemy_mp.run.report import TableState
+from supervisor import Status
 
 Clock = Callable[[], float]
-_DONE = ("OK", "FAILED", "SKIPPED", "CANCELLED")
+_DONE = (Status.OK, Status.FAILED, Status.SKIPPED, Status.CANCELLED)
 
 
 class Progress(Protocol):
@@ -51,7 +52,7 @@ class _Table:
     state: TableState
     started: float | None = None
     ended: float | None = None
-    seen_status: str = "PENDING"
+    seen_status: Status = Status.PENDING
 
     @property
     def name(self) -> str:
@@ -74,7 +75,7 @@ class _Table:
     def eta(self, now: float) -> float | None:
         """Seconds left at the rate so far (running tables only)."""
         rate = self.rate(now)
-        if self.state.status != "RUNNING" or not rate:
+        if self.state.status != Status.RUNNING or not rate:
             return None
         return max(self.state.rows_requested - self.state.rows_generated, 0) / rate
 
@@ -86,7 +87,7 @@ class _Tables:
         self.clock = clock
         self.by_name: dict[str, _Table] = {}
 
-    def update(self, state: TableState) -> tuple[_Table, str | None]:
+    def update(self, state: TableState) -> tuple[_Table, Status | None]:
         """The table of ``state``, and its new status if it changed since the last event."""
         now = self.clock()
         name = f"{state.schema}.{state.table}"
@@ -97,7 +98,7 @@ class _Tables:
         if state.status == table.seen_status:
             return table, None
         table.seen_status = state.status
-        if state.status == "RUNNING":
+        if state.status == Status.RUNNING:
             table.started = now
         elif state.status in _DONE:
             table.ended = now
@@ -130,11 +131,11 @@ class LineProgress:
     def on_event(self, kind: str, state: TableState) -> None:
         table, changed = self.tables.update(state)
         now = self.tables.clock()
-        if changed == "RUNNING":
+        if changed == Status.RUNNING:
             self._last_line[table.name] = now
         elif changed in _DONE:
             self.write_line(_logfmt("table_finished", _figures(table, now)))
-        elif state.status == "RUNNING":
+        elif state.status == Status.RUNNING:
             if now - self._last_line.setdefault(table.name, now) >= self.interval:
                 self._last_line[table.name] = now
                 self.write_line(_logfmt("table_progress", _figures(table, now)))
@@ -190,7 +191,14 @@ _UP = "\x1b[{}A\r"  # cursor up n lines, to column 0
 _CLEAR_LINE = "\x1b[2K"
 _CLEAR_DOWN = "\x1b[J"
 _HIDE_CURSOR, _SHOW_CURSOR = "\x1b[?25l", "\x1b[?25h"
-_STATUS_ORDER = {"RUNNING": 0, "FAILED": 1, "PENDING": 2, "CANCELLED": 3, "SKIPPED": 4, "OK": 5}
+_STATUS_ORDER = {
+    Status.RUNNING: 0,
+    Status.FAILED: 1,
+    Status.PENDING: 2,
+    Status.CANCELLED: 3,
+    Status.SKIPPED: 4,
+    Status.OK: 5,
+}
 
 
 class LiveView:
@@ -271,7 +279,7 @@ def _table_line(table: _Table, now: float, width: int) -> str:
         f"ETA {_duration(eta):>6}" if eta is not None else " " * 10,
         f"peak {_mib(s.peak_rss_bytes)}" if s.peak_rss_bytes else "",
     ]
-    if s.status in ("FAILED", "SKIPPED", "CANCELLED") and s.reason:
+    if s.status in (Status.FAILED, Status.SKIPPED, Status.CANCELLED) and s.reason:
         parts.append(s.reason)
     return " ".join(parts).rstrip()
 

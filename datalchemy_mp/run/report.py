@@ -9,17 +9,28 @@ import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from datalchemy_mp.errors import Issue
-from supervisor import write_json_atomic
+from supervisor import Status, write_json_atomic
 
 REPORT_NAME = "generation_report.json"
 RESERVE_NAME = ".report.reserve"
 RESERVE_BYTES = 4 << 20
 """Space set aside when a run starts and given back to write the final report on a full disk."""
-FINAL = frozenset({"succeeded", "failed", "invalid", "cancelled", "abandoned"})
+
+
+class RunStatus(StrEnum):
+    """The status of a whole run, as written in the report."""
+
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    INVALID = "invalid"
+    CANCELLED = "cancelled"
+    ABANDONED = "abandoned"  # its supervisor was killed; found and marked by a later command
 
 
 def utc_now() -> str:
@@ -32,7 +43,7 @@ class TableState:
     table: str
     rows_requested: int
     auto: bool
-    status: str = "PENDING"
+    status: Status = Status.PENDING
     reason: str | None = None
     detail: dict = field(default_factory=dict)
     blocked_by: list[str] = field(default_factory=list)
@@ -76,7 +87,7 @@ class Report:
     path: Path
     run_id: str
     settings: dict[str, Any]
-    status: str = "running"
+    status: RunStatus = RunStatus.RUNNING
     started_at: str = field(default_factory=utc_now)
     finished_at: str | None = None
     tables: list[TableState] = field(default_factory=list)
@@ -108,7 +119,7 @@ class Report:
                     "path": f"{t.schema}.{t.table}.{w['column']}" if w.get("column") else None,
                 }
                 (unsupported if w["code"] == "check_unsupported" else warnings).append(entry)
-            if t.status == "FAILED":
+            if t.status == Status.FAILED:
                 unsupported.append(
                     {
                         "level": "error",
@@ -120,7 +131,7 @@ class Report:
                     }
                 )
         duration_ms = int((time.monotonic() - self._t0) * 1000)
-        written = sum(t.bytes for t in self.tables if t.status == "OK")
+        written = sum(t.bytes for t in self.tables if t.status == Status.OK)
         return {
             "run_id": self.run_id,
             "status": self.status,

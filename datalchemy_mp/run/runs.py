@@ -18,8 +18,8 @@ from pathlib import Path
 import orjson
 
 from datalchemy_mp.errors import DatalchemyError
-from datalchemy_mp.run.report import REPORT_NAME, utc_now
-from supervisor import write_json_atomic
+from datalchemy_mp.run.report import REPORT_NAME, RunStatus, utc_now
+from supervisor import Status, write_json_atomic
 
 LOCK_NAME = ".datalchemy-mp.lock"
 LATEST = "latest"
@@ -77,13 +77,13 @@ def mark_abandoned(out_dir: str | Path) -> list[Path]:
             report = orjson.loads(path.read_bytes())
         except (OSError, orjson.JSONDecodeError):
             continue
-        if not isinstance(report, dict) or report.get("status") != "running":
+        if not isinstance(report, dict) or report.get("status") != RunStatus.RUNNING:
             continue
-        report["status"] = "abandoned"
+        report["status"] = RunStatus.ABANDONED
         report["abandoned_found_at"] = utc_now()
         for table in report.get("tables") or []:
-            if isinstance(table, dict) and table.get("status") in ("PENDING", "RUNNING"):
-                table["status"], table["reason"] = "CANCELLED", "abandoned"
+            if isinstance(table, dict) and table.get("status") in (Status.PENDING, Status.RUNNING):
+                table["status"], table["reason"] = Status.CANCELLED, "abandoned"
         write_json_atomic(path, report)
         found.append(run_dir)
     return found
@@ -102,15 +102,15 @@ def check_loadable(run_dir: str | Path, allow_partial: bool = False) -> dict | N
         report = orjson.loads(path.read_bytes())
     except orjson.JSONDecodeError as exc:
         raise RunNotComplete(f"{path}: not a readable report ({exc})") from None
-    if report.get("status") == "running":
+    if report.get("status") == RunStatus.RUNNING:
         with contextlib.suppress(RunInProgress, OSError), exclusive(Path(run_dir).resolve().parent):
             report = orjson.loads(path.read_bytes())
     status = report.get("status")
-    if status == "succeeded" or allow_partial:
+    if status == RunStatus.SUCCEEDED or allow_partial:
         return report
     missing = []
     for t in report.get("tables") or []:
-        if t.get("status") != "OK":
+        if t.get("status") != Status.OK:
             why = " ".join(str(w) for w in (t.get("status"), t.get("reason")) if w)
             missing.append(f"{t.get('schema')}.{t.get('table')} ({why})")
     raise RunNotComplete(

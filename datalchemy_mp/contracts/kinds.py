@@ -1,0 +1,35 @@
+"""Column kinds: the normalised SQL type of a column, whatever the database spelled."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What a column holds; generators, coercion and CSV formatting dispatch on it."""
+
+    SMALLINT = "smallint"
+    INTEGER = "integer"
+    BIGINT = "bigint"
+    NUMERIC = "numeric"
+    REAL = "real"
+    DOUBLE = "double"
+    TEXT = "text"
+    BOOLEAN = "boolean"
+    DATE = "date"
+    TIME = "time"
+    TIMESTAMP = "timestamp"
+    TIMESTAMPTZ = "timestamptz"
+    UUID = "uuid"
+    JSON = "json"
+    ENUM = "enum"
+    INET = "inet"
+    INTERVAL = "interval"
+    BYTEA = "bytea"
+    ARRAY = "array"
+    UNKNOWN = "unknown"
+
+
+INTEGERS = frozenset({Kind.SMALLINT, Kind.INTEGER, Kind.BIGINT})
+FLOATS = frozenset({Kind.REAL, Kind.DOUBLE})
+TIMESTAMPS = frozenset({Kind.TIMESTAMP, Kind.TIMESTAMPTZ})
