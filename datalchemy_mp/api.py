@@ -104,6 +104,12 @@ def prepare(schema_file: str | Path, plan_file: str | Path, base_date: dt.date |
     return Prepared(schema, plan, graph, table_plans, base, warnings + graph.warnings)
 
 
+def validate(schema_file: str | Path, plan_file: str | Path, base_date: dt.date | None = None) -> list[Issue]:
+    """Every check ``generate`` makes before it starts a worker (``prepare``): raises
+    ValidationFailed listing all the errors, else returns the warnings."""
+    return prepare(schema_file, plan_file, base_date).warnings
+
+
 def generate(
     schema_file: str | Path,
     plan_file: str | Path,

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import orjson
 
-from datalchemy_mp import api
+from datalchemy_mp import api, cli_db
 from datalchemy_mp.errors import DatalchemyError, ValidationFailed
 from datalchemy_mp.run import logs, progress, runs
 from datalchemy_mp.run.report import RunStatus, failure_message
@@ -295,7 +295,7 @@ def validate(schema_file, plan_file, base_date) -> None:
       datalchemy-mp validate -s plans/crm/schema.json -p plans/crm/full_stack_ptbr.plan.json
     """
     try:
-        warnings = api.prepare(schema_file, plan_file, base_date).warnings
+        warnings = api.validate(schema_file, plan_file, base_date)
     except ValidationFailed as exc:
         for issue in exc.issues:
             click.echo(f"{issue.severity}: {issue}", err=True)
@@ -328,16 +328,8 @@ def generators(pattern, as_json) -> None:
         click.echo(f"{e['id']:<42} {kinds:<24} params: {params:<30} e.g. {e.get('example')!r}")
 
 
-def _register_db_commands() -> None:
-    try:
-        from datalchemy_mp.cli_db import introspect, load
-    except ImportError:  # pragma: no cover - only while the module is being written
-        return
-    cli.add_command(introspect)
-    cli.add_command(load)
-
-
-_register_db_commands()
+cli.add_command(cli_db.introspect)
+cli.add_command(cli_db.load)
 
 
 def main() -> None:

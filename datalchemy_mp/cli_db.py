@@ -1,42 +1,18 @@
-"""Click commands that talk to a database: `introspect` and `load` (registered by cli.py)."""
+"""Click commands that talk to a database: `introspect` and `load` (registered by cli.py, whose
+group turns a DatalchemyError into a clean message)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
-
-from datalchemy_mp.errors import DatalchemyError
 
 DSN_HELP = (
     "postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME (or libpq key=value pairs), or "
     "sqlite:///relative.db / sqlite:////absolute.db. May also come from $DATALCHEMY_MP_DSN; "
     "libpq's PGPASSWORD and ~/.pgpass work too, keeping the password off the command line."
 )
-
-
-class UserError(click.ClickException):
-    """A DatalchemyError shown as `Error: …` on stderr, exiting with the error's own code."""
-
-    def __init__(self, error: DatalchemyError):
-        super().__init__(str(error))
-        # click exits with the instance's exit_code; ClickException declares it on the class.
-        self.exit_code = error.exit_code  # type: ignore[misc]
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn DatalchemyError into a clean message; a root `--debug` param keeps the traceback."""
-    try:
-        yield
-    except DatalchemyError as e:
-        ctx = click.get_current_context(silent=True)
-        if ctx is not None and ctx.find_root().params.get("debug"):
-            raise
-        raise UserError(e) from None
 
 
 @click.command(
@@ -70,19 +46,17 @@ def introspect(dsn: str, schemas: tuple[str, ...], output: Path) -> None:
     """
     from datalchemy_mp.db import introspect as introspection
 
-    with user_errors():
-        doc = introspection.introspect(dsn, schemas or None)
-        if str(output) == "-":
-            sys.stdout.buffer.write(introspection.dumps_schema(doc))
-            sys.stdout.flush()
-        else:
-            introspection.write_schema(doc, output)
-            tables = sum(len(s["tables"]) for s in doc["schemas"])
-            click.echo(
-                f"{output}: {tables} table(s) in {len(doc['schemas'])} schema(s), "
-                f"{len(doc['enums'])} enum(s)",
-                err=True,
-            )
+    doc = introspection.introspect(dsn, schemas or None)
+    if str(output) == "-":
+        sys.stdout.buffer.write(introspection.dumps_schema(doc))
+        sys.stdout.flush()
+    else:
+        introspection.write_schema(doc, output)
+        tables = sum(len(s["tables"]) for s in doc["schemas"])
+        click.echo(
+            f"{output}: {tables} table(s) in {len(doc['schemas'])} schema(s), {len(doc['enums'])} enum(s)",
+            err=True,
+        )
 
 
 @click.command(
@@ -108,7 +82,6 @@ def load(run_dir: Path, dsn: str, truncate: bool) -> None:
     def report(done: loader.TableLoaded) -> None:
         click.echo(f"{done.qualified}: {done.rows} rows")
 
-    with user_errors():
-        loaded = loader.load_run(run_dir, dsn, truncate=truncate, on_table=report)
+    loaded = loader.load_run(run_dir, dsn, truncate=truncate, on_table=report)
     total = sum(t.rows for t in loaded)
     click.echo(f"total: {total} rows in {len(loaded)} table(s)")

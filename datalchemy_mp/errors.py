@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -87,3 +88,65 @@ class GenerationError(DatalchemyError):
 
 class DependencyCycleError(DatalchemyError):
     """Tables whose foreign keys form a cycle that no nullable FK can break."""
+
+
+# --- databases (db/) -----------------------------------------------------------------------
+
+
+class DatabaseError(DatalchemyError):
+    """A database that cannot be reached or read (bad DSN, server down, wrong password)."""
+
+
+class MissingDriverError(DatalchemyError):
+    """An optional dependency (psycopg) is not installed."""
+
+
+class RunDirError(DatalchemyError):
+    """A run directory that cannot be loaded as it is: no CSVs, bad names, unknown tables."""
+
+
+class LoadError(DatalchemyError):
+    """The database refused the data; the transaction was rolled back."""
+
+    exit_code = 1
+
+
+# --- output directories (run/runs.py) --------------------------------------------------------
+
+
+class RunInProgress(DatalchemyError):
+    """Another process holds the lock of the output directory."""
+
+    exit_code = 2
+
+
+class RunNotComplete(DatalchemyError):
+    """A run directory whose run did not succeed: some tables are missing."""
+
+    exit_code = 1
+
+
+class LatestLinkError(DatalchemyError):
+    """OUT/latest could not be switched to the new run (the run itself is complete)."""
+
+    exit_code = 1
+
+
+# --- CHECK evaluation (checks/): internal signals, never shown as they are -----------------
+
+
+class UnsupportedCheck(Exception):
+    """A CHECK the engine cannot evaluate; the message says which construct."""
+
+    def __init__(self, construct: str, expression: str | None = None):
+        self.construct = construct
+        self.expression = expression
+        where = f" in {expression}" if expression else ""
+        super().__init__(f"unsupported {construct}{where}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.construct, self.expression))
+
+
+class Incomparable(Exception):
+    """Values Postgres could not compare or compute with: the row fails the check."""

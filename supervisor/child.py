@@ -51,6 +51,12 @@ class _Channel:
             except Exception as exc:  # e.g. an unpicklable result
                 self._conn.send(("error", describe(exc), _max_rss()))
 
+    def memory(self) -> None:
+        """Send the worker's RSS high-water mark so far: a floor for its peak, even if it then
+        dies too fast for the supervisor to sample it."""
+        with self._lock:
+            self._conn.send(("rss", _max_rss()))
+
     def _flush(self) -> None:
         if self._pending:
             self._conn.send(("progress", self._pending))
@@ -76,6 +82,7 @@ def main(conn: Connection, target: str, payload: Any) -> None:
     _channel = _Channel(conn)
     try:
         _isolate()
+        _channel.memory()
         module_name, _, function_name = target.partition(":")
         function: Any = importlib.import_module(module_name)
         for attribute in function_name.split("."):

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 # Final messages a worker sends: ("result", value, maxrss_bytes) or ("error", detail, maxrss_bytes).
+# Before those: ("rss", maxrss_bytes) once it started, ("progress", data) any number of times.
 FinalMessage = tuple[str, Any, int]
 # What the supervisor recorded before it signalled a worker: (reason, detail).
 Kill = tuple[str, dict]

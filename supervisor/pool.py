@@ -198,6 +198,8 @@ class _Pool:
                 worker.last_progress = time.monotonic()
                 worker.progress.update(message[1])
                 self._report_progress(worker, time.monotonic())
+            elif message[0] == "rss":
+                worker.outcome.peak_rss_bytes = max(worker.outcome.peak_rss_bytes or 0, message[1])
             else:
                 worker.final = message
                 self._sample(worker)  # the worker is at its last allocation, about to exit
@@ -307,7 +309,7 @@ class _Pool:
 
     def _sample(self, worker: _Worker) -> int | None:
         rss = worker.tree.rss()
-        if rss is not None:
+        if rss:  # a process that has just exited reads 0
             worker.outcome.peak_rss_bytes = max(worker.outcome.peak_rss_bytes or 0, rss)
         return rss
 

@@ -27,24 +27,9 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from datalchemy_mp.errors import Incomparable, UnsupportedCheck
+
 UTC = dt.UTC
-
-
-class UnsupportedCheck(Exception):
-    """A CHECK the engine cannot evaluate; the message says which construct."""
-
-    def __init__(self, construct: str, expression: str | None = None):
-        self.construct = construct
-        self.expression = expression
-        where = f" in {expression}" if expression else ""
-        super().__init__(f"unsupported {construct}{where}")
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.construct, self.expression))
-
-
-class Incomparable(Exception):
-    """Values Postgres could not compare or compute with: the row fails the check."""
 
 
 class Clock:

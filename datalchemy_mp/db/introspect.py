@@ -16,19 +16,11 @@ from urllib.parse import unquote
 
 import orjson
 
-from datalchemy_mp.errors import DatalchemyError
+from datalchemy_mp.errors import DatabaseError, DatalchemyError, MissingDriverError
 
 SCHEMA_VERSION = "0.2"
 
 PSYCOPG_HINT = "pip install 'datalchemy-mp[postgres]'"
-
-
-class DatabaseError(DatalchemyError):
-    """A database that cannot be reached or read (bad DSN, server down, wrong password)."""
-
-
-class MissingDriverError(DatalchemyError):
-    """An optional dependency (psycopg) is not installed."""
 
 
 # --- secrets -------------------------------------------------------------------------------------

@@ -26,19 +26,10 @@ from datalchemy_mp.db.introspect import (
     redact_dsn,
     scrub,
 )
-from datalchemy_mp.errors import DatalchemyError
+from datalchemy_mp.errors import LoadError, RunDirError
+from datalchemy_mp.planning.toposort import toposort
 
 COPY_BLOCK_SIZE = 1 << 16
-
-
-class RunDirError(DatalchemyError):
-    """A run directory that cannot be loaded as it is: no CSVs, bad names, unknown tables."""
-
-
-class LoadError(DatalchemyError):
-    """The database refused the data; the transaction was rolled back."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -127,24 +118,12 @@ def fk_order(
     Tables caught in a cycle are appended in the order they were generated (the generator
     broke the cycle by leaving one FK NULL, so that order loads), else in name order.
     """
-    children: dict[str, set[str]] = {n: set() for n in names}
-    indegree = dict.fromkeys(names, 0)
+    parents: dict[str, set[str]] = {n: set() for n in names}
     for parent, child in edges:
-        if parent != child and child not in children[parent]:
-            children[parent].add(child)
-            indegree[child] += 1
-    ready = sorted(n for n in names if indegree[n] == 0)
-    order = []
-    while ready:
-        name = ready.pop(0)
-        order.append(name)
-        for child in sorted(children[name]):
-            indegree[child] -= 1
-            if indegree[child] == 0:
-                ready.append(child)
-        ready.sort()
+        parents[child].add(parent)
+    order, cyclic = toposort(names, parents)
     rank = {n: i for i, n in enumerate(generated)}
-    rest = sorted((n for n in names if n not in set(order)), key=lambda n: (rank.get(n, 1 << 30), n))
+    rest = sorted(cyclic, key=lambda n: (rank.get(n, 1 << 30), n))
     return order + rest, bool(rest)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from datalchemy_mp.contracts.kinds import Kind
+from datalchemy_mp.uuids import hyphenated
 
 _NULL_UUID = bytes(16)
 _NULL_TEXT = "00000000-0000-0000-0000-000000000000"
@@ -105,11 +106,7 @@ class KeyReader:
         if part is not None and part.uuid:  # the common case, formatted in one pass
             data = part.data
             h = b"".join([data[16 * j : 16 * j + 16] for j in indexes]).hex()
-            out = [
-                f"{h[k : k + 8]}-{h[k + 8 : k + 12]}-{h[k + 12 : k + 16]}-{h[k + 16 : k + 20]}-"
-                f"{h[k + 20 : k + 32]}"
-                for k in range(0, len(h), 32)
-            ]
+            out = hyphenated(h)
             if _NULL_TEXT in out:
                 out = ["" if u == _NULL_TEXT else u for u in out]
             return out

@@ -19,10 +19,16 @@ from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.engine.bijection import Permutation
 from datalchemy_mp.engine.keys import KeyReader, KeyWriter
 from datalchemy_mp.errors import GenerationError
-from datalchemy_mp.generators.base import BLOCK_ROWS, GENERATORS, Batch
+from datalchemy_mp.generators.base import BLOCK_ROWS, Batch
 from datalchemy_mp.output import csv as csvout
 from datalchemy_mp.planning.coerce import INVALID
 from datalchemy_mp.planning.columns import ColumnPlan, Source, TablePlan, fill_order, key_functions
+from datalchemy_mp.planning.uniques import (
+    fk_pairs,
+    one_to_one,
+    remembered_self_keys,
+    unguaranteed_unique_sets,
+)
 
 MAX_ATTEMPTS = 50
 FALLBACK_AFTER = 10
@@ -100,15 +106,10 @@ class _FkFill:
         self.parent_rows = parent_rows
         self.key = seeds.derive(tp.table_key, "fk", index)
         table = tp.table
-        cols = set(fk.columns)
         self.nullable = all(table.column(c).nullable for c in fk.columns)
         self.permutation: Permutation | None = None
         self.pair: tuple[int, int, int] | None = None  # (position in pair, n1, n2)
-        if self_ref:
-            return
-        if tuple(fk.columns) in {tuple(s) for s in table.unique_sets} or any(
-            set(s) == cols for s in table.unique_sets
-        ):
+        if one_to_one(table, fk):
             self.permutation = Permutation(max(parent_rows, 1), self.key)
 
     def picks(self, start: int, n: int, rng: random.Random) -> list[int]:
@@ -126,18 +127,14 @@ class _FkFill:
 
 def _setup_pairs(tp: TablePlan, fills: list[_FkFill]) -> None:
     """A UNIQUE over exactly the columns of two FKs: enumerate parent pairs by a permutation."""
-    by_cols = {frozenset(f.fk.columns): f for f in fills if not f.self_ref}
-    for cols in tp.table.unique_sets:
-        group = [f for c, f in by_cols.items() if c <= set(cols)]
-        if len(group) != 2 or frozenset().union(*(frozenset(f.fk.columns) for f in group)) != set(cols):
-            continue
-        a, b = group
+    fill_of = {id(f.fk): f for f in fills}
+    for fk_a, fk_b, cols in fk_pairs(tp.table, tp.fks):
+        a, b = fill_of[id(fk_a)], fill_of[id(fk_b)]
         n1, n2 = a.parent_rows, b.parent_rows
         perm = Permutation(max(n1 * n2, 1), seeds.derive(tp.table_key, "pair", *cols))
         for pos, f in enumerate((a, b)):
             f.permutation = None
             f.pair = (pos, n1, n2)
-            f.pair_columns = set(cols)
             f._pair_perm = perm
 
 
@@ -171,9 +168,9 @@ class TableEngine:
         self.not_null = [
             i for i, cp in enumerate(tp.columns) if not cp.column.nullable and cp.name not in self_ref_cols
         ]
-        self.unique_sets = self._unguaranteed_unique_sets()
+        self.unique_sets = [tuple(self.index[c] for c in cols) for cols in unguaranteed_unique_sets(tp)]
         self.seen: list[set] = [set() for _ in self.unique_sets]
-        self.self_keys: dict[str, list[str]] = {}
+        self.self_keys: dict[str, list[str]] = {c: [] for c in remembered_self_keys(tp)}
         """Key values of earlier rows, kept only for self-references whose keys are not
         functions of the row index (those are computed, so such a table can be chunked)."""
         self.self_computed: dict[int, list] = {}
@@ -182,49 +179,8 @@ class TableEngine:
                 fns = key_functions(tp, f.fk.ref_columns)
                 if fns is not None:
                     self.self_computed[id(f.fk)] = fns
-                else:
-                    for ref_col in f.fk.ref_columns:
-                        self.self_keys.setdefault(ref_col, [])
         for _, message in tp.unsupported:
             self.stats.warn("check_unsupported", message, None)
-
-    # -- uniqueness ---------------------------------------------------------------------
-
-    def _distinct_groups(self) -> list[set[str]]:
-        """Column sets whose values never repeat across rows, by construction."""
-        groups = []
-        for cp in self.tp.columns:
-            spec = GENERATORS.get(cp.generator_id or "")
-            if cp.source == Source.SEQUENCE or (
-                spec is not None
-                and spec.unique
-                and cp.info.unique
-                and not cp.transforms
-                and cp.source in (Source.RULE, Source.DEFAULT)
-            ):
-                groups.append({cp.name})
-        for f in self.fills:
-            if f.permutation is not None:
-                groups.append(set(f.fk.columns))
-            if f.pair is not None:
-                groups.append(f.pair_columns)
-        return groups
-
-    def _unguaranteed_unique_sets(self) -> list[tuple[int, ...]]:
-        groups = self._distinct_groups()
-        out = []
-        for cols in self.tp.table.unique_sets:
-            if not all(c in self.index for c in cols):
-                continue
-            if any(g <= set(cols) for g in groups):
-                continue
-            out.append(tuple(self.index[c] for c in cols))
-        return out
-
-    @property
-    def needs_whole_table(self) -> bool:
-        """True when uniqueness is checked by memory or rows reference earlier rows."""
-        return bool(self.unique_sets or self.self_keys)
 
     # -- generation ---------------------------------------------------------------------
 

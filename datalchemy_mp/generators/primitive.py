@@ -46,6 +46,7 @@ from datalchemy_mp.generators.base import (
     by_index,
     generator,
 )
+from datalchemy_mp.uuids import hyphenated
 
 # --- booleans, integers, floats ------------------------------------------------------------
 
@@ -423,9 +424,6 @@ def text_lorem(col: ColumnInfo, params: dict) -> BatchFn:
 
 # --- uuid ----------------------------------------------------------------------------------
 
-_VARIANT = "89ab"
-_VARIANT_OF = {c: _VARIANT[int(c, 16) & 3] for c in "0123456789abcdef"}
-"""RFC 4122 variant: the first hex digit of the 4th group becomes one of 8, 9, a, b."""
 _U64 = struct.Struct("<Q")
 
 
@@ -436,15 +434,10 @@ def uuid4(col: ColumnInfo, params: dict) -> BatchFn:
     function of the row index, a child table computes its parent's keys without waiting."""
     copy = blake2b(digest_size=16, key=col.seed.to_bytes(8, "little")).copy
     pack = _U64.pack
-    var = _VARIANT_OF
 
     def uuids(idx: Sequence[int]) -> list:
         h = b"".join([(d := copy(), d.update(pack(j)), d.digest())[2] for j in idx]).hex()
-        return [
-            f"{h[k : k + 8]}-{h[k + 8 : k + 12]}-4{h[k + 13 : k + 16]}-"
-            f"{var[h[k + 16]]}{h[k + 17 : k + 20]}-{h[k + 20 : k + 32]}"
-            for k in range(0, len(h), 32)
-        ]
+        return hyphenated(h, version4=True)
 
     return by_index(uuids)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datalchemy_mp.contracts.plan import Plan
 from datalchemy_mp.contracts.schema import ForeignKey, Schema, Table
 from datalchemy_mp.errors import DependencyCycleError, Issue
+from datalchemy_mp.planning.toposort import toposort
 
 Key = tuple[str, str]
 
@@ -94,7 +95,7 @@ def build(schema: Schema, plan: Plan) -> Graph:
     parents = {
         k: sorted({fk.ref for fk in edges[k] if (k, fk.name, fk.columns) not in broken}) for k in selected
     }
-    order = _toposort(selected, parents)
+    order, _ = toposort(selected, parents)  # cycles were broken above
     rows = _row_counts(order, requested, parents)
     auto = set(selected) - set(requested)
     for k in sorted(auto):
@@ -183,20 +184,6 @@ def _find_cycle(selected: list[Key], edges: dict[Key, list[ForeignKey]], broken:
             if found:
                 return found
     return None
-
-
-def _toposort(selected: list[Key], parents: dict[Key, list[Key]]) -> list[Key]:
-    """Kahn's algorithm; among ready tables, the smallest ``schema.table`` first."""
-    remaining = {k: set(parents[k]) for k in selected}
-    order: list[Key] = []
-    while remaining:
-        ready = sorted(k for k, deps in remaining.items() if not deps)
-        k = ready[0]
-        order.append(k)
-        del remaining[k]
-        for deps in remaining.values():
-            deps.discard(k)
-    return order
 
 
 def _row_counts(order: list[Key], requested: dict[Key, int], parents: dict[Key, list[Key]]) -> dict[Key, int]:

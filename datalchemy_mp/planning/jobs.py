@@ -21,11 +21,11 @@ from pathlib import Path
 import supervisor
 from datalchemy_mp.contracts.plan import Plan
 from datalchemy_mp.contracts.schema import Schema
-from datalchemy_mp.engine.table import Parents, TableEngine
 from datalchemy_mp.errors import DatalchemyError, Issue, ValidationFailed
 from datalchemy_mp.generators.base import BLOCK_ROWS
 from datalchemy_mp.planning import columns
 from datalchemy_mp.planning import graph as graphmod
+from datalchemy_mp.planning.uniques import needs_whole_table
 from datalchemy_mp.run import paths
 from datalchemy_mp.run.report import TableState
 from supervisor import Status
@@ -180,11 +180,7 @@ def build(
         table = schema.tables[key]
         q = graphmod.qualified(key)
         rows = graph.rows[key]
-        probe = TableEngine(
-            plans[key],
-            Parents({}, {p: graph.rows[p] for p in graph.parents[key]}),
-        )
-        bounds = [(0, rows)] if probe.needs_whole_table else chunk_bounds(rows, workers, chunk_rows)
+        bounds = [(0, rows)] if needs_whole_table(plans[key]) else chunk_bounds(rows, workers, chunk_rows)
         ids = [q] if len(bounds) == 1 else [f"{q}#{k}" for k in range(len(bounds))]
         chunk_ids[key] = ids
         join_id = f"{q}#join" if len(bounds) > 1 else None

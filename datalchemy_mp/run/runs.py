@@ -17,30 +17,12 @@ from pathlib import Path
 
 import orjson
 
-from datalchemy_mp.errors import DatalchemyError
+from datalchemy_mp.errors import LatestLinkError, RunInProgress, RunNotComplete
 from datalchemy_mp.run.report import REPORT_NAME, RunStatus, utc_now
 from supervisor import Status, write_json_atomic
 
 LOCK_NAME = ".datalchemy-mp.lock"
 LATEST = "latest"
-
-
-class RunInProgress(DatalchemyError):
-    """Another process holds the lock of the output directory."""
-
-    exit_code = 2
-
-
-class RunNotComplete(DatalchemyError):
-    """A run directory whose run did not succeed: some tables are missing."""
-
-    exit_code = 1
-
-
-class LatestLinkError(DatalchemyError):
-    """OUT/latest could not be switched to the new run (the run itself is complete)."""
-
-    exit_code = 1
 
 
 @contextlib.contextmanager

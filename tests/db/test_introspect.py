@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from datalchemy_mp import cli_db
+from datalchemy_mp.cli import cli
 from datalchemy_mp.db.introspect import (
     MissingDriverError,
     connect_postgres,
@@ -41,7 +41,7 @@ def assert_same_json(actual: object, expected: object) -> None:
 
 
 def run_introspect(runner, *args: str):
-    return runner.invoke(cli_db.introspect, list(args), catch_exceptions=False)
+    return runner.invoke(cli, ["introspect", *args], catch_exceptions=False)
 
 
 # --- Postgres ------------------------------------------------------------------------------------
@@ -300,7 +300,7 @@ def test_missing_psycopg_is_a_clear_error(monkeypatch, runner):
 
 
 def test_help_has_an_example(runner):
-    result = runner.invoke(cli_db.introspect, ["--help"])
+    result = runner.invoke(cli, ["introspect", "--help"])
     assert result.exit_code == 0
     assert "datalchemy-mp introspect --dsn" in result.output
 

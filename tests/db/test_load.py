@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from datalchemy_mp import cli_db
+from datalchemy_mp.cli import cli
 from datalchemy_mp.db import load as loader
+from datalchemy_mp.errors import RunDirError
 
 EMPRESAS = """\
 id,razao_social,nome_fantasia,cnpj,email,telefone,site,ativo,data_criacao,data_atualizacao
@@ -51,7 +52,7 @@ def crm_run(tmp_path) -> Path:
 
 
 def run_load(runner, *args: str):
-    return runner.invoke(cli_db.load, [str(a) for a in args], catch_exceptions=False)
+    return runner.invoke(cli, ["load", *map(str, args)], catch_exceptions=False)
 
 
 def counts(dsn: str) -> dict[str, int]:
@@ -210,7 +211,7 @@ def test_load_error_hides_password(runner, crm_run):
 
 def test_bad_csv_names(tmp_path):
     write_run(tmp_path / "run", {"nodot": "id\n1\n"})
-    with pytest.raises(loader.RunDirError, match="must be <schema>.<table>.csv"):
+    with pytest.raises(RunDirError, match="must be <schema>.<table>.csv"):
         loader.find_csv_tables(tmp_path / "run")
 
 

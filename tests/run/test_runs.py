@@ -13,6 +13,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from datalchemy_mp.errors import LatestLinkError, RunInProgress
 from datalchemy_mp.run import runs
 from datalchemy_mp.run.report import REPORT_NAME
 from tests.factory import col, plan_doc, rule, schema_doc, table, write
@@ -91,7 +92,7 @@ def test_latest_is_a_relative_link_switched_in_place(tmp_path):
 def test_latest_refuses_to_replace_a_real_directory(tmp_path):
     out = tmp_path / "out"
     (out / "latest").mkdir(parents=True)
-    with pytest.raises(runs.LatestLinkError, match="not a symlink"):
+    with pytest.raises(LatestLinkError, match="not a symlink"):
         runs.point_latest(out, fake_run(out, "r1", None))
 
 
@@ -102,7 +103,7 @@ def test_lock_is_exclusive_and_names_its_holder(tmp_path):
     out = tmp_path / "out"
     with runs.exclusive(out):
         assert (out / runs.LOCK_NAME).read_text() == f"{os.getpid()}\n"
-        with pytest.raises(runs.RunInProgress) as caught, runs.exclusive(out):
+        with pytest.raises(RunInProgress) as caught, runs.exclusive(out):
             pass
         assert str(caught.value) == f"another run is in progress in {out} (pid {os.getpid()})"
         assert caught.value.exit_code == 2
@@ -127,7 +128,7 @@ def test_lock_dies_with_its_holder(tmp_path):
     )
     try:
         assert holder.stdout.readline() == "locked\n"
-        with pytest.raises(runs.RunInProgress, match=f"pid {holder.pid}"), runs.exclusive(out):
+        with pytest.raises(RunInProgress, match=f"pid {holder.pid}"), runs.exclusive(out):
             pass
     finally:
         holder.send_signal(signal.SIGKILL)
