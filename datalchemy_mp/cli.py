@@ -37,8 +37,9 @@ another one exits at once with code 2.
 On a terminal, stderr shows a live view of the tables and log lines;
 otherwise one key=value line per running table every --progress-interval
 seconds and one per finished table. The last line on stdout is
-run_dir=<path>. Exit codes: 0 all tables OK, 1 a table failed, 2 invalid
-input or OUT busy, 130/143 interrupted by SIGINT/SIGTERM."""
+run_dir=<path>. Exit codes: 0 all tables OK, 1 a table failed (or the
+disk filled), 2 invalid input or OUT busy, 130/143/129 interrupted by
+SIGINT/SIGTERM/SIGHUP. The report always ends with a final status."""
 
 
 class Group(click.Group):
@@ -56,6 +57,11 @@ class Group(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             sys.exit(130)
+        except OSError as exc:  # a file that cannot be read or written, named by the OS
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"Error: {logs.scrub_text(str(exc))}", err=True)
+            sys.exit(1)
 
 
 @click.group(

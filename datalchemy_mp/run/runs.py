@@ -17,7 +17,7 @@ from pathlib import Path
 
 import orjson
 
-from datalchemy_mp.errors import LatestLinkError, RunInProgress, RunNotComplete
+from datalchemy_mp.errors import InputError, LatestLinkError, RunInProgress, RunNotComplete
 from datalchemy_mp.run.report import REPORT_NAME, RunStatus, utc_now
 from supervisor import Status, write_json_atomic
 
@@ -32,9 +32,12 @@ def exclusive(out_dir: str | Path) -> Iterator[None]:
     The kernel releases a flock when its holder dies, however it dies: no stale lock to clean up.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    # No O_TRUNC: the holder's pid must survive our attempt. os.open fds are not inherited.
-    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        # No O_TRUNC: the holder's pid must survive our attempt. os.open fds are not inherited.
+        fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise InputError(f"cannot use {out} as the output directory: {exc.strerror or exc}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
