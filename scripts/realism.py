@@ -224,8 +224,11 @@ def _score_column(rates: dict, table: Table, col, values: list[str], end_of_day:
             words = set(re.findall(r"[a-z]+", v.lower()))
             rates["lorem"].count(not (words & LOREM), f"{where}={v[:60]!r}")
     if col.kind == "text" and col.max_length and col.max_length > 3:
+        # words seen whole (in values shorter than the column) are not cut when they end a value
+        whole = {w for v in present if len(v) < col.max_length for w in v.split()}
         for v in present:
-            cut = len(v) == col.max_length and " " in v.strip() and v[-1].isalpha() and v[-2].isalpha()
+            last = v.split()[-1] if v.split() else ""
+            cut = len(v) == col.max_length and " " in v.strip() and last.isalpha() and last not in whole
             rates["cut_word"].count(not cut, f"{where}={v!r}")
     if col.kind in ("smallint", "integer", "bigint", "numeric", "real", "double") and not nm.has("id"):
         rng = next(((lo, hi) for keys, lo, hi in RANGES if nm.has(*keys)), None)

@@ -37,7 +37,7 @@ DEFAULT_DIR = ROOT.parent / "shared" / "realworld"
 PLANS = (("full", "{name}.plan.json"), ("leaf", "{name}_leaf.plan.json"))
 COMMAND_TIMEOUT_S = 900
 TABLE_TIMEOUT_S = 300  # a table that loops is FAILED by the supervisor, not left to hang the script
-MAX_REASONS = 6
+MAX_REASONS = int(os.environ.get("REALWORLD_REASONS", "6"))
 
 
 @dataclass

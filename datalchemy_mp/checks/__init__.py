@@ -22,7 +22,7 @@ btrim/ltrim/rtrim (TRIM), abs, EXTRACT/date_part, COALESCE, NULLIF, GREATEST, LE
 num_nulls, num_nonnulls.
 """
 
-from .expr import CheckExpr, parse_check
+from .expr import CheckExpr, parse_check, value_function
 from .hints import Ordering, column_hints, orderings
 from .values import UnsupportedCheck
 
@@ -33,4 +33,5 @@ __all__ = [
     "column_hints",
     "orderings",
     "parse_check",
+    "value_function",
 ]

@@ -11,7 +11,7 @@ from typing import Any
 from .compile import Compiler
 from .parse import parse_root
 from .tree import Node, columns_of
-from .values import Clock, Incomparable, MapEnv
+from .values import Clock, Incomparable, MapEnv, UnsupportedCheck
 
 
 @dataclass(frozen=True)
@@ -43,3 +43,19 @@ def parse_check(expression: str) -> CheckExpr:
     """Parse a CHECK as Postgres prints it (`CHECK (...)`, or the bare expression)."""
     root = parse_root(expression)
     return CheckExpr(expression, frozenset(columns_of(root)), root)
+
+
+def value_function(expression: str, today: dt.date) -> Callable[[Mapping[str, Any]], Any]:
+    """The SQL value of an expression (an index key such as `lower(email)`) for a row given as
+    column name -> value; UnsupportedCheck when the expression is outside the supported subset."""
+    from .tree import NullTest
+
+    root = parse_root(f"({expression}) IS NULL")
+    if not isinstance(root, NullTest):  # pragma: no cover - the parser keeps `x IS NULL` as is
+        raise UnsupportedCheck("an expression the parser reshaped", expression)
+    arg, clock = root.arg, _clock(today)
+
+    def value(row: Mapping[str, Any]) -> Any:
+        return arg.value(MapEnv(row, clock))
+
+    return value

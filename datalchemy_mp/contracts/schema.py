@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from datalchemy_mp.contracts import pgfacts
 from datalchemy_mp.contracts.jsonfile import Reader, pointer, read_json
 from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.errors import ValidationFailed
@@ -69,6 +70,14 @@ class Table:
     checks: list[Check] = field(default_factory=list)
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     path: str = ""
+    unique_indexes: list[pgfacts.UniqueIndex] = field(default_factory=list)
+    """Unique indexes with expression keys or a WHERE: checked row by row."""
+    partition: pgfacts.Partition | None = None
+    """This table is a partition of another (its bound is one of `checks`)."""
+    partition_strategy: str | None = None
+    """range/list/hash when this table is partitioned."""
+    partition_columns: tuple[str, ...] = ()
+    """The columns its partition key reads, when this table is partitioned."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -235,6 +244,7 @@ def load_schema(path: str | Path) -> Schema:
                         table.path + "/name", "duplicate_table", f"table {table.qualified} is listed twice"
                     )
                 tables[table.key] = table
+    _add_partition_checks(tables)
     if any(i.severity == "error" for i in r.issues):
         raise ValidationFailed(r.issues)
     fingerprint = doc.get("schema_fingerprint")
@@ -267,6 +277,8 @@ def _load_table(r: Reader, t: dict, path: str, schema: str, enums: dict, engine:
         columns=columns,
         path=path,
     )
+    if isinstance(t, dict):
+        _add_extensions(table, t)
     for ki, k in enumerate(r.array(t, "constraints", path, required=False)):
         kp = f"{path}/constraints/{ki}"
         ckind = r.get(k, "kind", kp, str)
@@ -305,6 +317,69 @@ def _load_table(r: Reader, t: dict, path: str, schema: str, enums: dict, engine:
     return table if name is not None else None
 
 
+def _add_extensions(table: Table, raw: dict) -> None:
+    """Facts from the optional fields (contracts/pgfacts.py): domain CHECKs, unique indexes,
+    the partition this table is part of."""
+    for c in raw.get("columns") or ():
+        domain = pgfacts.read_domain(c.get("column_type")) if isinstance(c, dict) else None
+        if domain is not None and table.column(c.get("name")) is not None:
+            for name, expression in domain.checks:
+                text = pgfacts.value_as_column(expression, c["name"])
+                table.checks.append(Check(f"{domain.name}.{name} on {c['name']}", text))
+    plain, checked = pgfacts.read_unique_indexes(raw.get("indexes"))
+    names = {c.name for c in table.columns}
+    for _name, cols in plain:
+        if set(cols) <= names and cols != table.primary_key and cols not in table.uniques:
+            table.uniques.append(cols)
+    table.unique_indexes = [u for u in checked if all(c is None or c in names for c in u.columns)]
+    table.partition = pgfacts.read_partition(raw)
+    key = raw.get("partition_key")
+    if isinstance(key, dict) and isinstance(key.get("strategy"), str):
+        table.partition_strategy = key["strategy"]
+        table.partition_columns = pgfacts.key_columns(str(key.get("definition") or ""), names)
+
+
+def _add_partition_checks(tables: dict[tuple[str, str], Table]) -> None:
+    """A partition's bound as a CHECK; a partitioned table's rows must route to a leaf."""
+    children: dict[tuple[str, str], list[Table]] = {}
+    for table in tables.values():
+        if table.partition is not None:
+            children.setdefault(table.partition.parent, []).append(table)
+            constraint = table.partition.constraint
+            if constraint and not pgfacts.is_hash_constraint(constraint):
+                table.checks.append(Check(f"partition bound of {table.qualified}", constraint))
+
+    def leaves(key: tuple[str, str]) -> list[Table]:
+        found = []
+        for child in sorted(children.get(key, ()), key=lambda t: t.name):
+            found.extend(leaves(child.key) if child.key in children else [child])
+        return found
+
+    def descendants(key: tuple[str, str]) -> list[Table]:
+        found = []
+        for child in sorted(children.get(key, ()), key=lambda t: t.name):
+            found.extend([child, *descendants(child.key)])
+        return found
+
+    for table in tables.values():
+        # A row given to a partitioned table may land in any partition: an FK declared only on
+        # some partitions holds for it too.
+        known = {(fk.columns, fk.ref, fk.ref_columns) for fk in table.foreign_keys}
+        for part in descendants(table.key):
+            for fk in part.foreign_keys:
+                if (fk.columns, fk.ref, fk.ref_columns) not in known:
+                    known.add((fk.columns, fk.ref, fk.ref_columns))
+                    table.foreign_keys.append(fk)
+        if table.partition is None and table.key in children:
+            constraints = [leaf.partition.constraint for leaf in leaves(table.key)]
+            check = pgfacts.routing_check(constraints)
+            if check is not None:
+                table.checks.append(Check(f"a partition of {table.qualified} accepts the row", check))
+                hull = pgfacts.routing_hull(constraints)
+                if hull is not None and hull != check:
+                    table.checks.append(Check(f"the partitions' range of {table.qualified}", hull))
+
+
 def _load_column(r: Reader, c: dict, path: str, enums: dict, engine: str) -> Column | None:
     name = r.get(c, "name", path, str)
     ordinal = r.get(c, "ordinal_position", path, int, default=0)
@@ -314,6 +389,14 @@ def _load_column(r: Reader, c: dict, path: str, enums: dict, engine: str) -> Col
     data_type = r.get(ct, "data_type", tp, str, default="text")
     udt_schema = r.get(ct, "udt_schema", tp, str, required=False)
     udt_name = r.get(ct, "udt_name", tp, str, required=False)
+    domain = pgfacts.read_domain(ct)
+    if domain is not None:  # the column is of the domain's base type, NOT NULL if it says so
+        data_type, udt_schema, udt_name = (
+            domain.base_type,
+            "pg_catalog",
+            pgfacts.base_udt_name(domain.base_type),
+        )
+        nullable = nullable and not domain.not_null
     is_enum = (udt_schema, udt_name) in enums
     kind, element = kind_of(data_type, udt_name, is_enum, engine)
     generated = c.get("generated") if isinstance(c, dict) else None

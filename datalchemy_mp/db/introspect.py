@@ -192,6 +192,10 @@ join pg_namespace n on n.oid = c.relnamespace
 left join pg_class rc on rc.oid = con.confrelid
 left join pg_namespace rn on rn.oid = rc.relnamespace
 where n.nspname = any(%(schemas)s) and con.contype in ('p', 'u', 'c', 'f')
+  -- an FK referencing a partitioned table is repeated by Postgres for each of its partitions
+  -- (same referencing table, conparentid set): only the one naming the parent is real.
+  and not (con.contype = 'f' and con.conparentid <> 0 and exists (
+    select from pg_constraint pc where pc.oid = con.conparentid and pc.conrelid = con.conrelid))
 """
 
 _SQL_INDEXES = """
@@ -213,6 +217,80 @@ join pg_namespace n on n.oid = t.typnamespace
 join pg_enum e on e.enumtypid = t.oid
 group by n.nspname, t.typname
 """
+
+
+# Facts beyond v0.2, each read by its own function below and written to optional fields
+# (README "schema.json extensions"): domains, unique index keys/predicates, partition trees.
+
+# A domain column: the base type under every level of nested domains, NOT NULL at any level,
+# and the CHECKs of every level (VALUE meaning the column).
+_SQL_DOMAINS = """
+with recursive chain(col_type, level, typ) as (
+  select t.oid, 0, t.oid from pg_type t where t.typtype = 'd'
+  union all
+  select c.col_type, c.level + 1, t.typbasetype
+  from chain c join pg_type t on t.oid = c.typ
+  where t.typtype = 'd'
+)
+select
+  n.nspname, t.typname,
+  (select format_type(bt.typbasetype, bt.typtypmod) from chain c join pg_type bt on bt.oid = c.typ
+   where c.col_type = t.oid and bt.typtype = 'd' order by c.level desc limit 1),
+  (select bool_or(dt.typnotnull) from chain c join pg_type dt on dt.oid = c.typ
+   where c.col_type = t.oid and dt.typtype = 'd'),
+  array(select con.conname from chain c join pg_constraint con on con.contypid = c.typ
+        where c.col_type = t.oid and con.contype = 'c' order by c.level desc, con.conname)::text[],
+  array(select pg_get_constraintdef(con.oid, true) from chain c
+        join pg_constraint con on con.contypid = c.typ
+        where c.col_type = t.oid and con.contype = 'c' order by c.level desc, con.conname)::text[]
+from pg_type t
+join pg_namespace n on n.oid = t.typnamespace
+where t.typtype = 'd'
+"""
+
+# Unique indexes that back no constraint (CREATE UNIQUE INDEX), key by key: a plain column
+# (attnum > 0) or an expression, and the WHERE. (A constraint's index says nothing new.)
+_SQL_UNIQUE_INDEX_KEYS = """
+select
+  n.nspname, c.relname, ic.relname,
+  array(select case when k.attnum > 0 then a.attname end
+        from unnest(i.indkey[0:i.indnkeyatts - 1]) with ordinality k(attnum, pos)
+        left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+        order by k.pos)::text[],
+  array(select pg_get_indexdef(i.indexrelid, k.pos::int, true)
+        from generate_series(1, i.indnkeyatts) k(pos) order by k.pos)::text[],
+  pg_get_expr(i.indpred, i.indrelid, true),
+  %(nulls_not_distinct)s
+from pg_index i
+join pg_class c on c.oid = i.indrelid
+join pg_namespace n on n.oid = c.relnamespace
+join pg_class ic on ic.oid = i.indexrelid
+where n.nspname = any(%(schemas)s) and i.indisunique
+  and not exists (
+    select from pg_constraint con where con.conindid = i.indexrelid and con.contype in ('p', 'u', 'x'))
+"""
+
+# Partitioned tables (strategy and key) and partitions (parent, bound, implied constraint).
+_SQL_PARTITION_KEYS = """
+select n.nspname, c.relname, pt.partstrat::text, pg_get_partkeydef(c.oid)
+from pg_partitioned_table pt
+join pg_class c on c.oid = pt.partrelid
+join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = any(%(schemas)s)
+"""
+
+_SQL_PARTITIONS = """
+select n.nspname, c.relname, pn.nspname, p.relname,
+  pg_get_expr(c.relpartbound, c.oid), pg_get_partition_constraintdef(c.oid)
+from pg_class c
+join pg_namespace n on n.oid = c.relnamespace
+join pg_inherits inh on inh.inhrelid = c.oid
+join pg_class p on p.oid = inh.inhparent
+join pg_namespace pn on pn.oid = p.relnamespace
+where n.nspname = any(%(schemas)s) and c.relispartition
+"""
+
+_PARTITION_STRATEGIES = {"r": "range", "l": "list", "h": "hash"}
 
 
 def introspect(dsn: str, schemas: Sequence[str] | None = None) -> dict[str, Any]:
@@ -341,6 +419,10 @@ def _read_postgres_catalog(cur: Any, wanted: Sequence[str] | None) -> dict[str, 
                 }
             )
 
+    _add_domains(cur, tables)
+    _add_unique_index_keys(cur, tables, params)
+    _add_partitions(cur, tables, params)
+
     # Enums of the chosen schemas, plus any enum elsewhere that one of their columns uses
     # (consumers recognise enum columns only by (udt_schema, udt_name) in this list).
     enums = [
@@ -370,6 +452,68 @@ def _read_postgres_catalog(cur: Any, wanted: Sequence[str] | None) -> dict[str, 
         "enums": sorted(enums, key=lambda e: (e["schema"], e["name"])),
         "schema_fingerprint": None,
     }
+
+
+def _add_domains(cur: Any, tables: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """`column_type.domain` for every column typed by a domain (optional field)."""
+    domains = {
+        (nsp, name): {
+            "schema": nsp,
+            "name": name,
+            "base_type": base,
+            "not_null": bool(not_null),
+            "checks": [{"name": n, "expression": e} for n, e in zip(names, exprs, strict=True)],
+        }
+        for nsp, name, base, not_null, names, exprs in cur.execute(_SQL_DOMAINS)
+    }
+    for table in tables.values():
+        for column in table["columns"]:
+            ct = column["column_type"]
+            domain = domains.get((ct["udt_schema"], ct["udt_name"]))
+            if domain is not None:
+                ct["domain"] = domain
+
+
+def _add_unique_index_keys(cur: Any, tables: dict[tuple[str, str], dict[str, Any]], params: dict) -> None:
+    """`keys` ({column} or {expression} each), and `predicate` / `nulls_not_distinct` where
+    they apply, on every unique index no constraint owns (optional fields)."""
+    version = cur.execute("select current_setting('server_version_num')::int").fetchone()[0]
+    nnd = "i.indnullsnotdistinct" if version >= 150000 else "false"
+    query = _SQL_UNIQUE_INDEX_KEYS.replace("%(nulls_not_distinct)s", nnd)
+    found = {}
+    for nsp, rel, name, columns, definitions, predicate, nulls_not_distinct in cur.execute(query, params):
+        keys = [
+            {"column": col} if col is not None else {"expression": expr}
+            for col, expr in zip(columns, definitions, strict=True)
+        ]
+        found[(nsp, rel, name)] = (keys, predicate, nulls_not_distinct)
+    for (nsp, rel), table in tables.items():
+        for index in table["indexes"]:
+            facts = found.get((nsp, rel, index["name"]))
+            if facts is not None:
+                index["keys"] = facts[0]
+                if facts[1] is not None:
+                    index["predicate"] = facts[1]
+                if facts[2]:
+                    index["nulls_not_distinct"] = True
+
+
+def _add_partitions(cur: Any, tables: dict[tuple[str, str], dict[str, Any]], params: dict) -> None:
+    """`partition_key` on partitioned tables and `partition_of` on partitions (optional fields)."""
+    for nsp, rel, strategy, definition in cur.execute(_SQL_PARTITION_KEYS, params):
+        if (nsp, rel) in tables:
+            tables[(nsp, rel)]["partition_key"] = {
+                "strategy": _PARTITION_STRATEGIES.get(strategy, strategy),
+                "definition": definition,
+            }
+    for nsp, rel, parent_nsp, parent, bound, constraint in cur.execute(_SQL_PARTITIONS, params):
+        if (nsp, rel) in tables:
+            tables[(nsp, rel)]["partition_of"] = {
+                "schema": parent_nsp,
+                "table": parent,
+                "bound": bound,
+                "constraint": constraint,
+            }
 
 
 # --- SQLite --------------------------------------------------------------------------------------

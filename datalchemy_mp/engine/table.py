@@ -17,6 +17,7 @@ from typing import NamedTuple
 from datalchemy_mp import seeds
 from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.engine.bijection import Permutation
+from datalchemy_mp.engine.index_keys import IndexKeys
 from datalchemy_mp.engine.keys import KeyReader, KeyWriter
 from datalchemy_mp.errors import GenerationError
 from datalchemy_mp.generators.base import BLOCK_ROWS, Batch
@@ -169,7 +170,13 @@ class TableEngine:
             i for i, cp in enumerate(tp.columns) if not cp.column.nullable and cp.name not in self_ref_cols
         ]
         self.unique_sets = [tuple(self.index[c] for c in cols) for cols in unguaranteed_unique_sets(tp)]
-        self.seen: list[set] = [set() for _ in self.unique_sets]
+        self.index_keys = IndexKeys(
+            tp.table.unique_indexes,
+            self.names,
+            tp.base_date,
+            lambda message, name: self.stats.warn("unique_index_unchecked", message, None),
+        )
+        self.seen: list[set] = [set() for _ in range(len(self.unique_sets) + len(self.index_keys))]
         self.self_keys: dict[str, list[str]] = {c: [] for c in remembered_self_keys(tp)}
         """Key values of earlier rows, kept only for self-references whose keys are not
         functions of the row index (those are computed, so such a table can be chunked)."""
@@ -284,20 +291,32 @@ class TableEngine:
             for cp, v in zip(self.active, values, strict=True)
         ]
 
-    def _unique_clash(self, fields: list[str]) -> int | None:
-        for k, idx in enumerate(self.unique_sets):
+    def _keys(self, values: tuple, fields: list[str]) -> list[tuple | None]:
+        """The row's key in each checked UNIQUE set, then in each checked unique index (None:
+        not constrained, e.g. a NULL, or outside a partial index)."""
+        keys: list[tuple | None] = []
+        for idx in self.unique_sets:
             key = tuple(fields[i] for i in idx)
-            if "" in key:  # NULLs never collide in Postgres
-                continue
-            if key in self.seen[k]:
+            keys.append(None if "" in key else key)  # NULLs never collide in Postgres
+        for k in range(len(self.index_keys)):
+            keys.append(self.index_keys.key(k, values, fields))
+        return keys
+
+    def _unique_clash(self, fields: list[str], values: tuple) -> int | None:
+        for k, key in enumerate(self._keys(values, fields)):
+            if key is not None and key in self.seen[k]:
                 return k
         return None
 
-    def _remember(self, fields: list[str]) -> None:
-        for k, idx in enumerate(self.unique_sets):
-            key = tuple(fields[i] for i in idx)
-            if "" not in key:
+    def _remember(self, fields: list[str], values: tuple) -> None:
+        for k, key in enumerate(self._keys(values, fields)):
+            if key is not None:
                 self.seen[k].add(key)
+
+    def _clash_columns(self, clash: int) -> tuple[int, ...]:
+        if clash < len(self.unique_sets):
+            return self.unique_sets[clash]
+        return self.index_keys.columns[clash - len(self.unique_sets)]
 
     def _fix_row(self, i: int, problem: Problem) -> tuple[tuple, list[str]]:
         """Make row ``i`` again until it is valid and unique. A ruled column that keeps
@@ -316,7 +335,7 @@ class TableEngine:
             if problem is not None:
                 continue
             fields = self._format_row(values)
-            clash = self._unique_clash(fields)
+            clash = self._unique_clash(fields, values)
             if clash is None:
                 self._fell_back(overrides)
                 return values, fields
@@ -325,10 +344,11 @@ class TableEngine:
                 if suffixed is not None:
                     self._fell_back(overrides)
                     return values, suffixed
-            cols = tuple(self.names[j] for j in self.unique_sets[clash])
-            problem = Problem(f"UNIQUE ({', '.join(cols)})", cols, unique=True)
+            cols = tuple(self.names[j] for j in self._clash_columns(clash))
+            what = "UNIQUE" if clash < len(self.unique_sets) else f"unique index {self._index_name(clash)}"
+            problem = Problem(f"{what} ({', '.join(cols)})", cols, unique=True)
         table = self.tp.table.qualified
-        if problem.message.startswith("UNIQUE"):
+        if problem.unique:
             raise GenerationError(
                 f"{table}: cannot make row {i + 1} satisfy {problem.message}: the generators keep "
                 f"repeating values already used ({MAX_ATTEMPTS} attempts); give the column a "
@@ -337,6 +357,9 @@ class TableEngine:
         raise GenerationError(
             f"{table}: row {i + 1} still violates {problem.message} after {MAX_ATTEMPTS} attempts"
         )
+
+    def _index_name(self, clash: int) -> str:
+        return self.index_keys.indexes[clash - len(self.unique_sets)].name
 
     def _fell_back(self, overrides: dict[str, ColumnPlan]) -> None:
         """Count rows whose rule gave way; a rule that never works is replaced for good."""
@@ -365,7 +388,7 @@ class TableEngine:
         placeholder; None when no suffix keeps the row valid."""
         texts = [
             j
-            for j in self.unique_sets[clash]
+            for j in self._clash_columns(clash)
             if self.tp.columns[j].column.kind == Kind.TEXT
             and not self.tp.columns[j].preformatted
             and isinstance(values[j], str)
@@ -387,7 +410,7 @@ class TableEngine:
             if self._row_problem(row) is not None:
                 return None
             fields = self._format_row(row)
-            if self._unique_clash(fields) is None:
+            if self._unique_clash(fields, row) is None:
                 self.stats.warn("unique_suffix", "a repeated value got a distinguishing suffix", col.name)
                 return fields
         return None
@@ -425,13 +448,14 @@ class TableEngine:
         raw = self._generate(start, n)
         cols = [raw[name] for name in self.names]
         fixed: dict[int, list[str]] = {}
+        fixed_values: dict[int, tuple] = {}
         coerced = list(self.coerced)  # fixing rows may replace a rule for good
         if self.not_null or self.checks or coerced:
             rows = list(zip(*cols, strict=True))
             for k in sorted(self._suspects(cols, rows, coerced)):
                 problem = self._row_problem(rows[k])
                 if problem is not None:
-                    fixed[k] = self._fix_row(start + k, problem)[1]
+                    fixed_values[k], fixed[k] = self._fix_row(start + k, problem)
             if coerced != self.coerced:  # a rule was replaced: make the block again without it
                 return self._block(start, n, fresh=False)
             for j in coerced:
@@ -443,16 +467,17 @@ class TableEngine:
         for k, row_fields in fixed.items():
             for j, f in enumerate(row_fields):
                 fields[j][k] = f
-        if self.unique_sets:
+        if self.unique_sets or self.index_keys:
             for k in range(n):
                 row_fields = [f[k] for f in fields]
-                clash = self._unique_clash(row_fields)
+                row_values = fixed_values[k] if k in fixed_values else tuple(c[k] for c in cols)
+                clash = self._unique_clash(row_fields, row_values)
                 if clash is not None:
-                    cols_ = tuple(self.names[j] for j in self.unique_sets[clash])
-                    row_fields = self._fix_row(start + k, Problem("UNIQUE", cols_, unique=True))[1]
+                    cols_ = tuple(self.names[j] for j in self._clash_columns(clash))
+                    row_values, row_fields = self._fix_row(start + k, Problem("UNIQUE", cols_, unique=True))
                     for j, f in enumerate(row_fields):
                         fields[j][k] = f
-                self._remember(row_fields)
+                self._remember(row_fields, row_values)
         if any(f.self_ref for f in self.fills):
             self._fill_self_refs(start, n, fields)
         return fields

@@ -17,6 +17,7 @@ from datalchemy_mp.generators import (  # noqa: F401  (each import registers its
     derive,
     domain,
     faker_gen,
+    meaning,
     primitive,
     relational,
     semantic,

@@ -221,20 +221,44 @@ def ascii_word(text: str) -> str:
 
 
 def fit(text: str, max_length: int | None) -> str:
-    """``text`` cut to ``max_length`` characters, at a word boundary when one is near."""
+    """``text`` cut to ``max_length`` characters, at the last word boundary that fits (a single
+    word longer than the column is the only thing ever cut inside)."""
     if max_length is None or len(text) <= max_length:
         return text
     cut = text[:max_length]
     space = cut.rfind(" ")
-    if space >= max_length // 2:
+    if space > 0 and text[max_length] != " ":
         cut = cut[:space]
     return cut.rstrip(" ,.-/&") or text[:max_length]
 
 
 def fit_all(values: list, max_length: int | None) -> list:
+    """Each value fitted to ``max_length``. Where a quarter of the block fits whole, a value
+    that does not is replaced by one that does (a country, a title is never shown cut);
+    otherwise (long free text) it is cut at its last whole word."""
     if max_length is None:
         return values
-    return [v if v is None or len(v) <= max_length else fit(v, max_length) for v in values]
+    fits = [v for v in values if v is None or len(v) <= max_length]
+    if len(fits) == len(values):
+        return values
+    whole = [v for v in fits if v is not None]
+    if len(whole) * 4 >= len(values):
+        return [
+            v if v is None or len(v) <= max_length else whole[k % len(whole)] for k, v in enumerate(values)
+        ]
+    cut = [v if v is None or len(v) <= max_length else fit(v, max_length) for v in values]
+    whole = [f for v, f in zip(values, cut, strict=True) if f is not None and _whole_words(v, f)]
+    if not whole:
+        return cut
+    return [
+        f if f is None or _whole_words(v, f) else whole[k % len(whole)]
+        for k, (v, f) in enumerate(zip(values, cut, strict=True))
+    ]
+
+
+def _whole_words(value: str, fitted: str) -> bool:
+    """``fitted`` is ``value`` or ends where a word of ``value`` ends."""
+    return len(fitted) == len(value) or value[len(fitted) : len(fitted) + 1] in (" ", ",", ".", "-", "/", "&")
 
 
 # --- params ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from datalchemy_mp.contracts.kinds import FLOATS, Kind
+from datalchemy_mp.generators import meaning
 from datalchemy_mp.generators._util import strip_accents, today
 
 _INT_LIMITS = {
@@ -173,7 +174,7 @@ def _number(col, nm: _Name, hints: dict) -> tuple[str, dict]:
             return "primitive.sequence", {}
         lo, hi = _within(1, kind_hi, hints, kind_lo, kind_hi)
         return "primitive.int", {"min": int(lo), "max": int(hi)}
-    lo, hi, scale = _number_range(nm, integer)
+    lo, hi, scale = meaning.number_range(col, nm) or _number_range(nm, integer)
     lo, hi = _within(lo, hi, hints, kind_lo, kind_hi)
     if integer:
         lo, hi = int(-(-lo // 1)), int(hi // 1)
@@ -426,21 +427,18 @@ _COMPANY_TABLES = (
 
 
 def _text(col, nm: _Name, hints: dict, pt: bool) -> tuple[str, dict]:
-    limit = col.max_length
+    """By meaning first; a CHECK regex is honoured by the meaning's generator when its values
+    match it, else by the regex generator."""
     if hints.get("pattern"):
+        found = _text_by_meaning(col, nm, hints, pt)
+        if found is not None and meaning.matches(col, *found, hints["pattern"]):
+            return found
         return "primitive.text.pattern", {"pattern": hints["pattern"]}
-    if "@" in (hints.get("contains") or ()) or nm.has("email", "mail") or nm.word("e_mail"):
-        return ("semantic.br.email.safe" if pt else "faker.internet.raw.SafeEmail"), {}
+    return _text_by_meaning(col, nm, hints, pt) or _text_fallback(hints, pt)
+
+
+def _text_fallback(hints: dict, pt: bool) -> tuple[str, dict]:
     low, high = hints.get("min_length"), hints.get("max_length")
-    if limit is not None and limit <= 3:  # char(2)/char(3): a UF, a currency, else a code
-        if pt and (nm.word("uf", "sigla") or nm.has("estado")) and limit == 2:
-            return "semantic.br.uf", {}
-        if nm.has("moeda", "currency") and limit == 3:
-            return "primitive.constant", {"value": "BRL" if pt else "USD"}
-        return "primitive.text", {"charset": "A-Z", "min_len": low or limit, "max_len": limit}
-    found = _by_name(col, nm, pt)
-    if found is not None and _builds(col, *found):
-        return found
     if low is not None or high is not None:
         params = {"min_words": 1, "max_words": 4}
         if low is not None:
@@ -450,7 +448,24 @@ def _text(col, nm: _Name, hints: dict, pt: bool) -> tuple[str, dict]:
         return "primitive.text.lorem", params
     if pt:
         return "semantic.br.title", {}
-    return "primitive.text.lorem", {"min_words": 1, "max_words": 4}
+    return "semantic.sentence", {"min_words": 1, "max_words": 3}
+
+
+def _text_by_meaning(col, nm: _Name, hints: dict, pt: bool) -> tuple[str, dict] | None:
+    limit = col.max_length
+    if "@" in (hints.get("contains") or ()) or nm.has("email", "mail") or nm.word("e_mail"):
+        return ("semantic.br.email.safe" if pt else "faker.internet.raw.SafeEmail"), {}
+    low = hints.get("min_length")
+    if limit is not None and limit <= 3:  # char(2)/char(3): a UF, a currency, else a code
+        if pt and (nm.word("uf", "sigla") or nm.has("estado")) and limit == 2:
+            return "semantic.br.uf", {}
+        if nm.has("moeda", "currency") and limit == 3:
+            return "primitive.constant", {"value": "BRL" if pt else "USD"}
+        return "primitive.text", {"charset": "A-Z", "min_len": low or limit, "max_len": limit}
+    for found in (meaning.text_meaning(col, nm, pt), _by_name(col, nm, pt)):
+        if found is not None and _builds(col, *found):
+            return found
+    return None
 
 
 def _builds(col, gen_id: str, params: dict) -> bool:

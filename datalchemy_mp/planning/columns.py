@@ -24,6 +24,7 @@ from datalchemy_mp.generators.base import GENERATORS, TRANSFORMS, Batch, BatchFn
 from datalchemy_mp.output.csv import Formatter, formatter
 from datalchemy_mp.planning.coerce import coercer
 from datalchemy_mp.planning.graph import Graph, active_fks
+from datalchemy_mp.planning.partitions import shared_key_columns, shifted, tree_offset
 
 DEFAULT_NULL_RATE = 0.1
 """Share of NULLs in a nullable column that has no rule and no role in a key."""
@@ -95,8 +96,16 @@ class TablePlan:
 
 
 def column_info(
-    table: Table, col: Column, *, locale: str, seed: int = 0, table_seed: int = 0, hints: dict | None = None
+    table: Table,
+    col: Column,
+    *,
+    locale: str,
+    seed: int = 0,
+    table_seed: int = 0,
+    hints: dict | None = None,
+    tree_unique: bool = False,
 ) -> ColumnInfo:
+    """``tree_unique``: a key column shared by a partition tree (distinct on its own)."""
     return ColumnInfo(
         schema=table.schema,
         table=table.name,
@@ -107,7 +116,7 @@ def column_info(
         precision=col.precision,
         scale=col.scale,
         nullable=col.nullable,
-        unique=(col.name,) in table.unique_sets,
+        unique=tree_unique or (col.name,) in table.unique_sets,
         enum_labels=col.enum_labels,
         element_kind=col.element_kind,
         seed=seed,
@@ -149,6 +158,8 @@ def build(
     fks = [fk for fk in active_fks(schema, table, graph.fk_disabled)]
     fk_of = {c: fk for fk in fks for c in fk.columns}
     locale = default_locale(plan)
+    tree = tree_offset(schema, graph.rows, key)
+    keyed = shared_key_columns(schema, table) if tree is not None else set()
     plans: dict[str, ColumnPlan] = {}
     for col in table.columns:
         if col.generated or (only is not None and col.name not in only):
@@ -156,15 +167,22 @@ def build(
         rule = rules.get(col.name)
         col_locale = (rule.generator.locale if rule else None) or locale
         col_hints = _hints(col, hints.get(col.name, {}), base_date)
+        seed_key = table_key
+        if tree is not None and col.name in keyed:  # one key space for the partition tree
+            seed_key = seeds.table_seed(plan.seed, *tree[0])
         info = column_info(
             table,
             col,
             locale=col_locale,
-            seed=seeds.column_seed(table_key, col.name),
+            seed=seeds.column_seed(seed_key, col.name),
+            tree_unique=col.name in keyed,
             table_seed=table_key,
             hints=col_hints,
         )
-        cp = ColumnPlan(column=col, info=info, source=Source.DEFAULT, key=info.seed)
+        # the block RNG stays the table's own: only index-keyed values share the tree's space
+        cp = ColumnPlan(
+            column=col, info=info, source=Source.DEFAULT, key=seeds.column_seed(table_key, col.name)
+        )
         fk = fk_of.get(col.name)
         if rule is not None and rule.generator.id == "derive.parent_value":
             _parent_value(cp, rule, fk_of, table)
@@ -183,6 +201,8 @@ def build(
             _unruled(cp)
         if rule is not None:
             cp.transforms = [(t.id, _transform(info, t.id, t.params, t.path)) for t in rule.transforms]
+        if tree is not None and tree[1] and col.name in keyed and cp.fn is not None:
+            cp.fn = shifted(cp.fn, tree[1])
         plans[col.name] = cp
     if mode != "ignore":
         _apply_orderings(plans, [c for _, c in parsed])
@@ -236,6 +256,11 @@ def _hints(col: Column, hints: dict, base_date: dt.date) -> dict:
         for k, v in hints.items()
     }
     for bound in ("min", "max"):
+        value = out.get(bound)
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:  # generators work in UTC
+            out[bound] = value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        if isinstance(value, dt.datetime) and out.get(f"{bound}_exclusive"):
+            out[bound] = value + (dt.timedelta(seconds=1) if bound == "min" else -dt.timedelta(seconds=1))
         if (
             col.kind in TIMESTAMPS
             and isinstance(out.get(bound), dt.date)

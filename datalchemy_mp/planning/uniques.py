@@ -64,4 +64,4 @@ def remembered_self_keys(tp: TablePlan) -> list[str]:
 
 def needs_whole_table(tp: TablePlan) -> bool:
     """True when uniqueness is checked from memory or rows reference earlier rows' keys."""
-    return bool(unguaranteed_unique_sets(tp) or remembered_self_keys(tp))
+    return bool(unguaranteed_unique_sets(tp) or tp.table.unique_indexes or remembered_self_keys(tp))

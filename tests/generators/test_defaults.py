@@ -119,7 +119,7 @@ def test_choices_hint_with_default_majority():
         ("ordem", "integer", {"min": 1}, 1, 10),
         ("probabilidade", "numeric", {"min": 0.0, "max": 100.0}, 0, 100),
         ("desconto_percentual", "numeric", {"min": 0.0, "max": 100.0}, 0, 30),
-        ("preco_unitario", "numeric", {"min": 0.0, "max": 9999999999.99}, 10, 10000),
+        ("preco_unitario", "numeric", {"min": 0.0, "max": 9999999999.99}, 0.99, 499.99),
         ("valor", "numeric", {"min": 0.01}, 10, 10000),
         ("score", "integer", {"min": 0, "max": 100}, 0, 100),
         ("duracao_minutos", "integer", {"min": 1}, 15, 240),
