@@ -73,8 +73,6 @@ class ValidationFailed(DatalchemyError):
 class OutputError(DatalchemyError):
     """Output that cannot be written where asked (a read-only, full or impossible place)."""
 
-    exit_code = 1
-
 
 class ParamError(DatalchemyError):
     """A generator or transform got params it cannot use."""
