@@ -87,12 +87,12 @@ def check_loadable(run_dir: str | Path, allow_partial: bool = False) -> dict | N
         report = orjson.loads(path.read_bytes())
     except orjson.JSONDecodeError as exc:
         raise RunNotComplete(f"{path}: not a readable report ({exc})") from None
-    if report.get("status") == RunStatus.RUNNING:
+    if isinstance(report, dict) and report.get("status") == RunStatus.RUNNING:
         with contextlib.suppress(RunInProgress, OSError), exclusive(Path(run_dir).resolve().parent):
             report = orjson.loads(path.read_bytes())
-    status = report.get("status")
-    if status == RunStatus.SUCCEEDED or allow_partial:
-        return report
+    status = report.get("status") if isinstance(report, dict) else None
+    if status is None or status == RunStatus.SUCCEEDED or allow_partial:
+        return report  # a directory of CSVs made by other means has no run status to check
     missing = []
     for t in report.get("tables") or []:
         if t.get("status") != Status.OK:
