@@ -23,6 +23,7 @@ import orjson
 import psutil
 
 import supervisor
+from datalchemy_mp.contracts import integrity
 from datalchemy_mp.contracts.plan import Plan, load_plan
 from datalchemy_mp.contracts.schema import Schema, load_schema
 from datalchemy_mp.errors import DatalchemyError, InputError, Issue, OutputError, ValidationFailed
@@ -70,8 +71,14 @@ def load_inputs(schema_file: str | Path, plan_file: str | Path) -> tuple[Schema,
 
     schema = load_schema(schema_file)
     plan = load_plan(plan_file)
-    warnings = check(schema, plan)
-    return schema, plan, warnings
+    contradictions = integrity.check_schema(schema)
+    try:
+        warnings = check(schema, plan)
+    except ValidationFailed as exc:
+        raise ValidationFailed(contradictions + exc.issues) from None
+    if any(i.severity == "error" for i in contradictions):
+        raise ValidationFailed(contradictions + warnings)
+    return schema, plan, contradictions + warnings
 
 
 @dataclass

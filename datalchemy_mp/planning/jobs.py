@@ -246,8 +246,12 @@ def plans_of(schema: Schema, plan: Plan, graph: graphmod.Graph, base: dt.date) -
         except ValidationFailed as exc:
             issues += exc.issues
         except DatalchemyError as exc:
-            path = exc.path if exc.path is not None else table.path
-            issues.append(Issue("error", type(exc).__name__, path, exc.message, exc.file or schema.file))
+            if exc.file is None:  # raised for the schema's own column (a default generator, a CHECK)
+                where = f" ({exc.path})" if exc.path else ""
+                message = f"{graphmod.qualified(key)}: {exc.message}{where}"
+                issues.append(Issue("error", type(exc).__name__, table.path, message, schema.file))
+            else:
+                issues.append(Issue("error", type(exc).__name__, exc.path or "", exc.message, exc.file))
         except Exception as exc:  # what the engine cannot do with this input, found before any worker
             message = f"{graphmod.qualified(key)} cannot be generated: {type(exc).__name__}: {exc}"
             issues.append(Issue("error", "cannot_generate", table.path, message, schema.file))
