@@ -140,41 +140,20 @@ def generate(
     run_id = run_id or default_run_id()
     if not _RUN_ID.match(run_id):
         raise InputError(f"run id {run_id!r} must be letters, digits, '_', '-' or '.'")
-    run_dir = Path(out_dir) / run_id
-    try:
-        run_dir.mkdir(parents=True, exist_ok=False)
-    except FileExistsError:
-        raise InputError(f"run directory {run_dir} already exists") from None
-    except OSError as exc:
-        raise InputError(f"cannot create the run directory {run_dir}: {exc.strerror or exc}") from None
-    workers = workers or os.cpu_count() or 1
-    memory_limit = memory_limit or default_memory_limit(workers)
-    report = Report(
-        path=run_dir / REPORT_NAME,
-        run_id=run_id,
-        settings={
-            "schema_file": str(schema_file),
-            "plan_file": str(plan_file),
-            "workers": workers,
-            "memory_limit_bytes": memory_limit,
-            "table_timeout_s": table_timeout,
-            "stall_limit_s": stall_limit,
-        },
-    )
-    try:
-        report.start()
-    except OSError as exc:
-        shutil.rmtree(run_dir, ignore_errors=True)  # no report: leave no run directory either
-        raise OutputError(f"cannot write the report in {run_dir}: {exc.strerror or exc}") from None
-    logs.log_to_file(run_dir / logs.LOG_NAME)
-    limits = {
-        "workers": workers,
-        "memory_limit_bytes": memory_limit,
-        "timeout_s": table_timeout,
-        "stall_s": stall_limit,
-    }
-    with supervisor.catch_shutdown(raising=True) as shutdown:
+    # Signals are recorded from here on, and stop the run once its report exists.
+    with supervisor.catch_shutdown(raising=False) as shutdown:
+        report = _start(
+            Path(out_dir) / run_id, schema_file, plan_file, workers, memory_limit, table_timeout, stall_limit
+        )
+        run_dir = report.path.parent
+        limits = {
+            "workers": report.settings["workers"],
+            "memory_limit_bytes": report.settings["memory_limit_bytes"],
+            "timeout_s": table_timeout,
+            "stall_s": stall_limit,
+        }
         try:
+            shutdown.arm()
             result = _run(report, run_dir, schema_file, plan_file, limits, base_date, chunk_rows, on_event)
             shutdown.raising = False  # the run is over: a late signal must not tear the ending
             return _finish(report, run_dir, result or shutdown.first)
@@ -193,6 +172,45 @@ def generate(
             return _finish(report, run_dir, None, crash=exc)
         finally:
             shutil.rmtree(paths.parts_dir(run_dir), ignore_errors=True)
+
+
+def _start(
+    run_dir: Path,
+    schema_file: str | Path,
+    plan_file: str | Path,
+    workers: int | None,
+    memory_limit: int | None,
+    table_timeout: float | None,
+    stall_limit: float | None,
+) -> Report:
+    """Create the run directory and its first report (``running``); raise DatalchemyError if
+    that cannot be done (then no run directory is left)."""
+    try:
+        run_dir.mkdir(parents=True, exist_ok=False)
+    except FileExistsError:
+        raise InputError(f"run directory {run_dir} already exists") from None
+    except OSError as exc:
+        raise InputError(f"cannot create the run directory {run_dir}: {exc.strerror or exc}") from None
+    workers = workers or os.cpu_count() or 1
+    report = Report(
+        path=run_dir / REPORT_NAME,
+        run_id=run_dir.name,
+        settings={
+            "schema_file": str(schema_file),
+            "plan_file": str(plan_file),
+            "workers": workers,
+            "memory_limit_bytes": memory_limit or default_memory_limit(workers),
+            "table_timeout_s": table_timeout,
+            "stall_limit_s": stall_limit,
+        },
+    )
+    try:
+        report.start()
+    except OSError as exc:
+        shutil.rmtree(run_dir, ignore_errors=True)  # no report: leave no run directory either
+        raise OutputError(f"cannot write the report in {run_dir}: {exc.strerror or exc}") from None
+    logs.log_to_file(run_dir / logs.LOG_NAME)
+    return report
 
 
 def _run(

@@ -34,6 +34,12 @@ class Shutdown:
     def first(self) -> str | None:
         return self.received[0] if self.received else None
 
+    def arm(self) -> None:
+        """Raise from now on; at once if a signal already arrived while recording only."""
+        if self.received:
+            raise Interrupted(self.received[0])
+        self.raising = True
+
     def handle(self, signum: int, _frame: object) -> None:
         self.received.append(signal.Signals(signum).name)
         if self.raising:

@@ -289,6 +289,41 @@ def test_load_refuses_a_run_that_did_not_succeed_naming_the_missing_tables(tmp_p
     assert "vendas.contatos (SKIPPED parent_failed)" in loaded.stderr
 
 
+def _renamed(doc, old: str, new: str):
+    """``doc`` with every schema name ``old`` replaced by ``new``."""
+    keys = ("schema", "name", "referenced_schema", "parent_schema", "udt_schema")
+    if isinstance(doc, dict):
+        return {k: new if v == old and k in keys else _renamed(v, old, new) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_renamed(v, old, new) for v in doc]
+    return doc
+
+
+@pytest.mark.postgres
+def test_a_schema_name_with_a_dot_generates_and_loads(tmp_path, fresh_db):
+    import psycopg
+
+    schema = tmp_path / "schema.json"
+    schema.write_bytes(orjson.dumps(_renamed(orjson.loads(CRM_SCHEMA.read_bytes()), "vendas", "ven.das")))
+    plan = tmp_path / "plan.json"
+    plan.write_bytes(
+        orjson.dumps(_renamed(orjson.loads(_plan(tmp_path, rows=30).read_bytes()), "vendas", "ven.das"))
+    )
+    ddl = (ROOT / "plans/crm/schema.sql").read_text()
+    ddl = ddl.replace("schema if exists vendas", 'schema if exists "ven.das"').replace(
+        "schema vendas", 'schema "ven.das"'
+    )
+    ddl = ddl.replace("vendas.", '"ven.das".')
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        conn.execute(ddl)
+    proc, run_dir = generate(schema, plan, tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    assert (run_dir / "ven%2Edas.clientes.csv").exists()
+    loaded = run_cli("load", str(run_dir), "--dsn", fresh_db)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "ven.das.clientes: 30 rows" in loaded.stdout
+
+
 # 8. Files -----------------------------------------------------------------------------------------
 
 

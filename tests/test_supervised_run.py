@@ -98,7 +98,8 @@ def _assert_isolated(rep: dict, run_dir: Path, reason: str) -> dict:
             "memory_limit_exceeded",
             lambda t: t["peak_rss_bytes"] >= 300 << 20,
         ),
-        ({"id": "fault.hang"}, ("--table-timeout", "3"), "timeout", lambda t: True),
+        # long enough for its parents on a loaded machine: a parent that timed out would skip it
+        ({"id": "fault.hang"}, ("--table-timeout", "10"), "timeout", lambda t: True),
     ],
     ids=["raise", "exit", "segfault", "memory", "hang"],
 )
