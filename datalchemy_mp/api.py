@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from traceback import format_exc
+from typing import TYPE_CHECKING
 
 import orjson
 import psutil
@@ -29,9 +30,14 @@ from datalchemy_mp.contracts.schema import Schema, load_schema
 from datalchemy_mp.errors import DatalchemyError, InputError, Issue, OutputError, ValidationFailed
 from datalchemy_mp.planning import graph as graphmod
 from datalchemy_mp.planning import jobs
-from datalchemy_mp.run import logs, memory, paths
-from datalchemy_mp.run.report import REPORT_NAME, Report, RunStatus, TableState
+from datalchemy_mp.run import frozen, logs, memory, paths
+from datalchemy_mp.run import resume as resuming
+from datalchemy_mp.run.report import REPORT_NAME, Report, RunStatus, TableState, utc_now
 from supervisor import Status
+from supervisor.signals import Shutdown
+
+if TYPE_CHECKING:
+    from supervisor.dask_executor import DaskExecutor
 
 PRELOAD = ("datalchemy_mp.engine.worker", "datalchemy_mp.generators", "datalchemy_mp.engine.preload")
 EXIT = {RunStatus.SUCCEEDED: 0, RunStatus.FAILED: 1, RunStatus.INVALID: 2, RunStatus.CANCELLED: 130}
@@ -64,13 +70,16 @@ def default_memory_limit(workers: int) -> int:
     return min(2 << 30, total // 2 // max(workers, 1))
 
 
-def load_inputs(schema_file: str | Path, plan_file: str | Path) -> tuple[Schema, Plan, list[Issue]]:
-    """Load and validate both files; raise ValidationFailed with every error found."""
+def load_inputs(
+    schema_file: str | Path, plan_file: str | Path, inputs: frozen.Inputs | None = None
+) -> tuple[Schema, Plan, list[Issue]]:
+    """Load and validate both files (from ``inputs``, their bytes read before, if given); raise
+    ValidationFailed with every error found."""
     from datalchemy_mp import generators  # noqa: F401  (registers the catalog)
     from datalchemy_mp.contracts.validate import check
 
-    schema = load_schema(schema_file)
-    plan = load_plan(plan_file)
+    schema = load_schema(schema_file, inputs.schema_bytes if inputs else None)
+    plan = load_plan(plan_file, inputs.plan_bytes if inputs else None)
     contradictions = integrity.check_schema(schema)
     try:
         warnings = check(schema, plan)
@@ -93,12 +102,17 @@ class Prepared:
     warnings: list[Issue]
 
 
-def prepare(schema_file: str | Path, plan_file: str | Path, base_date: dt.date | None = None) -> Prepared:
+def prepare(
+    schema_file: str | Path,
+    plan_file: str | Path,
+    base_date: dt.date | None = None,
+    inputs: frozen.Inputs | None = None,
+) -> Prepared:
     """Load, validate and plan every table exactly as ``generate`` does; ``validate`` is this.
 
     Raises ValidationFailed with every error found (file, JSON path, what was expected).
     """
-    schema, plan, warnings = load_inputs(schema_file, plan_file)
+    schema, plan, warnings = load_inputs(schema_file, plan_file, inputs)
     base = base_date or plan.options.base_date or dt.datetime.now(dt.UTC).date()
     try:
         graph = graphmod.build(schema, plan)
@@ -129,6 +143,7 @@ def generate(
     stall_limit: float | None = DEFAULT_STALL_S,
     base_date: dt.date | None = None,
     chunk_rows: int | None = None,
+    dask: str | None = None,
     on_event: Callable[[str, TableState], None] | None = None,
 ) -> RunResult:
     """Generate every table of the plan into ``out_dir/<run_id>/``.
@@ -136,53 +151,55 @@ def generate(
     Once the run directory exists its report ends final whatever happens (an error, a signal, a
     full disk): ``succeeded``, ``failed``, ``invalid`` or ``cancelled``. Raises DatalchemyError
     only before that (a bad run id, an ``out_dir`` that cannot hold a run directory).
-    """
+
+    ``dask``: run the tables on a Dask cluster (``tcp://host:8786``, or ``local:N`` for a
+    LocalCluster of N one-thread workers) instead of this machine's worker processes."""
     run_id = run_id or default_run_id()
     if not _RUN_ID.match(run_id):
         raise InputError(f"run id {run_id!r} must be letters, digits, '_', '-' or '.'")
+    settings = {
+        "schema_file": str(Path(schema_file).absolute()),
+        "plan_file": str(Path(plan_file).absolute()),
+        "workers": workers,
+        "memory_limit_bytes": memory_limit,
+        "table_timeout_s": table_timeout,
+        "stall_limit_s": stall_limit,
+    }
     # Signals are recorded from here on, and stop the run once its report exists.
     with supervisor.catch_shutdown(raising=False) as shutdown:
-        report = _start(
-            Path(out_dir) / run_id, schema_file, plan_file, workers, memory_limit, table_timeout, stall_limit
-        )
+        report = _start(Path(out_dir) / run_id, settings)
         run_dir = report.path.parent
-        limits = {
-            "workers": report.settings["workers"],
-            "memory_limit_bytes": report.settings["memory_limit_bytes"],
-            "timeout_s": table_timeout,
-            "stall_s": stall_limit,
-        }
-        try:
-            shutdown.arm()
-            result = _run(report, run_dir, schema_file, plan_file, limits, base_date, chunk_rows, on_event)
-            shutdown.raising = False  # the run is over: a late signal must not tear the ending
-            return _finish(report, run_dir, result or shutdown.first)
-        except supervisor.Interrupted as exc:
-            shutdown.raising = False
-            return _finish(report, run_dir, exc.signal_name)
-        except ValidationFailed as exc:
-            shutdown.raising = False
-            return _invalid(report, run_dir, exc.issues)
-        except DatalchemyError as exc:
-            shutdown.raising = False
-            issue = Issue("error", type(exc).__name__, exc.path or "", exc.message, exc.file)
-            return _invalid(report, run_dir, [issue])
-        except Exception as exc:
-            shutdown.raising = False
-            return _finish(report, run_dir, None, crash=exc)
-        finally:
-            shutil.rmtree(paths.parts_dir(run_dir), ignore_errors=True)
+
+        def run() -> str | None:
+            if dask is None:
+                supervisor.prestart(PRELOAD)  # warms the workers' caches while the plan is validated
+            log.info("run started", run_id=run_id, run_dir=str(run_dir), **report.settings)
+            inputs = frozen.Inputs.read(schema_file, plan_file)
+            prepared = prepare(schema_file, plan_file, base_date, inputs)
+            executor = _executor(dask)
+            n = workers or (executor.threads() if executor else None) or os.cpu_count() or 1
+            report.warnings = prepared.warnings
+            log.info("plan valid", tables=len(prepared.graph.order), warnings=len(report.warnings))
+            for issue in report.warnings:
+                log.warning("plan warning", code=issue.code, path=issue.path, message=issue.message)
+            report.settings.update(
+                {
+                    "workers": n,
+                    "memory_limit_bytes": memory_limit or default_memory_limit(n),
+                    "seed": prepared.plan.seed,
+                    "base_date": prepared.base_date.isoformat(),
+                    "chunk_rows": chunk_rows,
+                    **inputs.digests,
+                }
+            )
+            frozen.freeze(run_dir, inputs, report.settings)
+            _write_resolved_plan(run_dir, inputs.plan_bytes)
+            return _execute(report, run_dir, prepared, executor, on_event, {})
+
+        return _guarded(report, run_dir, shutdown, run)
 
 
-def _start(
-    run_dir: Path,
-    schema_file: str | Path,
-    plan_file: str | Path,
-    workers: int | None,
-    memory_limit: int | None,
-    table_timeout: float | None,
-    stall_limit: float | None,
-) -> Report:
+def _start(run_dir: Path, settings: dict) -> Report:
     """Create the run directory and its first report (``running``); raise DatalchemyError if
     that cannot be done (then no run directory is left)."""
     try:
@@ -191,19 +208,7 @@ def _start(
         raise InputError(f"run directory {run_dir} already exists") from None
     except OSError as exc:
         raise InputError(f"cannot create the run directory {run_dir}: {exc.strerror or exc}") from None
-    workers = workers or os.cpu_count() or 1
-    report = Report(
-        path=run_dir / REPORT_NAME,
-        run_id=run_dir.name,
-        settings={
-            "schema_file": str(schema_file),
-            "plan_file": str(plan_file),
-            "workers": workers,
-            "memory_limit_bytes": memory_limit or default_memory_limit(workers),
-            "table_timeout_s": table_timeout,
-            "stall_limit_s": stall_limit,
-        },
-    )
+    report = Report(path=run_dir / REPORT_NAME, run_id=run_dir.name, settings=settings)
     try:
         report.start()
     except OSError as exc:
@@ -213,40 +218,101 @@ def _start(
     return report
 
 
-def _run(
+def _guarded(report: Report, run_dir: Path, shutdown: Shutdown, body: Callable[[], str | None]) -> RunResult:
+    """Run ``body`` (it returns the shutdown signal that stopped the run, if any) and make the
+    report final whatever happens: an error, a signal at any moment, a full disk."""
+    try:
+        shutdown.arm()
+        interrupted_by = body()
+        shutdown.raising = False  # the run is over: a late signal must not tear the ending
+        return _finish(report, run_dir, interrupted_by or shutdown.first)
+    except supervisor.Interrupted as exc:
+        shutdown.raising = False
+        return _finish(report, run_dir, exc.signal_name)
+    except ValidationFailed as exc:
+        shutdown.raising = False
+        return _invalid(report, run_dir, exc.issues)
+    except DatalchemyError as exc:
+        shutdown.raising = False
+        return _invalid(report, run_dir, [_issue(exc)])
+    except Exception as exc:
+        shutdown.raising = False
+        return _finish(report, run_dir, None, crash=exc)
+    finally:
+        # The parents' key files stay until every table is OK: a resumed run's children read them.
+        paths.clean_parts(run_dir, keep_keys=report.status != RunStatus.SUCCEEDED)
+
+
+def resume(
+    run_dir: str | Path,
+    *,
+    dask: str | None = None,
+    on_event: Callable[[str, TableState], None] | None = None,
+) -> RunResult:
+    """Run again, into ``run_dir``, every table that is not OK there (FAILED, SKIPPED, CANCELLED,
+    or left RUNNING by a run that died), with the run's own frozen inputs and settings.
+
+    Raises ResumeRefused if the user's schema or plan changed since the run (sha256)."""
+    run_dir = Path(run_dir)
+    settings = frozen.read_settings(run_dir)
+    resuming.check_unchanged(settings)
+    previous = resuming.previous_report(run_dir)
+    logs.log_to_file(run_dir / logs.LOG_NAME)
+    log.info("run resumed", run_id=run_dir.name, run_dir=str(run_dir))
+    schema, plan, warnings = load_inputs(frozen.schema_path(run_dir), frozen.plan_path(run_dir))
+    base = dt.date.fromisoformat(settings["base_date"])
+    graph = graphmod.build(schema, plan)
+    table_plans = jobs.plans_of(schema, plan, graph, base)
+    executor = _executor(dask)
+    if executor is None:
+        supervisor.prestart(PRELOAD)
+    report = Report(path=run_dir / REPORT_NAME, run_id=previous["run_id"], settings=settings)
+    report.started_at = previous["started_at"]
+    report.resumed_at = [*previous.get("resumed_at", []), utc_now()]
+    report.warnings = warnings + graph.warnings
+    earlier = resuming.tables_of(previous)
+    prepared = Prepared(schema, plan, graph, table_plans, base, report.warnings)
+
+    def run() -> str | None:
+        return _execute(report, run_dir, prepared, executor, on_event, earlier)
+
+    with supervisor.catch_shutdown(raising=False) as shutdown:
+        return _guarded(report, run_dir, shutdown, run)
+
+
+def _execute(
     report: Report,
     run_dir: Path,
-    schema_file: str | Path,
-    plan_file: str | Path,
-    limits: dict,
-    base_date: dt.date | None,
-    chunk_rows: int | None,
+    prepared: Prepared,
+    executor: supervisor.Executor | None,
     on_event: Callable[[str, TableState], None] | None,
+    previous: dict[tuple[str, str], dict],
 ) -> str | None:
-    """Validate, then supervise every table; returns the shutdown signal that stopped it, if any."""
-    supervisor.prestart(PRELOAD)  # warms the workers' caches while the plan is validated
-    log.info("run started", run_id=report.run_id, run_dir=str(run_dir), **report.settings)
-    prepared = prepare(schema_file, plan_file, base_date)
-    schema, plan, graph, base = prepared.schema, prepared.plan, prepared.graph, prepared.base_date
-    report.warnings = prepared.warnings
-    log.info("plan valid", tables=len(graph.order), warnings=len(report.warnings))
-    for issue in report.warnings:
-        log.warning("plan warning", code=issue.code, path=issue.path, message=issue.message)
-    report.settings.update({"seed": plan.seed, "base_date": base.isoformat()})
-    _write_resolved_plan(run_dir, plan_file)
+    """Run the tables; returns the shutdown signal that stopped them, if any. ``previous``: each
+    table's entry in the report of an earlier attempt (a resumed run): those OK are kept as they
+    are, the others run again."""
+    settings = report.settings
     tasks, runs = jobs.build(
-        schema,
-        plan,
-        graph,
+        prepared.schema,
+        prepared.plan,
+        prepared.graph,
         prepared.table_plans,
-        run_dir,
-        base,
-        limits["workers"],
-        chunk_rows,
-        common={"log_file": str(run_dir / logs.LOG_NAME)},
+        run_dir.absolute(),  # workers may run elsewhere (another cwd, another machine)
+        dt.date.fromisoformat(settings["base_date"]),
+        settings["workers"],
+        settings["chunk_rows"],
+        common={"log_file": str(run_dir.absolute() / logs.LOG_NAME)},
     )
     report.tables = list({id(r): r.state for r in runs.values()}.values())
+    tasks = resuming.carry_over(tasks, runs, previous, run_dir)
     table_of = {t: f"{r.state.schema}.{r.state.table}" for t, r in runs.items()}
+    limits = supervisor.Limits(
+        workers=settings["workers"],
+        memory_limit_bytes=settings["memory_limit_bytes"],
+        timeout_s=settings["table_timeout_s"],
+        stall_s=settings.get("stall_limit_s"),
+        preload=PRELOAD,
+    )
     report.write()
 
     def handle(event: supervisor.Event) -> None:
@@ -262,7 +328,7 @@ def _run(
         if on_event is not None:
             on_event(event.kind, state)
 
-    result = supervisor.run(tasks, supervisor.Limits(**limits, preload=PRELOAD), on_event=handle)
+    result = supervisor.run(tasks, limits, on_event=handle, executor=executor)
     for task_id, outcome in result.outcomes.items():
         runs[task_id].apply(outcome, run_dir, table_of)
     return result.interrupted_by
@@ -310,6 +376,24 @@ def _crash_message(exc: Exception) -> str:
     return f"internal error: {type(exc).__name__}: {exc} (traceback in {logs.LOG_NAME})"
 
 
+def _executor(dask: str | None) -> DaskExecutor | None:
+    """None for the local pool; a connected DaskExecutor for ``dask``."""
+    if dask is None:
+        return None
+    from supervisor.dask_executor import DaskExecutor
+
+    try:
+        return DaskExecutor(dask)
+    except RuntimeError as exc:  # the extra is not installed
+        raise InputError(str(exc)) from None
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(f"cannot reach the Dask cluster {dask!r}: {exc}") from None
+
+
+def _issue(exc: DatalchemyError) -> Issue:
+    return Issue("error", type(exc).__name__, exc.path or "", exc.message, exc.file)
+
+
 def _invalid(report: Report, run_dir: Path, issues: list[Issue]) -> RunResult:
     report.status = RunStatus.INVALID
     report.errors = [i for i in issues if i.severity == "error"]
@@ -320,9 +404,9 @@ def _invalid(report: Report, run_dir: Path, issues: list[Issue]) -> RunResult:
     return RunResult(run_dir, RunStatus.INVALID, 2, report)
 
 
-def _write_resolved_plan(run_dir: Path, plan_file: str | Path) -> None:
+def _write_resolved_plan(run_dir: Path, plan_bytes: bytes) -> None:
     """The plan as run: generators as ``{id, locale?, params?}``, legacy params moved in."""
-    doc = orjson.loads(Path(plan_file).read_bytes())
+    doc = orjson.loads(plan_bytes)
     for rule in doc.get("rules", []):
         if rule.get("type") != "column_generator":
             continue

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from datalchemy_mp.contracts.plan import load_plan
 from datalchemy_mp.contracts.schema import load_schema
+from datalchemy_mp.engine.coherence import Lineage
 from datalchemy_mp.engine.table import TableEngine, open_parents
 from datalchemy_mp.planning import columns
 from datalchemy_mp.planning.graph import Graph
@@ -61,23 +62,36 @@ def run_job(job: dict) -> dict:
             last[0] = now
             supervisor.progress(rows=rows, total=total)
 
-    engine = TableEngine(tp, parents, progress=progress)
+    lineage = Lineage(schema, plan, graph, base)
+    engine = TableEngine(tp, parents, progress=progress, lineage=lineage)
+    # Each attempt writes files of its own, renamed into place once complete: a retried chunk (a
+    # lost cluster worker) never shares a file with the attempt it replaces.
+    final = {job["part"]: _attempt_path(job["part"])}
+    final.update({p: _attempt_path(p) for p in job["key_paths"].values()})
     try:
         stats = engine.run(
             job["start"],
             job["end"],
-            Path(job["part"]),
-            {c: Path(p) for c, p in job["key_paths"].items()},
+            final[job["part"]],
+            {c: final[p] for c, p in job["key_paths"].items()},
             header=job["header"],
         )
     except Exception:
         log.exception("worker failed")
         raise
+    for path, attempt in final.items():
+        if os.path.exists(f"{attempt}.off"):  # offsets of a text key file
+            os.replace(f"{attempt}.off", f"{path}.off")
+        os.replace(attempt, path)
     result = stats.to_json()
     log.info(
         "worker finished", rows=result.get("rows"), bytes=result.get("bytes"), retries=result.get("retries")
     )
     return result
+
+
+def _attempt_path(path: str) -> Path:
+    return Path(f"{path}.{os.uname().nodename}.{os.getpid()}.tmp")
 
 
 def join_parts(job: dict) -> dict:

@@ -84,10 +84,14 @@ class BlockPermutation:
 
     def block(self, start: int, count: int) -> list[int]:
         """Images of ``start .. start+count-1``."""
+        if start < 0 or start + count > self.n:
+            raise IndexError(f"[{start}, {start + count}) is outside [0, {self.n})")
+        return self.images(range(start, start + count))
+
+    def images(self, xs: Sequence[int]) -> list[int]:
+        """Images of any indexes of the domain (checked by the caller)."""
         n = self.n
-        if start < 0 or start + count > n:
-            raise IndexError(f"[{start}, {start + count}) is outside [0, {n})")
-        out = self._apply(range(start, start + count))
+        out = self._apply(xs)
         todo = [j for j, x in enumerate(out) if x >= n]
         while todo:  # cycle-walk: a*b - n < a, so this is rare
             again = self._apply([out[j] for j in todo])

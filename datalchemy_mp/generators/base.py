@@ -61,6 +61,9 @@ class ColumnInfo:
     unique: bool = False
     """True when the column alone is a PRIMARY KEY or UNIQUE: generators that construct
     unique values (``unique=True`` in their spec) must then never repeat a value."""
+    key: bool = False
+    """True when the column is in a PRIMARY KEY or UNIQUE, alone or with others: never one
+    constant value (a literal SQL default) there."""
     enum_labels: tuple[str, ...] = ()
     element_kind: Kind | None = None  # for arrays
     seed: int = 0
@@ -112,6 +115,31 @@ def by_index(values_of: Callable[[Sequence[int]], list]) -> BatchFn:
     return gen
 
 
+def with_capacity(fn: BatchFn, capacity: int | None, *, every_row: bool = False) -> BatchFn:
+    """State how many distinct values ``fn`` can make for its column, so ``validate`` can
+    reject a unique key asked for more rows before any work. ``every_row``: it never repeats a
+    value even on a non-unique column (a sequence), so no column takes more rows than that."""
+    fn.capacity = capacity  # type: ignore[attr-defined]
+    fn.every_row = every_row  # type: ignore[attr-defined]
+    return fn
+
+
+def not_distinct(fn: BatchFn) -> BatchFn:
+    """Mark a unique-capable generator's function that cannot keep values distinct here."""
+    fn.distinct = False  # type: ignore[attr-defined]
+    return fn
+
+
+def is_distinct(fn: BatchFn | None) -> bool:
+    return getattr(fn, "distinct", True)
+
+
+def capacity_of(fn: BatchFn | None) -> tuple[int | None, bool]:
+    """(distinct values, every_row) a generator stated; (None, False) when it did not: its
+    space is then taken as unbounded, and the engine's own checks guard the run."""
+    return getattr(fn, "capacity", None), getattr(fn, "every_row", False)
+
+
 @dataclass(frozen=True)
 class Param:
     """One param of a generator or transform, checked when the plan is validated."""
@@ -149,7 +177,8 @@ class GeneratorSpec:
     strict: bool
     """Strict params: unknown keys are errors. Loose: unknown keys are ignored."""
     unique: bool
-    """Constructs distinct values for every row index when ``ColumnInfo.unique`` is set."""
+    """Constructs distinct values for every row index when ``ColumnInfo.unique`` is set (a
+    factory that cannot for one column returns ``not_distinct(fn)``: the engine then checks)."""
     description: str
     tags: tuple[str, ...]
     derive: bool

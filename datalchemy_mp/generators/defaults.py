@@ -14,6 +14,7 @@ import re
 from datalchemy_mp.contracts.kinds import FLOATS, Kind
 from datalchemy_mp.generators import meaning
 from datalchemy_mp.generators._util import strip_accents, today
+from datalchemy_mp.generators.base import GENERATORS
 
 _INT_LIMITS = {
     Kind.SMALLINT: (-32768, 32767),
@@ -85,11 +86,18 @@ def default_generator(col, default_sql: str | None, identity: bool) -> tuple[str
         return "primitive.interval", {}
     if kind == Kind.BYTEA:
         return "primitive.bytes", {}
+    if kind == Kind.LITERAL or (kind == Kind.ARRAY and col.element_kind == Kind.LITERAL):
+        return "pg.literal", {}
+    if kind == Kind.UNKNOWN or (kind == Kind.ARRAY and col.element_kind == Kind.UNKNOWN):
+        return "pg.unknown", {}
     if kind == Kind.ARRAY:
         return "primitive.array", {}
-    if isinstance(literal, str):  # e.g. 'BRL'::bpchar on a char(3) column
+    if isinstance(literal, str) and not col.key:  # e.g. 'BRL'::bpchar on a char(3) column
         return "primitive.constant", {"value": literal}
-    return _text(col, nm, hints, pt)
+    found = _text(col, nm, hints, pt)
+    if col.key and found[0] == "primitive.constant":  # one value cannot fill a key
+        return _code(col, hints.get("min_length"), hints.get("max_length"))
+    return found
 
 
 # --- SQL defaults --------------------------------------------------------------------------
@@ -431,9 +439,15 @@ def _text(col, nm: _Name, hints: dict, pt: bool) -> tuple[str, dict]:
     match it, else by the regex generator."""
     if hints.get("pattern"):
         found = _text_by_meaning(col, nm, hints, pt)
-        if found is not None and meaning.matches(col, *found, hints["pattern"]):
+        if (
+            found is not None
+            and meaning.matches(col, *found, hints["pattern"])
+            and (not col.unique or GENERATORS[found[0]].unique)
+        ):
             return found
         return "primitive.text.pattern", {"pattern": hints["pattern"]}
+    if col.unique:
+        return _unique_text(col, nm, hints, pt)
     return _text_by_meaning(col, nm, hints, pt) or _text_fallback(hints, pt)
 
 
@@ -466,6 +480,34 @@ def _text_by_meaning(col, nm: _Name, hints: dict, pt: bool) -> tuple[str, dict] 
         if found is not None and _builds(col, *found):
             return found
     return None
+
+
+KEY_CODE_LENGTH = 10
+"""A unique text column this short (or a PRIMARY KEY) without a unique generator for its name
+is a code drawn from the whole space the column allows (``primitive.text`` on a unique
+column): ``char(5)`` gives ``QHZKW``, never Latin words cut to length."""
+
+
+def _unique_text(col, nm: _Name, hints: dict, pt: bool) -> tuple[str, dict]:
+    """A unique text column: the meaning's generator if it makes distinct values, or on a
+    long column (the engine suffixes the few repeats); else a code."""
+    low, high = hints.get("min_length"), hints.get("max_length")
+    limit = high if high is not None else col.max_length
+    found = _text_by_meaning(col, nm, hints, pt)
+    if found is not None and found[0] != "primitive.text":
+        if GENERATORS[found[0]].unique or limit is None or limit > KEY_CODE_LENGTH:
+            return found
+    return _code(col, low, high)
+
+
+def _code(col, low: int | None, high: int | None) -> tuple[str, dict]:
+    """A code of at most KEY_CODE_LENGTH characters (distinct by construction if unique)."""
+    limit = high if high is not None else col.max_length
+    shortest = low or 1
+    longest = max(shortest, KEY_CODE_LENGTH)
+    if limit is not None:
+        longest = min(limit, longest)
+    return "primitive.text", {"min_len": shortest, "max_len": longest}
 
 
 def _builds(col, gen_id: str, params: dict) -> bool:

@@ -45,10 +45,19 @@ from datalchemy_mp.generators.base import (
     alias,
     by_index,
     generator,
+    not_distinct,
+    with_capacity,
 )
 from datalchemy_mp.uuids import hyphenated
 
 # --- booleans, integers, floats ------------------------------------------------------------
+
+INT_LIMITS = {
+    "smallint": (-(2**15), 2**15 - 1),
+    "integer": (-(2**31), 2**31 - 1),
+    "bigint": (-(2**63), 2**63 - 1),
+}
+"""What each integer type holds."""
 
 
 @generator(
@@ -73,7 +82,7 @@ def bool_(col: ColumnInfo, params: dict) -> BatchFn:
         r = b.rng.random
         return [r() < p for _ in range(b.n)]
 
-    return gen
+    return with_capacity(gen, 2)
 
 
 def _int_range(gen_id: str, col: ColumnInfo, lo: int, hi: int) -> BatchFn:
@@ -85,20 +94,20 @@ def _int_range(gen_id: str, col: ColumnInfo, lo: int, hi: int) -> BatchFn:
             require_rows(col, gen_id, span, b.start, b.n)
             return [lo + x for x in perm.block(b.start, b.n)]
 
-        return gen_unique
+        return with_capacity(gen_unique, span)
     if span > 1 << 52:  # beyond float resolution: exact draws
 
         def gen_big(b: Batch) -> list:
             rr = b.rng.randrange
             return [lo + rr(span) for _ in range(b.n)]
 
-        return gen_big
+        return with_capacity(gen_big, span)
 
     def gen(b: Batch) -> list:
         r = b.rng.random
         return [lo + int(r() * span) for _ in range(b.n)]
 
-    return gen
+    return with_capacity(gen, span)
 
 
 INT_PARAMS = (
@@ -128,10 +137,12 @@ alias("primitive.int.range", "primitive.int")
     ),
 )
 def sequence_hint(col: ColumnInfo, params: dict) -> BatchFn:
-    """start + row_index * step, capped at max; no RNG."""
+    """start + row_index * step, capped at max (default: what the integer type holds); no RNG."""
     start, step, cap = params["start"], params["step"], params["max"]
     if step == 0:
         raise ParamError("param 'step' must not be 0", path="step")
+    if cap is None and col.kind in INT_LIMITS:
+        cap = INT_LIMITS[col.kind][1 if step > 0 else 0]
     if cap is None:
         return lambda b: list(range(start + b.start * step, start + (b.start + b.n) * step, step))
     if (step > 0 and cap < start) or (step < 0 and cap > start):
@@ -146,7 +157,7 @@ def sequence_hint(col: ColumnInfo, params: dict) -> BatchFn:
         values = range(start + b.start * step, start + (b.start + b.n) * step, step)
         return [min(v, cap) for v in values] if step > 0 else [max(v, cap) for v in values]
 
-    return gen
+    return with_capacity(gen, distinct)
 
 
 @generator(
@@ -159,11 +170,27 @@ def sequence_hint(col: ColumnInfo, params: dict) -> BatchFn:
     ),
 )
 def sequence(col: ColumnInfo, params: dict) -> BatchFn:
-    """start + row_index * step: serial/identity keys (distinct by construction)."""
+    """start + row_index * step: serial/identity keys (distinct by construction), never
+    beyond what the column's integer type holds (a smallint key stops at 32767)."""
     start, step = params["start"], params["step"]
     if step == 0:
         raise ParamError("param 'step' must not be 0", path="step")
-    return by_index(lambda idx: [start + j * step for j in idx])
+    lo, hi = INT_LIMITS.get(col.kind, (None, None))
+    if lo is not None and not lo <= start <= hi:
+        raise ParamError(
+            f"param 'start' ({start}) is outside what {col.data_type} holds [{lo}, {hi}]", path="start"
+        )
+    distinct = None if lo is None else ((hi - start) // step if step > 0 else (start - lo) // -step) + 1
+
+    def values(idx: Sequence[int]) -> list:
+        if distinct is not None and idx and max(idx) >= distinct:
+            raise GenerationError(
+                f"{col.qualified}: a {col.data_type} sequence from {start} by {step} has only "
+                f"{distinct} values, row {max(idx) + 1} needs more"
+            )
+        return [start + j * step for j in idx]
+
+    return with_capacity(by_index(values), distinct, every_row=True)
 
 
 FLOAT_PARAMS = (
@@ -187,13 +214,13 @@ def _grid(gen_id: str, col: ColumnInfo, lo: float, hi: float, scale: int) -> Bat
             require_rows(col, gen_id, span, b.start, b.n)
             return [(klo + x) / f for x in perm.block(b.start, b.n)]
 
-        return gen_unique
+        return with_capacity(gen_unique, span)
 
     def gen(b: Batch) -> list:
         r = b.rng.random
         return [(klo + int(r() * span)) / f for _ in range(b.n)]
 
-    return gen
+    return with_capacity(gen, span)
 
 
 @generator("primitive.float", kinds=NUMERIC, params=FLOAT_PARAMS, unique=True)
@@ -236,6 +263,8 @@ def decimal_numeric(col: ColumnInfo, params: dict) -> BatchFn:
 # --- text ----------------------------------------------------------------------------------
 
 DEFAULT_CHARSET = string.ascii_letters + string.digits
+UNBOUNDED_KEY_LENGTH = 32
+"""Longest unique string a pattern makes on a column without a length limit."""
 LOREM = (
     "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "
     "incididunt ut labore et dolore magna aliqua"
@@ -281,6 +310,24 @@ TEXT_LIMITS = (
 )
 
 
+def _unique_text(col: ColumnInfo, gen_id: str, lo: int, hi: int, **space) -> BatchFn | None:
+    """Distinct strings by construction for a unique column (see ``keyspace``), or None when
+    the pattern cannot be enumerated (then the engine checks uniqueness row by row)."""
+    from datalchemy_mp.generators.keyspace import text_keys
+
+    keys = text_keys(seeds.derive(col.seed, "text-key"), col.data_type, lo, hi, **space)
+    if keys is None:
+        return None
+    capacity = keys.capacity
+
+    def values(idx: Sequence[int]) -> list:
+        if idx:
+            require_rows(col, gen_id, capacity, max(idx), 1)
+        return keys.values(idx)
+
+    return with_capacity(by_index(values), capacity)
+
+
 def _pattern_fn(pattern: str, max_repeat: int, col: ColumnInfo, params: dict, gen_id: str) -> BatchFn:
     from datalchemy_mp.generators.regex_gen import compile_pattern
 
@@ -296,6 +343,11 @@ def _pattern_fn(pattern: str, max_repeat: int, col: ColumnInfo, params: dict, ge
         hi = limit
     if lo is None:
         lo = 0 if allow_empty else 1
+    if col.unique:
+        longest = hi if hi is not None else UNBOUNDED_KEY_LENGTH
+        unique = _unique_text(col, gen_id, lo, longest, pattern=pattern)
+        if unique is not None:
+            return unique
 
     def ok(s: str) -> bool:
         return lo <= len(s) and (hi is None or len(s) <= hi)
@@ -316,12 +368,13 @@ def _pattern_fn(pattern: str, max_repeat: int, col: ColumnInfo, params: dict, ge
             out.append(s)
         return out
 
-    return gen
+    return not_distinct(gen) if col.unique else gen
 
 
 @generator(
     "primitive.text",
     kinds=TEXT,
+    unique=True,
     params=(
         *TEXT_LIMITS,
         Param("pattern", str, doc="a regex the values fully match (not with charset)"),
@@ -330,7 +383,9 @@ def _pattern_fn(pattern: str, max_repeat: int, col: ColumnInfo, params: dict, ge
     ),
 )
 def text(col: ColumnInfo, params: dict) -> BatchFn:
-    """Random characters from ``charset`` (length in [min_len, max_len]), or a regex match."""
+    """Random characters from ``charset`` (length in [min_len, max_len]), or a regex match;
+    distinct by construction on a unique column (natural first: upper-case letters, then
+    digits, lower case and punctuation, when no charset is given)."""
     pattern, charset = params["pattern"], params["charset"]
     if pattern is not None and charset is not None:
         raise ParamError("give either param 'pattern' or param 'charset', not both", path="charset")
@@ -343,6 +398,10 @@ def text(col: ColumnInfo, params: dict) -> BatchFn:
         raise ParamError("param 'charset' must not be empty", path="charset")
     chars = expand_charset(charset) if charset else DEFAULT_CHARSET
     lo, hi = _length_bounds(col, params)
+    if col.unique:
+        unique = _unique_text(col, "primitive.text", lo, hi, charset=chars if charset else None)
+        assert unique is not None  # only a pattern can fail to enumerate
+        return unique
     span = hi - lo + 1
 
     def gen(b: Batch) -> list:
@@ -362,6 +421,7 @@ def text(col: ColumnInfo, params: dict) -> BatchFn:
 @generator(
     "primitive.text.pattern",
     kinds=TEXT,
+    unique=True,
     example_params={"pattern": "PRD-[A-Z]{3}-[0-9]{4}"},
     params=(
         Param("pattern", str, required=True, doc="a Python regex; values fully match it"),
@@ -370,7 +430,8 @@ def text(col: ColumnInfo, params: dict) -> BatchFn:
     ),
 )
 def text_pattern(col: ColumnInfo, params: dict) -> BatchFn:
-    """A random string matching ``pattern`` (ASCII digits for ``\\d``)."""
+    """A random string matching ``pattern`` (ASCII digits for ``\\d``); distinct by
+    construction on a unique column when the regex can be enumerated."""
     _length_bounds(col, params)
     return _pattern_fn(params["pattern"], params["max_repeat"], col, params, "primitive.text.pattern")
 
@@ -439,7 +500,7 @@ def uuid4(col: ColumnInfo, params: dict) -> BatchFn:
         h = b"".join([(d := copy(), d.update(pack(j)), d.digest())[2] for j in idx]).hex()
         return hyphenated(h, version4=True)
 
-    return by_index(uuids)
+    return with_capacity(by_index(uuids), 1 << 122)
 
 
 alias("primitive.uuid.v4", "primitive.uuid")
@@ -457,13 +518,13 @@ def _span_fn(gen_id: str, col: ColumnInfo, span: int, make) -> BatchFn:
             require_rows(col, gen_id, span, b.start, b.n)
             return make(perm.block(b.start, b.n))
 
-        return gen_unique
+        return with_capacity(gen_unique, span)
 
     def gen(b: Batch) -> list:
         r = b.rng.random
         return make([int(r() * span) for _ in range(b.n)])
 
-    return gen
+    return with_capacity(gen, span)
 
 
 @generator(
@@ -589,7 +650,7 @@ def _choice_fn(
             require_rows(col, gen_id, len(values), b.start, b.n)
             return [values[x] for x in perm.block(b.start, b.n)]
 
-        return gen_unique
+        return with_capacity(gen_unique, len(values))
     if majority is not None:
         others = [v for v in values if v != majority] or [majority]
 
@@ -599,14 +660,14 @@ def _choice_fn(
             picks = rng.choices(others, k=b.n)
             return [majority if r() < majority_rate else p for p in picks]
 
-        return gen_majority
+        return with_capacity(gen_majority, len(values))
     if weights is not None:
         cum, total = [], 0.0
         for w in weights:
             total += w
             cum.append(total)
-        return lambda b: b.rng.choices(values, cum_weights=cum, k=b.n)
-    return lambda b: b.rng.choices(values, k=b.n)
+        return with_capacity(lambda b: b.rng.choices(values, cum_weights=cum, k=b.n), len(values))
+    return with_capacity(lambda b: b.rng.choices(values, k=b.n), len(values))
 
 
 @generator(
@@ -664,7 +725,7 @@ def choice(col: ColumnInfo, params: dict) -> BatchFn:
 def constant(col: ColumnInfo, params: dict) -> BatchFn:
     """The same value on every row (e.g. a literal SQL default such as 'BRL')."""
     value = params["value"]
-    return lambda b: [value] * b.n
+    return with_capacity(lambda b: [value] * b.n, 1)
 
 
 # --- network, json, arrays, bytes ------------------------------------------------------------
@@ -683,7 +744,7 @@ def ipv4_fn(col: ColumnInfo, gen_id: str) -> BatchFn:
                 for x in perm.block(b.start, b.n)
             ]
 
-        return gen_unique
+        return with_capacity(gen_unique, span)
 
     octets = [str(k) for k in range(1, 255)]
 
@@ -756,15 +817,23 @@ def array(col: ColumnInfo, params: dict) -> BatchFn:
     spec = GENERATORS[gen_id]
     fill = spec.factory(elem, check_params(spec.params, gen_params, strict=spec.strict, path=""))
     lo, span = params["min_items"], params["max_items"] - params["min_items"] + 1
+    dims = max(1, col.data_type.count("[]"))  # declared integer[][]: nested, rectangular
 
     def gen(b: Batch) -> list:
         r = b.rng.random
         counts = [lo + int(r() * span) for _ in range(b.n)]
+        if dims > 1:  # the first dimension's length, then 1-2 per inner dimension
+            shapes = [[c, *(1 + int(r() * 2) for _ in range(dims - 1))] for c in counts]
+            counts = [math.prod(shape) for shape in shapes]
         values = fill(Batch(rng=b.rng, start=b.start, n=sum(counts)))
         out, pos = [], 0
-        for c in counts:
-            out.append(values[pos : pos + c])
+        for k, c in enumerate(counts):
+            items = values[pos : pos + c]
             pos += c
+            if dims > 1:
+                for size in reversed(shapes[k][1:]):
+                    items = [items[i : i + size] for i in range(0, len(items), size)]
+            out.append(items)
         return out
 
     return gen

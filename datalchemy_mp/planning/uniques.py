@@ -4,7 +4,7 @@ the rest are checked against a set in memory, so such a table runs as one chunk.
 from __future__ import annotations
 
 from datalchemy_mp.contracts.schema import ForeignKey, Table
-from datalchemy_mp.generators.base import GENERATORS
+from datalchemy_mp.generators.base import GENERATORS, is_distinct
 from datalchemy_mp.planning.columns import Source, TablePlan, key_functions
 
 
@@ -32,6 +32,7 @@ def distinct_groups(tp: TablePlan) -> list[set[str]]:
         if cp.source == Source.SEQUENCE or (
             spec is not None
             and spec.unique
+            and is_distinct(cp.fn)
             and cp.info.unique
             and not cp.transforms
             and cp.source in (Source.RULE, Source.DEFAULT)

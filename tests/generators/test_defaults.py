@@ -206,3 +206,19 @@ def test_crm_schema_columns_all_get_a_building_generator(shared_dir):
     assert seen["empresas.cnpj"] == "semantic.br.cnpj"
     assert seen["listas_precos.moeda"] == "primitive.constant"
     assert seen["leads.status"] == "primitive.enum"
+
+
+def test_short_unique_text_is_a_code_from_the_whole_space():
+    assert pick("customer_id", max_length=5, data_type="character varying(5)", unique=True) == (
+        "primitive.text",
+        {"min_len": 1, "max_len": 5},
+    )
+    codes = values("customer_id", max_length=5, data_type="character varying(5)", unique=True, n=2000)
+    assert len(set(codes)) == 2000 and all(len(c) == 5 and c.isupper() for c in codes)
+    assert pick("code", max_length=3, unique=True, hints={"min_length": 3})[1] == {"min_len": 3, "max_len": 3}
+    assert pick("cpf", max_length=11, unique=True, locale="pt_BR")[0] == "semantic.br.cpf"  # unique by name
+
+
+def test_a_key_column_never_gets_a_constant_default():
+    assert pick("moeda", "text", "'BRL'::bpchar", max_length=3, key=True)[0] != "primitive.constant"
+    assert pick("kind", "text", "'/'::text", key=True)[0] != "primitive.constant"
