@@ -78,7 +78,7 @@ def run_one(task: Task, limits: Limits, topic: str, cancel_name: str) -> dict:
     watcher.start()
     try:
         limits = dataclasses.replace(limits, workers=1)
-        result = run([dataclasses.replace(task, deps=())], limits, forward, cancel=cancel)
+        result = run([dataclasses.replace(task, deps=(), requires=())], limits, forward, cancel=cancel)
     finally:
         done.set()
     return {**result.outcomes[task.id].to_json(), **where}
