@@ -52,6 +52,7 @@ def run_job(job: dict) -> dict:
         parent = (parent_schema, parent_table)
         parent_plan = columns.build(schema, plan, graph, parent, base, only=set(cols))
         fns = columns.key_functions(parent_plan, tuple(cols))
+        assert fns is not None, f"{parent_schema}.{parent_table}: {cols} are not functions of the row index"
         parents.computed.update({(parent, c): fn for c, fn in zip(cols, fns, strict=True)})
     total = job["end"] - job["start"]
     last = [0.0]

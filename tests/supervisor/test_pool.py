@@ -317,3 +317,11 @@ def test_enospc_in_a_worker_is_disk_full() -> None:
     result, _ = run([task("a", "disk_full")], limits())
     outcome = result.outcomes["a"]
     assert (outcome.status, outcome.reason, outcome.detail["errno"]) == ("FAILED", "disk_full", 28)
+    """A target called directly (as in a unit test) may report progress: nothing is sent, no
+    channel is made up, and the value it returns is the target's own."""
+    from supervisor import child
+    from tests.supervisor.targets import progress_reporter
+
+    assert child._channel is None
+    assert progress_reporter(3) == 3
+    assert child._channel is None
