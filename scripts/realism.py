@@ -226,9 +226,17 @@ def _score_column(rates: dict, table: Table, col, values: list[str], end_of_day:
             words = set(re.findall(r"[a-z]+", v.lower()))
             rates["lorem"].count(not (words & LOREM), f"{where}={v[:60]!r}")
     if col.kind == "text" and col.max_length and col.max_length > 3:
-        # words seen whole (in values shorter than the column) are not cut when they end a value
+        # Cut values pile up at the column's length; where they do not (no more values at the
+        # length than one below it), values at the length are whole. Words seen whole in
+        # shorter values are not cut either.
+        at = sum(len(v) == col.max_length for v in present)
+        below = sum(len(v) == col.max_length - 1 for v in present)
+        piled = at > 2 * below + 5
         whole = {w for v in present if len(v) < col.max_length for w in v.split()}
         for v in present:
+            if not piled:
+                rates["cut_word"].count(True, "")
+                continue
             last = v.split()[-1] if v.split() else ""
             cut = len(v) == col.max_length and " " in v.strip() and last.isalpha() and last not in whole
             rates["cut_word"].count(not cut, f"{where}={v!r}")
