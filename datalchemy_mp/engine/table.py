@@ -42,6 +42,17 @@ STICKY_FALLBACKS = 64
 (per block, so that the bytes do not depend on how a table is chunked)."""
 SUFFIX_AFTER = 20
 """Collisions on a UNIQUE text value before a distinguishing suffix is added instead."""
+CHECK_RETRIES_PER_ROW = 8
+CHECK_RETRY_SLACK = 256
+"""Retries one CHECK may cost a block: CHECK_RETRIES_PER_ROW per row plus the slack. A CHECK
+that few generated rows satisfy fails the table at once, naming it, instead of running for
+minutes (per block, so that the outcome does not depend on how a table is chunked)."""
+
+
+_HOW_TO_SATISFY = (
+    'give these columns rules whose values satisfy it, or set a "check" constraint policy '
+    "(warn or ignore) for the table"
+)
 
 
 @dataclass
@@ -211,6 +222,9 @@ class TableEngine:
         self.fill = list(tp.fill_order)
         self.coerced = [k for k, cp in enumerate(self.active) if cp.coerce is not None]
         self.fallbacks: Counter = Counter()
+        self.check_retries: Counter = Counter()
+        self.check_budget = CHECK_RETRY_SLACK
+        self.check_block = (0, 0)
         self.checks = [
             (name, expr.compile(self.index, tp.base_date), tuple(sorted(expr.columns)))
             for name, expr in tp.checks
@@ -416,6 +430,8 @@ class TableEngine:
         overrides: dict[str, ColumnPlan] = {}
         for attempt in range(1, MAX_ATTEMPTS + 1):
             self.stats.retries += 1
+            if problem is not None and not problem.unique:
+                self._spend_check_retry(i, problem)
             if attempt > FALLBACK_AFTER and problem is not None and not problem.unique:
                 for c in problem.columns:
                     cp = self.active[self.index[c]]
@@ -447,8 +463,23 @@ class TableEngine:
                 "generator with more distinct values, or fewer rows"
             )
         raise GenerationError(
-            f"{table}: row {i + 1} still violates {problem.message} after {MAX_ATTEMPTS} attempts"
+            f"{table}: row {i + 1} still violates {problem.message} (columns {', '.join(problem.columns)}) "
+            f"after {MAX_ATTEMPTS} attempts; {_HOW_TO_SATISFY}"
         )
+
+    def _spend_check_retry(self, i: int, problem: Problem) -> None:
+        """Count a retry against the block's budget for this CHECK; past it, fail the table."""
+        if not problem.message.startswith("CHECK "):
+            return
+        self.check_retries[problem.message] += 1
+        if self.check_retries[problem.message] > self.check_budget:
+            first, n = self.check_block
+            raise GenerationError(
+                f"{self.tp.table.qualified}: {problem.message} (columns {', '.join(problem.columns)}) "
+                f"rejects too many generated rows: more than {self.check_budget} retries in the "
+                f"block of rows {first + 1}..{first + n}, so it cannot be met by retrying; "
+                f"{_HOW_TO_SATISFY}"
+            )
 
     def _index_name(self, clash: int) -> str:
         return self.index_keys.indexes[clash - len(self.unique_sets)].name
@@ -541,6 +572,9 @@ class TableEngine:
             self.fill = list(self.tp.fill_order)
             self.coerced = [k for k, cp in enumerate(self.active) if cp.coerce is not None]
             self.fallbacks.clear()
+            self.check_retries.clear()
+            self.check_budget = CHECK_RETRIES_PER_ROW * n + CHECK_RETRY_SLACK
+            self.check_block = (start, n)
         raw = self._generate(start, n)
         cols = [raw[name] for name in self.names]
         fixed: dict[int, list[str]] = {}

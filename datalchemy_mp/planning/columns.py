@@ -159,7 +159,7 @@ def build(
     )
     parsed, unsupported = _parse_checks(table) if mode != "ignore" else ([], [])
     kinds = {c.name: c.kind for c in table.columns}
-    hints = checkmod.column_hints([c for _, c in parsed], kinds) if parsed else {}
+    hints = checkmod.column_hints([c for _, c in parsed], kinds, today=base_date) if parsed else {}
     fks = [fk for fk in active_fks(schema, table, graph.fk_disabled)]
     fk_of = {c: fk for fk in fks for c in fk.columns}
     locale = default_locale(plan)
@@ -269,7 +269,15 @@ def _parse_checks(table: Table) -> tuple[list, list]:
         try:
             parsed.append((check.name or check.expression, checkmod.parse_check(check.expression)))
         except checkmod.UnsupportedCheck as exc:
-            unsupported.append((check.name or check.expression, f"{check.expression}: {exc}"))
+            name = check.name or check.expression
+            unsupported.append(
+                (
+                    name,
+                    f"CHECK {name} cannot be evaluated ({exc}): rows are not checked against it "
+                    "and the database may reject them; give its columns rules that satisfy it, "
+                    'or set a "check" constraint policy for the table',
+                )
+            )
     return parsed, unsupported
 
 
@@ -279,6 +287,10 @@ def _hints(col: Column, hints: dict, base_date: dt.date) -> dict:
         k: (base_date if v == "today" else float(v) if isinstance(v, decimal.Decimal) else v)
         for k, v in hints.items()
     }
+    for bound in ("min", "max"):  # generators make naive timestamps, read as UTC
+        v = out.get(bound)
+        if isinstance(v, dt.datetime) and v.tzinfo is not None:
+            out[bound] = v.astimezone(dt.UTC).replace(tzinfo=None)
     for bound in ("min", "max"):
         value = out.get(bound)
         if isinstance(value, dt.datetime) and value.tzinfo is not None:  # generators work in UTC
@@ -298,6 +310,8 @@ def _hints(col: Column, hints: dict, base_date: dt.date) -> dict:
         out["min"] = max(out.get("min", -limit), -limit)
         if out.pop("min_exclusive", False):
             out["min"] = out["min"] + 10**-scale
+        if out.pop("max_exclusive", False):
+            out["max"] = out["max"] - 10**-scale
     out["today"] = base_date
     return out
 
@@ -419,18 +433,18 @@ def _after_fn(info: ColumnInfo, source: str, op: str) -> BatchFn:
             rnd = b.rng.random
             out = []
             for v in b.row[source]:
-                if v is None or not isinstance(v, dt.date):
+                if kind == Kind.TIME and isinstance(v, dt.time):  # later the same day, never past midnight
+                    day = dt.date(2000, 1, 1)
+                    full = dt.datetime.combine(day, v) + dt.timedelta(seconds=int(rnd() * seconds) + strict)
+                    out.append(full.time() if full.date() == day else dt.time(23, 59, 59))
+                    continue
+                if v is None or kind == Kind.TIME or not isinstance(v, dt.date):
                     out.append(v)
                     continue
                 if kind == Kind.DATE:
                     if isinstance(v, dt.datetime):
                         v = v.date()
                     step = dt.timedelta(days=int(rnd() * span.days) + strict)
-                elif kind == Kind.TIME:
-                    step = dt.timedelta(seconds=int(rnd() * seconds) + strict)
-                    full = dt.datetime.combine(dt.date(2000, 1, 1), v) + step
-                    out.append(min(full.time(), dt.time(23, 59, 59)))
-                    continue
                 else:
                     if not isinstance(v, dt.datetime):
                         v = dt.datetime.combine(v, dt.time())
