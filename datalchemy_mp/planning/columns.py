@@ -26,7 +26,7 @@ from datalchemy_mp.planning import distributions
 from datalchemy_mp.planning.coerce import coercer
 from datalchemy_mp.planning.distributions import Fanout
 from datalchemy_mp.planning.graph import Graph, active_fks
-from datalchemy_mp.planning.partitions import shared_key_columns, shifted, tree_offset
+from datalchemy_mp.planning.partitions import hash_window_keys, shared_key_columns, shifted, tree_offset
 
 DEFAULT_NULL_RATE = 0.1
 """Share of NULLs in a nullable column that has no rule and no role in a key."""
@@ -209,6 +209,14 @@ def build(
             _unruled(cp, use_stats)
         if rule is not None:
             cp.transforms = [(t.id, _transform(info, t.id, t.params, t.path)) for t in rule.transforms]
+        bound = table.hash_bound
+        if (
+            bound is not None
+            and bound.columns == (col.name,)
+            and col.kind in INTEGERS
+            and getattr(cp.fn, "by_index", None) is not None
+        ):  # a sequence or unique integer key of a hash partition: accepted keys only
+            cp.fn = hash_window_keys(bound)
         if tree is not None and tree[1] and col.name in keyed and cp.fn is not None:
             cp.fn = shifted(cp.fn, tree[1])
         plans[col.name] = cp
