@@ -153,7 +153,7 @@ def _break_cycles(schema: Schema, selected: list[Key], edges: dict[Key, list[For
             for fk in edges[child]:
                 if fk.ref == parent and (child, fk.name, fk.columns) not in broken:
                     table = schema.tables[child]
-                    if all(table.column(c) is None or table.column(c).nullable for c in fk.columns):
+                    if all((col := table.column(c)) is None or col.nullable for c in fk.columns):
                         candidates.append((child, fk.name, fk.columns))
         if not candidates:
             names = " -> ".join(qualified(k) for k in cycle + [cycle[0]])
@@ -230,7 +230,7 @@ def _row_limits(schema: Schema, table: Table, graph: Graph) -> list[tuple[int, s
         fk_cols = {c for fk in covering for c in fk.columns}
         if not covering or fk_cols != set(cols):
             continue
-        nullable = any(table.column(c).nullable for c in cols if table.column(c))
+        nullable = any(col.nullable for c in cols if (col := table.column(c)) is not None)
         if nullable:
             continue
         limit = 1
