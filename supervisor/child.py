@@ -97,7 +97,7 @@ def main(conn: Connection, target: str, payload: Any) -> None:
 def describe(exc: BaseException) -> dict:
     """Type, message and the last lines of the traceback of ``exc``."""
     lines = "".join(traceback.format_exception(exc)).splitlines()
-    detail = {
+    detail: dict[str, Any] = {
         "type": type(exc).__qualname__,
         "message": str(exc),
         "traceback": "\n".join(lines[-_TRACEBACK_LINES:]),
