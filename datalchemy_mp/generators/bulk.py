@@ -22,7 +22,50 @@ class Column(list):
     """A block of values as a list, with the array it was made from (``array``)."""
 
     __slots__ = ("array",)
-    array: np.ndarray
+    array: np.ndarray | None
+
+    def _changed(self) -> None:
+        self.array = None  # the list was changed in place: the array no longer matches
+
+    def __setitem__(self, key, value) -> None:  # type: ignore[no-untyped-def]
+        self._changed()
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key) -> None:  # type: ignore[no-untyped-def]
+        self._changed()
+        super().__delitem__(key)
+
+    def __iadd__(self, other):  # type: ignore[no-untyped-def, misc]
+        self._changed()
+        return super().__iadd__(other)
+
+    def append(self, value) -> None:  # type: ignore[no-untyped-def]
+        self._changed()
+        super().append(value)
+
+    def extend(self, values) -> None:  # type: ignore[no-untyped-def]
+        self._changed()
+        super().extend(values)
+
+    def insert(self, index, value) -> None:  # type: ignore[no-untyped-def]
+        self._changed()
+        super().insert(index, value)
+
+    def pop(self, index=-1):  # type: ignore[no-untyped-def]
+        self._changed()
+        return super().pop(index)
+
+    def remove(self, value) -> None:  # type: ignore[no-untyped-def]
+        self._changed()
+        super().remove(value)
+
+    def sort(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self._changed()
+        super().sort(*args, **kwargs)
+
+    def reverse(self) -> None:
+        self._changed()
+        super().reverse()
 
 
 def column(array: np.ndarray) -> Column:
