@@ -25,7 +25,7 @@ from datalchemy_mp.contracts.plan import Plan, load_plan
 from datalchemy_mp.contracts.schema import Schema, load_schema
 from datalchemy_mp.errors import DatalchemyError, InputError, Issue, ValidationFailed
 from datalchemy_mp.planning import graph as graphmod
-from datalchemy_mp.planning import jobs
+from datalchemy_mp.planning import jobs, sizing
 from datalchemy_mp.run import logs, paths
 from datalchemy_mp.run.report import REPORT_NAME, Report, RunStatus, TableState, utc_now
 from supervisor import Status
@@ -66,10 +66,33 @@ def load_inputs(schema_file: str | Path, plan_file: str | Path) -> tuple[Schema,
     return schema, plan, warnings
 
 
+@dataclass
+class Prepared:
+    """A run's validated inputs: the FK graph with every table's rows, and the table plans."""
+
+    schema: Schema
+    plan: Plan
+    base_date: dt.date
+    graph: graphmod.Graph
+    table_plans: dict
+    warnings: list[Issue]
+
+
+def prepare(schema_file: str | Path, plan_file: str | Path, base_date: dt.date | None = None) -> Prepared:
+    """Everything ``generate`` decides before it starts a worker (inputs, graph, rows of auto
+    parents, capacities of keys, every generator built): raises ValidationFailed listing the
+    errors, or another DatalchemyError (e.g. a cycle of FKs)."""
+    schema, plan, warnings = load_inputs(schema_file, plan_file)
+    base = base_date or plan.options.base_date or dt.datetime.now(dt.UTC).date()
+    graph = graphmod.build(schema, plan)
+    table_plans = sizing.sized_plans(schema, plan, graph, base)
+    return Prepared(schema, plan, base, graph, table_plans, warnings + graph.warnings)
+
+
 def validate(schema_file: str | Path, plan_file: str | Path) -> list[Issue]:
     """Every check ``generate`` makes before it starts a worker: raises ValidationFailed
     listing all the errors, else returns the warnings."""
-    return load_inputs(schema_file, plan_file)[2]
+    return prepare(schema_file, plan_file).warnings
 
 
 def generate(
@@ -112,17 +135,21 @@ def generate(
     supervisor.prestart(PRELOAD)  # warms the workers' caches while the plan is validated
     log.info("run started", run_id=run_id, run_dir=str(run_dir), **report.settings)
     try:
-        schema, plan, warnings = load_inputs(schema_file, plan_file)
-        base = base_date or plan.options.base_date or dt.datetime.now(dt.UTC).date()
-        graph = graphmod.build(schema, plan)
-        table_plans = jobs.plans_of(schema, plan, graph, base)
+        ready = prepare(schema_file, plan_file, base_date)
+        schema, plan, base, graph, table_plans = (
+            ready.schema,
+            ready.plan,
+            ready.base_date,
+            ready.graph,
+            ready.table_plans,
+        )
     except ValidationFailed as exc:
         return _invalid(report, run_dir, exc.issues)
     except DatalchemyError as exc:
         return _invalid(
             report, run_dir, [Issue("error", type(exc).__name__, exc.path or "", exc.message, exc.file)]
         )
-    report.warnings = warnings + graph.warnings
+    report.warnings = ready.warnings
     log.info("plan valid", tables=len(graph.order), warnings=len(report.warnings))
     for issue in report.warnings:
         log.warning("plan warning", code=issue.code, path=issue.path, message=issue.message)

@@ -256,7 +256,7 @@ def validate(schema_file, plan_file) -> None:
       datalchemy-mp validate -s plans/crm/schema.json -p plans/crm/full_stack_ptbr.plan.json
     """
     try:
-        _, _, warnings = api.load_inputs(schema_file, plan_file)
+        warnings = api.validate(schema_file, plan_file)
     except ValidationFailed as exc:
         for issue in exc.issues:
             click.echo(f"{issue.severity}: {issue}", err=True)

@@ -215,11 +215,6 @@ def build(
     return tasks, runs
 
 
-def plans_of(schema: Schema, plan: Plan, graph: graphmod.Graph, base: dt.date) -> dict:
-    """Every table's TablePlan: builds every generator once, so bad params fail early."""
-    return {key: columns.build(schema, plan, graph, key, base) for key in graph.order}
-
-
 def withdraw_orphans(states: list[TableState], graph: graphmod.Graph, run_dir: Path) -> list[TableState]:
     """A table that computed its parents' keys may finish although a parent did not: its rows
     would point nowhere, so it is withdrawn (SKIPPED, or CANCELLED) and its CSV removed.
