@@ -27,9 +27,22 @@ class Kind(StrEnum):
     INTERVAL = "interval"
     BYTEA = "bytea"
     ARRAY = "array"
+    LITERAL = "literal"
+    """A built-in type written in its own text form (point, tsvector, int4range, bit...)."""
     UNKNOWN = "unknown"
 
 
 INTEGERS = frozenset({Kind.SMALLINT, Kind.INTEGER, Kind.BIGINT})
 FLOATS = frozenset({Kind.REAL, Kind.DOUBLE})
 TIMESTAMPS = frozenset({Kind.TIMESTAMP, Kind.TIMESTAMPTZ})
+
+LITERAL_TYPES = frozenset(
+    {
+        *("point", "line", "lseg", "box", "path", "polygon", "circle"),
+        *("macaddr", "macaddr8", "tsvector", "tsquery", "xml", "oid", "pg_lsn", "jsonpath"),
+        *("int4range", "int8range", "numrange", "daterange", "tsrange", "tstzrange"),
+        *("int4multirange", "int8multirange", "nummultirange", "datemultirange"),
+        *("tsmultirange", "tstzmultirange", "bit", "bit varying", "varbit", "hstore", "ltree"),
+    }
+)
+"""Types of kind LITERAL; generators/pgtypes.py makes a value for each."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from datalchemy_mp.contracts import pgfacts
 from datalchemy_mp.contracts.jsonfile import Reader, pointer, read_json
-from datalchemy_mp.contracts.kinds import Kind
+from datalchemy_mp.contracts.kinds import LITERAL_TYPES, Kind
 from datalchemy_mp.errors import ValidationFailed
 
 SCHEMA_VERSION = "0.2"
@@ -182,12 +182,14 @@ def kind_of(data_type: str, udt_name: str | None, is_enum: bool, engine: str) ->
         return Kind.ENUM, None
     dt = data_type.strip().lower()
     if dt.endswith("[]") or dt == "array":
-        elem = (udt_name or "").lstrip("_") if dt == "array" else dt[:-2]
+        elem = (udt_name or "").lstrip("_") if dt == "array" else re.sub(r"(\s*\[\])+$", "", dt)
         return Kind.ARRAY, kind_of(elem, elem, False, engine)[0]
     base = re.sub(r"\(.*?\)", "", dt).strip()  # numeric(12,2) -> numeric; timestamp(3) with time zone
     base = re.sub(r"\s+", " ", base)
     if base in _KINDS:
         return Kind(_KINDS[base]), None
+    if engine == "postgres" and base.rsplit(".", 1)[-1].strip('"') in LITERAL_TYPES:  # public.hstore
+        return Kind.LITERAL, None
     if engine == "sqlite":  # SQLite type affinity rules
         if "int" in base:
             return Kind.INTEGER, None
@@ -389,6 +391,9 @@ def _load_column(r: Reader, c: dict, path: str, enums: dict, engine: str) -> Col
     data_type = r.get(ct, "data_type", tp, str, default="text")
     udt_schema = r.get(ct, "udt_schema", tp, str, required=False)
     udt_name = r.get(ct, "udt_name", tp, str, required=False)
+    dims = ct.get("array_dimensions") if isinstance(ct, dict) else None
+    if isinstance(dims, int) and dims > 1 and data_type.endswith("[]"):  # format_type shows one []
+        data_type += "[]" * (dims - 1)
     domain = pgfacts.read_domain(ct)
     if domain is not None:  # the column is of the domain's base type, NOT NULL if it says so
         data_type, udt_schema, udt_name = (

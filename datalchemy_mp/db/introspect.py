@@ -341,6 +341,15 @@ join pg_namespace pn on pn.oid = p.relnamespace
 where n.nspname = any(%(schemas)s) and c.relispartition
 """
 
+# Arrays declared with more than one dimension (integer[][]): format_type prints one [].
+_SQL_ARRAY_DIMENSIONS = """
+select n.nspname, c.relname, a.attname, a.attndims
+from pg_attribute a
+join pg_class c on c.oid = a.attrelid
+join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = any(%(schemas)s) and a.attndims > 1 and a.attnum > 0 and not a.attisdropped
+"""
+
 _PARTITION_STRATEGIES = {"r": "range", "l": "list", "h": "hash"}
 
 
@@ -471,6 +480,7 @@ def _read_postgres_catalog(cur: Any, wanted: Sequence[str] | None) -> dict[str, 
             )
 
     _add_domains(cur, tables)
+    _add_array_dimensions(cur, tables, params)
     _add_unique_index_keys(cur, tables, params)
     _add_partitions(cur, tables, params)
 
@@ -523,6 +533,14 @@ def _add_domains(cur: Any, tables: dict[tuple[str, str], dict[str, Any]]) -> Non
             domain = domains.get((ct["udt_schema"], ct["udt_name"]))
             if domain is not None:
                 ct["domain"] = domain
+
+
+def _add_array_dimensions(cur: Any, tables: dict[tuple[str, str], dict[str, Any]], params: dict) -> None:
+    """`column_type.array_dimensions` where an array column declares 2 or more (optional field)."""
+    for nsp, rel, name, dims in cur.execute(_SQL_ARRAY_DIMENSIONS, params):
+        for column in tables.get((nsp, rel), {}).get("columns", ()):
+            if column["name"] == name:
+                column["column_type"]["array_dimensions"] = dims
 
 
 def _add_unique_index_keys(cur: Any, tables: dict[tuple[str, str], dict[str, Any]], params: dict) -> None:

@@ -437,6 +437,10 @@ class TableEngine:
                     self.progress(self.stats.rows)
         for w in writers.values():
             w.close()
+        for cp in self.tp.columns:
+            if cp.generator_id == "pg.unknown":
+                message = f"type {cp.column.data_type} is unknown to datalchemy-mp: the column is left NULL"
+                self.stats.warn("unknown_type", message, cp.name, count=end - start)
         return self.stats
 
     def _block(self, start: int, n: int, fresh: bool = True) -> list[list[str]]:

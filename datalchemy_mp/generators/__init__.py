@@ -18,6 +18,7 @@ from datalchemy_mp.generators import (  # noqa: F401  (each import registers its
     domain,
     faker_gen,
     meaning,
+    pgtypes,
     primitive,
     relational,
     semantic,

@@ -86,6 +86,10 @@ def default_generator(col, default_sql: str | None, identity: bool) -> tuple[str
         return "primitive.interval", {}
     if kind == Kind.BYTEA:
         return "primitive.bytes", {}
+    if kind == Kind.LITERAL or (kind == Kind.ARRAY and col.element_kind == Kind.LITERAL):
+        return "pg.literal", {}
+    if kind == Kind.UNKNOWN or (kind == Kind.ARRAY and col.element_kind == Kind.UNKNOWN):
+        return "pg.unknown", {}
     if kind == Kind.ARRAY:
         return "primitive.array", {}
     if isinstance(literal, str) and not col.key:  # e.g. 'BRL'::bpchar on a char(3) column

@@ -817,15 +817,23 @@ def array(col: ColumnInfo, params: dict) -> BatchFn:
     spec = GENERATORS[gen_id]
     fill = spec.factory(elem, check_params(spec.params, gen_params, strict=spec.strict, path=""))
     lo, span = params["min_items"], params["max_items"] - params["min_items"] + 1
+    dims = max(1, col.data_type.count("[]"))  # declared integer[][]: nested, rectangular
 
     def gen(b: Batch) -> list:
         r = b.rng.random
         counts = [lo + int(r() * span) for _ in range(b.n)]
+        if dims > 1:  # the first dimension's length, then 1-2 per inner dimension
+            shapes = [[c, *(1 + int(r() * 2) for _ in range(dims - 1))] for c in counts]
+            counts = [math.prod(shape) for shape in shapes]
         values = fill(Batch(rng=b.rng, start=b.start, n=sum(counts)))
         out, pos = [], 0
-        for c in counts:
-            out.append(values[pos : pos + c])
+        for k, c in enumerate(counts):
+            items = values[pos : pos + c]
             pos += c
+            if dims > 1:
+                for size in reversed(shapes[k][1:]):
+                    items = [items[i : i + size] for i in range(0, len(items), size)]
+            out.append(items)
         return out
 
     return gen

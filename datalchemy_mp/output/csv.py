@@ -31,6 +31,8 @@ def quote(text: str) -> str:
 def _text(v: Any) -> str:
     if isinstance(v, str):
         return v
+    if isinstance(v, bytes):
+        return "\\x" + v.hex()
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, dt.datetime):
@@ -144,6 +146,8 @@ def format_bytea(values: list) -> list:
 def _array_element(v: Any) -> str:
     if v is None:
         return "NULL"
+    if isinstance(v, list | tuple):  # a sub-array of a multi-dimensional array
+        return "{" + ",".join(_array_element(e) for e in v) + "}"
     text = _text(v)
     if text == "" or any(c in text for c in ',{}"\\ ') or text.upper() == "NULL":
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

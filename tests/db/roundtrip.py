@@ -20,6 +20,7 @@ def round_trip(
 ) -> tuple[dict, dict[str, int], dict]:
     """(report, rows loaded per table, schema.json) of one plan on the DDL file `ddl`."""
     files = [DDL_DIR / ddl]
+    tmp_path.mkdir(parents=True, exist_ok=True)
     source, source_dsn = pg.create_database(server_dsn)
     target, target_dsn = pg.create_database(server_dsn)
     try:

@@ -83,3 +83,28 @@ def test_fks_declared_on_the_parent_or_on_one_partition_only(pg_dsn, tmp_path):
     assert loaded["part.customer"] > 0 and loaded["part.event"] == 200
     events = _rows(tmp_path / "out/run/part.event.csv")
     assert any(r["customer_id"] for r in events)
+
+
+def test_every_builtin_type_and_its_array_loads(pg_dsn, tmp_path):
+    rep, loaded, _ = round_trip(pg_dsn, "types.sql", {"typ.every": 400, "typ.ext": 200}, tmp_path)
+    assert loaded == {"typ.every": 400, "typ.ext": 200}
+    rows = _rows(tmp_path / "out/run/typ.every.csv")
+    assert all(r["m_int"].startswith("{") and r["c_point"].startswith("(") for r in rows)
+    assert any(r["m_point"].startswith("{{") for r in rows)  # declared [][]: two levels
+    assert all(len(r["c_bit"]) == 8 and set(r["c_bit"]) <= {"0", "1"} for r in rows)
+    assert not rep["unsupported"]
+
+
+def test_unknown_type_is_null_with_a_warning_or_an_error_when_not_null(pg_dsn, tmp_path):
+    rep, loaded, _ = round_trip(pg_dsn, "types.sql", {"typ.odd": 300}, tmp_path)
+    assert loaded == {"typ.odd": 300}
+    assert {r["c_cube"] for r in _rows(tmp_path / "out/run/typ.odd.csv")} == {""}
+    warned = [w for w in rep["warnings"] if w["code"] == "unknown_type"]
+    assert [(w["column"], w["count"]) for w in warned] == [("c_cube", 300)]
+
+    rep, _, _ = round_trip(
+        pg_dsn, "types.sql", {"typ.odd_required": 10}, tmp_path / "required", expect_ok=False
+    )
+    assert rep["status"] != "succeeded"
+    text = str(rep["errors"]) + str(rep["unsupported"])
+    assert "typ.odd_required.c_cube" in text and "NOT NULL" in text

@@ -137,6 +137,8 @@ PY_TYPES = {
     "interval": str,
     "bytea": bytes,
     "array": list,
+    "literal": str,  # pg.literal: the type's own text form
+    "unknown": type(None),  # pg.unknown: NULL
 }
 _ORDER = tuple(PY_TYPES)
 ENGINE_FILLED = {"derive.fk", "derive.parent_value"}
@@ -232,7 +234,7 @@ def test_generator_output_depends_only_on_seed_and_rows(gen_id):
     assert first == again
     spec = GENERATORS[gen_id]
     constant = (
-        gen_id in ("primitive.constant", "primitive.choice", "primitive.enum")
+        gen_id in ("primitive.constant", "primitive.choice", "primitive.enum", "pg.unknown")
         or gen_id.startswith(("primitive.int.sequence_hint", "primitive.sequence", "derive."))
         or (gen_id.startswith("faker.") and ".raw." not in gen_id)
     )
