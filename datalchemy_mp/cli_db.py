@@ -38,7 +38,13 @@ Examples:
     show_default=True,
     help="Where to write schema.json ('-' for stdout).",
 )
-def introspect(dsn: str, schemas: tuple[str, ...], output: Path) -> None:
+@click.option(
+    "--stats",
+    is_flag=True,
+    help="Also read pg_stats (NULL share, distinct count, common values, histograms) into each "
+    "column's optional 'stats'; never values of PII columns. Run ANALYZE first.",
+)
+def introspect(dsn: str, schemas: tuple[str, ...], output: Path, stats: bool) -> None:
     """Read a live database's catalog into schema.json (contract v0.2).
 
     Tables, columns with their types and defaults, primary keys, UNIQUE, CHECK and FOREIGN KEY
@@ -47,6 +53,11 @@ def introspect(dsn: str, schemas: tuple[str, ...], output: Path) -> None:
     from datalchemy_mp.db import introspect as introspection
 
     doc = introspection.introspect(dsn, schemas or None)
+    if stats:
+        from datalchemy_mp.db import stats as pg_stats
+
+        counted = pg_stats.introspect_stats(doc, dsn)
+        click.echo(f"stats: {counted} column(s) from pg_stats", err=True)
     if str(output) == "-":
         sys.stdout.buffer.write(introspection.dumps_schema(doc))
         sys.stdout.flush()

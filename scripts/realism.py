@@ -43,6 +43,8 @@ class Name:
         self.joined = "".join(self.words)
 
     def has(self, *keys: str) -> bool:
+        """A key (underscores ignored) equal to a word, or (4+ letters) inside the name."""
+        keys = tuple(k.replace("_", "") if len(k.replace("_", "")) >= 4 else k for k in keys)
         return any(k in self.words or (len(k) >= 4 and k in self.joined) for k in keys)
 
 

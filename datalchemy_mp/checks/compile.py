@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .functions import f_length, f_lower, f_position, f_upper
 from .tree import (
     And,
     Cast,
@@ -41,10 +42,6 @@ from .values import (
     TupleEnv,
     UnsupportedCheck,
     compare,
-    f_length,
-    f_lower,
-    f_position,
-    f_upper,
     is_num,
     midnight,
     to_text,

@@ -11,7 +11,8 @@ import pglast
 from pglast import ast, enums
 from pglast.parser import ParseError
 
-from .regex import like_to_regex, translate_regex
+from .functions import CANONICAL, EXTRACT_NAMES, FUNCTIONS, NOW_FUNCTIONS
+from .regex import like_to_regex, similar_to_regex, translate_regex
 from .tree import (
     PREDICATES,
     And,
@@ -40,9 +41,6 @@ from .tree import (
 )
 from .values import (
     CASTS,
-    EXTRACT_NAMES,
-    FUNCTIONS,
-    NOW_FUNCTIONS,
     PYOPS,
     TYPE_FAMILIES,
     UNSUPPORTED_TYPES,
@@ -116,7 +114,7 @@ class _Parser:
                 return Or((inside, And((Cmp(">=", x, hi), Cmp("<=", x, lo)))))
             return And((outside, Or((Cmp("<", x, hi), Cmp(">", x, lo)))))
         if kind == K.AEXPR_SIMILAR:
-            raise self.unsupported("SIMILAR TO")
+            return self.similar(op, n.lexpr, n.rexpr)
         raise self.unsupported(f"expression kind {kind.name}")
 
     def operator(self, op: str, lexpr: Any, rexpr: Any) -> Node:
@@ -131,6 +129,8 @@ class _Parser:
             raise self.unsupported(f"prefix operator {op}")
         if op in PYOPS:
             return Cmp(op, self.val(lexpr), self.val(rexpr))
+        if op in ("~", "!~") and _is(rexpr, ast.FuncCall) and _func_name(rexpr) == "similar_to_escape":
+            return self.similar(op, lexpr, rexpr)
         if op in ("~", "~*", "!~", "!~*"):
             source = self.constant_text(rexpr, "regular expression")
             try:
@@ -165,6 +165,21 @@ class _Parser:
         except (re.error, ValueError) as exc:
             raise self.unsupported(f"LIKE pattern {source!r} ({exc})") from None
         return Match(self.val(lexpr), regex, op.startswith("!"), True, source, gen)
+
+    def similar(self, op: str, lexpr: Any, rexpr: Any) -> Node:
+        """`x SIMILAR TO p`, which Postgres stores as `x ~ similar_to_escape(p)`."""
+        args = rexpr.args or () if _is(rexpr, ast.FuncCall) else ()
+        if not args or len(args) > 2:
+            raise self.unsupported("SIMILAR TO form")
+        source = self.constant_text(args[0], "SIMILAR TO pattern")
+        escape = self.constant_text(args[1], "SIMILAR TO escape") if len(args) == 2 else "\\"
+        try:
+            are = similar_to_regex(source, escape or None, for_generation=False)
+            regex = re.compile(translate_regex(are, for_generation=False), re.DOTALL)
+            gen = translate_regex(similar_to_regex(source, escape or None, for_generation=True), True)
+        except (re.error, ValueError) as exc:
+            raise self.unsupported(f"SIMILAR TO pattern {source!r} ({exc})") from None
+        return Match(self.val(lexpr), regex, op.startswith("!"), False, source, gen)
 
     def constant_text(self, n: Any, what: str) -> str:
         node = self.val(n)
@@ -285,6 +300,8 @@ class _Parser:
         args = tuple(self.val(a) for a in (n.args or ()))
         if name in NOW_FUNCTIONS and not args:
             return Now(local=False)
+        if name == "age" and len(args) == 1:  # age(x) = age(CURRENT_DATE, x)
+            args = (Today(), *args)
         if name in ("num_nulls", "num_nonnulls") and args:
             return NumNulls(args, name == "num_nulls")
         if name in ("extract", "date_part") and len(args) == 2:
@@ -297,9 +314,7 @@ class _Parser:
             impl, arities = FUNCTIONS[name]
             if len(args) not in arities:
                 raise self.unsupported(f"function {name}() with {len(args)} arguments")
-            canonical = {"char_length": "length", "character_length": "length",
-                         "strpos": "position"}.get(name, name)  # fmt: skip
-            return Func(canonical, args, impl)
+            return Func(CANONICAL.get(name, name), args, impl)
         raise self.unsupported(f"function {name}()")
 
 

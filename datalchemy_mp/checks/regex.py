@@ -108,3 +108,52 @@ def like_to_regex(pattern: str, escape: str | None, *, for_generation: bool) -> 
         i += 1
     body = "".join(out)
     return f"^{body}$" if for_generation else body
+
+
+def similar_to_regex(pattern: str, escape: str | None, *, for_generation: bool) -> str:
+    """A SIMILAR TO pattern as an anchored Postgres ARE (what similar_to_escape() returns).
+
+    `%` and `_` are LIKE's wildcards (for generation they draw alphanumerics); `| * + ? {m,n} ( )
+    [...]` keep their regex meaning; any other regex character is literal."""
+    out = ["^(?:"]
+    i, n = 0, len(pattern)
+    in_class = False
+    while i < n:
+        ch = pattern[i]
+        if escape and ch == escape and not in_class:
+            if i + 1 >= n:
+                raise ValueError("SIMILAR TO pattern must not end with the escape character")
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        if in_class:
+            end = pattern.find(":]", i + 2) if pattern[i : i + 2] == "[:" else -1
+            if end >= 0:  # a POSIX class such as [:digit:]
+                out.append(pattern[i : end + 2])
+                i = end + 2
+                continue
+            out.append(ch)
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            out.append(ch)
+            if pattern[i + 1 : i + 2] == "^":
+                out.append("^")
+                i += 1
+            if pattern[i + 1 : i + 2] == "]":
+                out.append("\\]")
+                i += 1
+        elif ch == "%":
+            out.append("[A-Za-z0-9]*" if for_generation else ".*")
+        elif ch == "_":
+            out.append("[A-Za-z0-9]" if for_generation else ".")
+        elif ch in "|*+?{}()":
+            out.append(ch)
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    if in_class:
+        raise ValueError("unterminated bracket expression")
+    out.append(")$")
+    return "".join(out)

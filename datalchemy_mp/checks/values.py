@@ -29,6 +29,8 @@ from typing import Any
 
 from datalchemy_mp.errors import Incomparable, UnsupportedCheck
 
+from .interval import Interval, between, parse_interval, shift, shift_time
+
 UTC = dt.UTC
 
 
@@ -107,6 +109,8 @@ def parse_as(s: str, like: Any) -> Any:
             return dt.time.fromisoformat(s.strip())
         if isinstance(like, uuid.UUID):
             return uuid.UUID(s.strip())
+        if isinstance(like, Interval):
+            return parse_interval(s)
     except (ValueError, ArithmeticError):
         raise Incomparable from None
     raise Incomparable
@@ -208,6 +212,8 @@ def to_text(v: Any) -> str:
         return v.isoformat(sep=" ")
     if isinstance(v, (dt.date, dt.time, uuid.UUID)):
         return str(v)
+    if isinstance(v, Interval):
+        return v.text()
     raise Incomparable
 
 
@@ -215,106 +221,6 @@ def need_str(v: Any) -> str:
     if isinstance(v, str):
         return v
     raise Incomparable
-
-
-def f_length(s: Any) -> int:
-    return len(need_str(s))
-
-
-def _f_octet_length(s: Any) -> int:
-    return len(need_str(s).encode("utf-8"))
-
-
-def f_position(haystack: Any, needle: Any) -> int:
-    return need_str(haystack).find(need_str(needle)) + 1
-
-
-def f_lower(s: Any) -> str:
-    return need_str(s).lower()
-
-
-def f_upper(s: Any) -> str:
-    return need_str(s).upper()
-
-
-def _f_btrim(s: Any, chars: Any = " ") -> str:
-    return need_str(s).strip(need_str(chars))
-
-
-def _f_ltrim(s: Any, chars: Any = " ") -> str:
-    return need_str(s).lstrip(need_str(chars))
-
-
-def _f_rtrim(s: Any, chars: Any = " ") -> str:
-    return need_str(s).rstrip(need_str(chars))
-
-
-def _f_abs(x: Any) -> Any:
-    if is_num(x):
-        return abs(x)
-    raise Incomparable
-
-
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _exact(x: Decimal) -> int | Decimal:
-    return int(x) if x == x.to_integral_value() else x
-
-
-def _f_extract(field_name: Any, v: Any) -> Any:
-    """EXTRACT(field FROM v) / date_part: timestamps with a zone are read in UTC."""
-    field_name = need_str(field_name).lower()
-    if isinstance(v, str):
-        v = parse_as(v, dt.datetime(2000, 1, 1))
-    if isinstance(v, dt.datetime):
-        if v.tzinfo is not None:
-            v = v.astimezone(UTC).replace(tzinfo=None)
-    elif isinstance(v, dt.date):
-        v = dt.datetime.combine(v, dt.time())
-    else:
-        raise Incomparable
-    if field_name == "second":
-        return _exact(Decimal(v.second) + Decimal(v.microsecond) / 1_000_000)
-    if field_name == "epoch":
-        delta = v.replace(tzinfo=UTC) - _EPOCH
-        return _exact(Decimal(delta.days * 86400 + delta.seconds) + Decimal(delta.microseconds) / 10**6)
-    return _EXTRACT_FIELDS[field_name](v)
-
-
-_EXTRACT_FIELDS: dict[str, Callable[[dt.datetime], int]] = {
-    "year": lambda v: v.year,
-    "month": lambda v: v.month,
-    "day": lambda v: v.day,
-    "hour": lambda v: v.hour,
-    "minute": lambda v: v.minute,
-    "dow": lambda v: v.isoweekday() % 7,
-    "isodow": lambda v: v.isoweekday(),
-    "doy": lambda v: v.timetuple().tm_yday,
-    "week": lambda v: v.isocalendar()[1],
-    "quarter": lambda v: (v.month - 1) // 3 + 1,
-    "decade": lambda v: v.year // 10,
-}
-EXTRACT_NAMES = {*_EXTRACT_FIELDS, "second", "epoch"}
-
-# name -> (implementation, allowed argument counts)
-FUNCTIONS: dict[str, tuple[Callable[..., Any], tuple[int, ...]]] = {
-    "length": (f_length, (1,)),
-    "char_length": (f_length, (1,)),
-    "character_length": (f_length, (1,)),
-    "octet_length": (_f_octet_length, (1,)),
-    "position": (f_position, (2,)),
-    "strpos": (f_position, (2,)),
-    "lower": (f_lower, (1,)),
-    "upper": (f_upper, (1,)),
-    "btrim": (_f_btrim, (1, 2)),
-    "ltrim": (_f_ltrim, (1, 2)),
-    "rtrim": (_f_rtrim, (1, 2)),
-    "abs": (_f_abs, (1,)),
-    "extract": (_f_extract, (2,)),
-    "date_part": (_f_extract, (2,)),
-}
-NOW_FUNCTIONS = {"now", "transaction_timestamp", "statement_timestamp", "clock_timestamp"}
 
 
 def _num_pair(a: Any, b: Any) -> tuple[Any, Any]:
@@ -363,8 +269,43 @@ def arith(op: str, a: Any, b: Any) -> Any:
             return b + dt.timedelta(days=a)
         if a_date and b_date and op == "-":
             return (a - b).days
+        if isinstance(a, Interval) or isinstance(b, Interval) or op == "-":
+            return _temporal_arith(op, a, b)
     except (TypeError, ArithmeticError, OverflowError, ValueError):
         raise Incomparable from None
+    raise Incomparable
+
+
+def _temporal_arith(op: str, a: Any, b: Any) -> Any:
+    """Intervals with timestamps, dates, times, numbers and each other; timestamp - timestamp."""
+    if isinstance(b, Interval) and op in "+-":
+        sign = 1 if op == "+" else -1
+        if isinstance(a, Interval):
+            return a.plus(b if sign == 1 else -b)
+        if isinstance(a, dt.datetime):
+            return shift(a, b, sign)
+        if isinstance(a, dt.date):  # date +/- interval is a timestamp
+            return shift(dt.datetime.combine(a, dt.time()), b, sign)
+        if isinstance(a, dt.time):
+            return shift_time(a, b, sign)
+    if isinstance(a, Interval) and op == "+" and isinstance(b, (dt.date, dt.time)):
+        return _temporal_arith("+", b, a)
+    if op == "*" and isinstance(a, Interval) and is_num(b) and not isinstance(b, bool):
+        return a.times(b)
+    if op == "*" and isinstance(b, Interval) and is_num(a) and not isinstance(a, bool):
+        return b.times(a)
+    if op == "/" and isinstance(a, Interval) and is_num(b) and not isinstance(b, bool):
+        if b == 0:
+            raise Incomparable
+        return a.times(1 / float(b))
+    if op == "-" and isinstance(a, dt.date) and isinstance(b, dt.date):
+        x, y = _align_dates(a, b)
+        if isinstance(x, dt.datetime) and isinstance(y, dt.datetime):
+            return between(x, y)
+    if op == "-" and isinstance(a, dt.time) and isinstance(b, dt.time):
+        return between(
+            dt.datetime.combine(dt.date(2000, 1, 1), a), dt.datetime.combine(dt.date(2000, 1, 1), b)
+        )
     raise Incomparable
 
 
@@ -456,6 +397,14 @@ def _cast_uuid(v: Any) -> uuid.UUID:
     raise Incomparable
 
 
+def _cast_interval(v: Any) -> Interval:
+    if isinstance(v, Interval):
+        return v
+    if isinstance(v, str):
+        return parse_as(v, Interval())
+    raise Incomparable
+
+
 def _cast_opaque(v: Any) -> Any:
     """Enums and other user types: their labels are compared as text."""
     if isinstance(v, str):
@@ -477,9 +426,10 @@ TYPE_FAMILIES = {
     "timestamptz": "timestamptz",
     "time": "time",
     "uuid": "uuid",
+    "interval": "interval",
 }
 UNSUPPORTED_TYPES = {
-    "interval", "json", "jsonb", "bytea", "inet", "cidr", "macaddr", "macaddr8", "money",
+    "json", "jsonb", "bytea", "inet", "cidr", "macaddr", "macaddr8", "money",
     "xml", "tsvector", "tsquery", "point", "line", "lseg", "box", "path", "polygon", "circle",
     "bit", "varbit", "timetz", "regclass", "regtype", "regproc", "oid", "int4range",
     "int8range", "numrange", "daterange", "tsrange", "tstzrange", "record", "anyarray",
@@ -495,6 +445,7 @@ CASTS: dict[str, Callable[[Any], Any]] = {
     "timestamptz": lambda v: cast_timestamp(v, True),
     "time": _cast_time,
     "uuid": _cast_uuid,
+    "interval": _cast_interval,
     "opaque": _cast_opaque,
 }
 

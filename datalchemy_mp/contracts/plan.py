@@ -9,6 +9,7 @@ from typing import Any
 
 from datalchemy_mp.contracts.jsonfile import Reader, pointer, read_json
 from datalchemy_mp.errors import ValidationFailed
+from datalchemy_mp.planning import distributions
 
 LOCALES = ("en_US", "pt_BR")
 CONSTRAINT_KINDS = ("check", "unique", "not_null", "primary_key", "foreign_key")
@@ -75,6 +76,10 @@ class Options:
     allow_fk_disable: bool = False
     base_date: dt.date | None = None
     """Stands for CURRENT_DATE/now() (datalchemy-mp extension; default: the run's UTC date)."""
+    use_stats: bool = True
+    """Follow the schema's column ``stats`` where present (planning/distributions.py)."""
+    fk_distribution: dict | None = None
+    """Per-parent child counts: {"kind": poisson|uniform|zipf, "s": ..., "mean": ...}."""
 
 
 @dataclass
@@ -152,7 +157,12 @@ def load_plan(path: str | Path) -> Plan:
             plan.options.base_date = dt.date.fromisoformat(base)
         except ValueError:
             r.error("/options/base_date", "schema_violation", f"expected YYYY-MM-DD, got {base!r}")
-    for key in sorted(set(opts) - {"strict", "allow_fk_disable", "base_date"}):
+    plan.options.use_stats = r.get(opts, "use_stats", "/options", bool, required=False, default=True)
+    plan.options.fk_distribution = distributions.parse_option(
+        r, opts.get("fk_distribution"), "/options/fk_distribution"
+    )
+    known = {"strict", "allow_fk_disable", "base_date", "use_stats", "fk_distribution"}
+    for key in sorted(set(opts) - known):
         r.warning(f"/options/{key}", "unknown_option", f"option {key!r} is not known and is ignored")
     plan.rules_unsupported = [x for x in doc.get("rules_unsupported") or [] if isinstance(x, dict)]
     plan.issues = [i for i in r.issues if i.severity == "warning"]

@@ -33,6 +33,8 @@ class Column:
     scale: int | None = None
     enum_labels: tuple[str, ...] = ()
     element_kind: Kind | None = None
+    stats: dict | None = field(default=None, compare=False, hash=False)
+    """Optional pg_stats figures (``introspect --stats``; see planning/distributions.py)."""
 
     @property
     def is_sequence(self) -> bool:
@@ -423,4 +425,5 @@ def _load_column(r: Reader, c: dict, path: str, enums: dict, engine: str) -> Col
         scale=r.get(ct, "numeric_scale", tp, int, required=False),
         enum_labels=enums.get((udt_schema, udt_name), ()),
         element_kind=element,
+        stats=r.get(c, "stats", path, dict, required=False),
     )

@@ -7,6 +7,7 @@ a UNIQUE is made again from a retry seed, a bounded number of times; then a clea
 
 from __future__ import annotations
 
+import bisect
 import random
 from collections import Counter
 from collections.abc import Callable
@@ -16,7 +17,9 @@ from typing import Any, NamedTuple
 
 from datalchemy_mp import seeds
 from datalchemy_mp.contracts.kinds import Kind
+from datalchemy_mp.engine import coherence
 from datalchemy_mp.engine.bijection import Permutation
+from datalchemy_mp.engine.coherence import Lineage
 from datalchemy_mp.engine.index_keys import IndexKeys
 from datalchemy_mp.engine.keys import KeyReader, KeyWriter
 from datalchemy_mp.errors import GenerationError
@@ -39,6 +42,17 @@ STICKY_FALLBACKS = 64
 (per block, so that the bytes do not depend on how a table is chunked)."""
 SUFFIX_AFTER = 20
 """Collisions on a UNIQUE text value before a distinguishing suffix is added instead."""
+CHECK_RETRIES_PER_ROW = 8
+CHECK_RETRY_SLACK = 256
+"""Retries one CHECK may cost a block: CHECK_RETRIES_PER_ROW per row plus the slack. A CHECK
+that few generated rows satisfy fails the table at once, naming it, instead of running for
+minutes (per block, so that the outcome does not depend on how a table is chunked)."""
+
+
+_HOW_TO_SATISFY = (
+    'give these columns rules whose values satisfy it, or set a "check" constraint policy '
+    "(warn or ignore) for the table"
+)
 
 
 @dataclass
@@ -112,6 +126,9 @@ class _FkFill:
         self.pair: tuple[int, int, int] | None = None  # (position in pair, n1, n2)
         if one_to_one(table, fk):
             self.permutation = Permutation(max(parent_rows, 1), self.key)
+        self.spread = None if self_ref or self.permutation else tp.fanouts.get(tuple(fk.columns))
+        if self.spread is not None:
+            self._spread_picks = spread_picks(self.spread, parent_rows, seeds.derive(self.key, "spread"))
 
     def picks(self, start: int, n: int, rng: random.Random) -> list[int]:
         if self.permutation is not None:
@@ -122,8 +139,50 @@ class _FkFill:
             perm = self._pair_perm
             ks = [perm(i) for i in range(start, start + n)]
             return [k // n2 for k in ks] if pos == 0 else [k % n2 for k in ks]
+        if self.spread is not None:
+            return self._spread_picks(start, n, rng)
         rows = self.parent_rows
         return [int(rng.random() * rows) for _ in range(n)]
+
+
+def spread_picks(spread, parent_rows: int, key: int) -> Callable[[int, int, random.Random], list[int]]:
+    """Parent rows for children [start, start+n) under a fan-out: ``used`` parents in a keyed
+    random order; uniform = round robin over them, zipf = rank r with weight 1/r^s, poisson =
+    a uniform pick among them."""
+    used = spread.used or parent_rows
+    order = Permutation(max(parent_rows, 1), key)
+    if spread.kind == "uniform":
+        return lambda start, n, rng: [order(i % used) for i in range(start, start + n)]
+    if spread.kind == "zipf":
+        cumulative, total = [], 0.0
+        for r in range(1, used + 1):
+            total += r**-spread.s
+            cumulative.append(total)
+
+        def zipf(start: int, n: int, rng: random.Random) -> list[int]:
+            rnd = rng.random
+            return [order(min(bisect.bisect_right(cumulative, rnd() * total), used - 1)) for _ in range(n)]
+
+        return zipf
+    return lambda start, n, rng: [order(int(rng.random() * used)) for _ in range(n)]
+
+
+def fk_fills(tp: TablePlan, rows: dict[tuple[str, str], int], diamonds: list = ()) -> list[_FkFill]:
+    """One fill per FK of the table, in FK order (their seeds depend on it). A UNIQUE pair
+    whose second FK is derived from the first through a diamond is unique when the first is:
+    the first becomes one-to-one (the lineage keeps only diamonds where that fits)."""
+    fills = []
+    for i, fk in enumerate(tp.fks):
+        self_ref = fk.ref == tp.table.key
+        fills.append(_FkFill(tp, fk, 0 if self_ref else rows.get(fk.ref, 0), self_ref, i))
+    _setup_pairs(tp, fills)
+    fill_of = {id(f.fk): f for f in fills}
+    for d in diamonds:
+        direct, via = fill_of[id(d.direct)], fill_of[id(d.via)]
+        if direct.pair is not None:
+            direct.pair = via.pair = None
+            via.permutation = Permutation(max(via.parent_rows, 1), via.key)
+    return fills
 
 
 def _setup_pairs(tp: TablePlan, fills: list[_FkFill]) -> None:
@@ -142,7 +201,14 @@ def _setup_pairs(tp: TablePlan, fills: list[_FkFill]) -> None:
 class TableEngine:
     """Generates rows ``[start, end)`` of one table into a CSV part and parent key files."""
 
-    def __init__(self, tp: TablePlan, parents: Parents, *, progress: Callable[[int], None] | None = None):
+    def __init__(
+        self,
+        tp: TablePlan,
+        parents: Parents,
+        *,
+        progress: Callable[[int], None] | None = None,
+        lineage: Lineage | None = None,
+    ):
         self.tp = tp
         self.parents = parents
         self.stats = Stats()
@@ -150,17 +216,15 @@ class TableEngine:
         table = tp.table
         self.names = [cp.name for cp in tp.columns]
         self.index = {n: i for i, n in enumerate(self.names)}
-        self.fills: list[_FkFill] = []
-        for i, fk in enumerate(tp.fks):
-            self_ref = fk.ref == table.key
-            rows = 0 if self_ref else parents.rows.get(fk.ref, 0)
-            self.fills.append(_FkFill(tp, fk, rows, self_ref, i))
-        _setup_pairs(tp, self.fills)
+        self.fills = fk_fills(tp, parents.rows, lineage.diamonds(tp.table.key) if lineage else [])
         self.fill_of = {id(f.fk): f for f in self.fills}
         self.active = list(tp.columns)
         self.fill = list(tp.fill_order)
         self.coerced = [k for k, cp in enumerate(self.active) if cp.coerce is not None]
         self.fallbacks: Counter = Counter()
+        self.check_retries: Counter = Counter()
+        self.check_budget = CHECK_RETRY_SLACK
+        self.check_block = (0, 0)
         self.checks = [
             (name, expr.compile(self.index, tp.base_date), tuple(sorted(expr.columns)))
             for name, expr in tp.checks
@@ -188,6 +252,33 @@ class TableEngine:
                     self.self_computed[id(f.fk)] = fns
         for _, message in tp.unsupported:
             self.stats.warn("check_unsupported", message, None)
+        self._coherence(lineage)
+
+    def _coherence(self, lineage: Lineage | None) -> None:
+        """Within-row rules always; diamonds and creation order when the run's lineage is given.
+        Plain FK picks are kept on retries (so descendants can recompute them) unless a
+        UNIQUE checked from memory or a CHECK involves the FK's columns."""
+        tp = self.tp
+        self.lineage = lineage
+        self.row_rules = coherence.row_rules(tp, tp.base_date)
+        volatile = {c for cols in unguaranteed_unique_sets(tp) for c in cols}
+        volatile |= {c for _, expr in tp.checks for c in expr.columns}
+        volatile |= {self.names[j] for cols in self.index_keys.columns for j in cols}
+        self.stable = {
+            id(f.fk)
+            for f in self.fills
+            if not f.self_ref
+            and f.permutation is None
+            and f.pair is None
+            and not set(f.fk.columns) & volatile
+        }
+        self.first_picks: tuple[int, dict[int, list[int]]] = (-1, {})
+        self.created: str | None = None
+        self.created_fks: list = []
+        if lineage is not None and lineage.created_parents(tp.table.key):
+            cp = lineage._created_cp(tp.table.key)
+            if cp is not None:
+                self.created, self.created_fks = cp.name, lineage.created_parents(tp.table.key)
 
     # -- generation ---------------------------------------------------------------------
 
@@ -208,12 +299,20 @@ class TableEngine:
         for f in self.fills:
             if f.self_ref:
                 continue
+            if attempt and id(f.fk) in self.stable and self.first_picks[0] == block:
+                first_start, first = self.first_picks[1][id(f.fk)]
+                picks[id(f.fk)] = first[start - first_start : start - first_start + n]
+                continue
             rng = (
                 random.Random(seeds.derive(f.key, block))
                 if attempt == 0
                 else random.Random(seeds.derive(f.key, "retry", start, attempt))
             )
             picks[id(f.fk)] = f.picks(start, n, rng)
+        if attempt == 0:
+            self.first_picks = (block, {k: (start, v) for k, v in picks.items()})
+        if self.lineage is not None:
+            self.lineage.derive(self.tp.table.key, picks)
         for cp in self.active:
             if cp.source == Source.FK and cp.fk.ref != self.tp.table.key:
                 j = picks[id(cp.fk)]
@@ -243,6 +342,9 @@ class TableEngine:
                 rnd = batch.rng.random
                 rate = cp.null_rate
                 values = [None if rnd() < rate else v for v in values]
+            if cp.name == self.created:
+                parents = [self.lineage.created(fk.ref, picks[id(fk)]) for fk in self.created_fks]
+                values = self.lineage.after_parents(values, parents, cp.column.kind)
             row[cp.name] = values
             self.stats.generator_usage[cp.generator_id or cp.source] += n
             if cp.source == Source.DEFAULT:
@@ -265,6 +367,10 @@ class TableEngine:
             if cp.column.kind == Kind.NUMERIC and cp.column.scale is not None:
                 s = cp.column.scale
                 row[cp.name] = [round(v, s) if type(v) is float else v for v in row[cp.name]]
+        if self.row_rules is not None:
+            self.row_rules.apply(
+                row, n, random.Random(seeds.derive(self.tp.table_key, "rows", start, attempt))
+            )
         return row
 
     def _row_problem(self, values: tuple) -> Problem | None:
@@ -324,6 +430,8 @@ class TableEngine:
         overrides: dict[str, ColumnPlan] = {}
         for attempt in range(1, MAX_ATTEMPTS + 1):
             self.stats.retries += 1
+            if problem is not None and not problem.unique:
+                self._spend_check_retry(i, problem)
             if attempt > FALLBACK_AFTER and problem is not None and not problem.unique:
                 for c in problem.columns:
                     cp = self.active[self.index[c]]
@@ -355,8 +463,23 @@ class TableEngine:
                 "generator with more distinct values, or fewer rows"
             )
         raise GenerationError(
-            f"{table}: row {i + 1} still violates {problem.message} after {MAX_ATTEMPTS} attempts"
+            f"{table}: row {i + 1} still violates {problem.message} (columns {', '.join(problem.columns)}) "
+            f"after {MAX_ATTEMPTS} attempts; {_HOW_TO_SATISFY}"
         )
+
+    def _spend_check_retry(self, i: int, problem: Problem) -> None:
+        """Count a retry against the block's budget for this CHECK; past it, fail the table."""
+        if not problem.message.startswith("CHECK "):
+            return
+        self.check_retries[problem.message] += 1
+        if self.check_retries[problem.message] > self.check_budget:
+            first, n = self.check_block
+            raise GenerationError(
+                f"{self.tp.table.qualified}: {problem.message} (columns {', '.join(problem.columns)}) "
+                f"rejects too many generated rows: more than {self.check_budget} retries in the "
+                f"block of rows {first + 1}..{first + n}, so it cannot be met by retrying; "
+                f"{_HOW_TO_SATISFY}"
+            )
 
     def _index_name(self, clash: int) -> str:
         return self.index_keys.indexes[clash - len(self.unique_sets)].name
@@ -449,6 +572,9 @@ class TableEngine:
             self.fill = list(self.tp.fill_order)
             self.coerced = [k for k, cp in enumerate(self.active) if cp.coerce is not None]
             self.fallbacks.clear()
+            self.check_retries.clear()
+            self.check_budget = CHECK_RETRIES_PER_ROW * n + CHECK_RETRY_SLACK
+            self.check_block = (start, n)
         raw = self._generate(start, n)
         cols = [raw[name] for name in self.names]
         fixed: dict[int, list[str]] = {}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from datalchemy_mp.contracts.plan import load_plan
 from datalchemy_mp.contracts.schema import load_schema
+from datalchemy_mp.engine.coherence import Lineage
 from datalchemy_mp.engine.table import TableEngine, open_parents
 from datalchemy_mp.planning import columns
 from datalchemy_mp.planning.graph import Graph
@@ -60,7 +61,8 @@ def run_job(job: dict) -> dict:
             last[0] = now
             supervisor.progress(rows=rows, total=total)
 
-    engine = TableEngine(tp, parents, progress=progress)
+    lineage = Lineage(schema, plan, graph, base)
+    engine = TableEngine(tp, parents, progress=progress, lineage=lineage)
     try:
         stats = engine.run(
             job["start"],

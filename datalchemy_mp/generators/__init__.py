@@ -15,6 +15,7 @@ from importlib.metadata import entry_points
 
 from datalchemy_mp.generators import (  # noqa: F401  (each import registers its family)
     derive,
+    distribution,
     domain,
     faker_gen,
     meaning,

@@ -22,7 +22,9 @@ from datalchemy_mp.errors import GenerationError, ParamError
 from datalchemy_mp.generators import base
 from datalchemy_mp.generators.base import GENERATORS, TRANSFORMS, Batch, BatchFn, ColumnInfo
 from datalchemy_mp.output.csv import Formatter, formatter
+from datalchemy_mp.planning import distributions
 from datalchemy_mp.planning.coerce import coercer
+from datalchemy_mp.planning.distributions import Fanout
 from datalchemy_mp.planning.graph import Graph, active_fks
 from datalchemy_mp.planning.partitions import shared_key_columns, shifted, tree_offset
 
@@ -93,6 +95,8 @@ class TablePlan:
     unsupported: list[tuple[str, str]]
     table_key: int
     base_date: dt.date
+    fanouts: dict[tuple[str, ...], Fanout] = field(default_factory=dict)
+    """How FKs (by their columns) spread children over parents, where not a plain pick."""
 
 
 def column_info(
@@ -155,10 +159,11 @@ def build(
     )
     parsed, unsupported = _parse_checks(table) if mode != "ignore" else ([], [])
     kinds = {c.name: c.kind for c in table.columns}
-    hints = checkmod.column_hints([c for _, c in parsed], kinds) if parsed else {}
+    hints = checkmod.column_hints([c for _, c in parsed], kinds, today=base_date) if parsed else {}
     fks = [fk for fk in active_fks(schema, table, graph.fk_disabled)]
     fk_of = {c: fk for fk in fks for c in fk.columns}
     locale = default_locale(plan)
+    use_stats = plan.options.use_stats
     tree = tree_offset(schema, graph.rows, key)
     keyed = shared_key_columns(schema, table) if tree is not None else set()
     plans: dict[str, ColumnPlan] = {}
@@ -197,9 +202,11 @@ def build(
             )
         elif rule is not None:
             _from_rule(cp, rule)
-            cp.fallback = _unruled(ColumnPlan(column=col, info=info, source=Source.DEFAULT, key=info.seed))
+            cp.fallback = _unruled(
+                ColumnPlan(column=col, info=info, source=Source.DEFAULT, key=info.seed), use_stats
+            )
         else:
-            _unruled(cp)
+            _unruled(cp, use_stats)
         if rule is not None:
             cp.transforms = [(t.id, _transform(info, t.id, t.params, t.path)) for t in rule.transforms]
         if tree is not None and tree[1] and col.name in keyed and cp.fn is not None:
@@ -210,7 +217,7 @@ def build(
         for cp in plans.values():
             if cp.fallback is not None:
                 _apply_orderings({**plans, cp.name: cp.fallback}, [c for _, c in parsed])
-    _apply_null_rates(plans, table)
+    _apply_null_rates(plans, table, use_stats)
     checked = {c for _, expr in parsed for c in expr.columns}
     for cp in plans.values():
         cp.fmt = formatter(cp.column.kind, cp.column.scale)
@@ -237,7 +244,23 @@ def build(
         unsupported=unsupported,
         table_key=table_key,
         base_date=base_date,
+        fanouts=_fanouts(plan, graph, table, fks),
     )
+
+
+def _fanouts(plan: Plan, graph: Graph, table: Table, fks: list[ForeignKey]) -> dict:
+    out = {}
+    for fk in fks:
+        if fk.ref == table.key or fk.ref not in graph.rows or table.key not in graph.rows:
+            continue
+        option = plan.options.fk_distribution
+        stats_ok = plan.options.use_stats
+        spread = distributions.fanout(
+            option, table if stats_ok else None, fk, graph.rows[table.key], graph.rows[fk.ref]
+        )
+        if spread is not None:
+            out[tuple(fk.columns)] = spread
+    return out
 
 
 def _parse_checks(table: Table) -> tuple[list, list]:
@@ -246,7 +269,15 @@ def _parse_checks(table: Table) -> tuple[list, list]:
         try:
             parsed.append((check.name or check.expression, checkmod.parse_check(check.expression)))
         except checkmod.UnsupportedCheck as exc:
-            unsupported.append((check.name or check.expression, f"{check.expression}: {exc}"))
+            name = check.name or check.expression
+            unsupported.append(
+                (
+                    name,
+                    f"CHECK {name} cannot be evaluated ({exc}): rows are not checked against it "
+                    "and the database may reject them; give its columns rules that satisfy it, "
+                    'or set a "check" constraint policy for the table',
+                )
+            )
     return parsed, unsupported
 
 
@@ -256,6 +287,10 @@ def _hints(col: Column, hints: dict, base_date: dt.date) -> dict:
         k: (base_date if v == "today" else float(v) if isinstance(v, decimal.Decimal) else v)
         for k, v in hints.items()
     }
+    for bound in ("min", "max"):  # generators make naive timestamps, read as UTC
+        v = out.get(bound)
+        if isinstance(v, dt.datetime) and v.tzinfo is not None:
+            out[bound] = v.astimezone(dt.UTC).replace(tzinfo=None)
     for bound in ("min", "max"):
         value = out.get(bound)
         if isinstance(value, dt.datetime) and value.tzinfo is not None:  # generators work in UTC
@@ -275,16 +310,25 @@ def _hints(col: Column, hints: dict, base_date: dt.date) -> dict:
         out["min"] = max(out.get("min", -limit), -limit)
         if out.pop("min_exclusive", False):
             out["min"] = out["min"] + 10**-scale
+        if out.pop("max_exclusive", False):
+            out["max"] = out["max"] - 10**-scale
     out["today"] = base_date
     return out
 
 
-def _unruled(cp: ColumnPlan) -> ColumnPlan:
+def _unruled(cp: ColumnPlan, use_stats: bool = False) -> ColumnPlan:
     """A sequence for identity/serial columns, else the default for the column's type and name."""
     if cp.column.is_sequence:
         _from_generator(cp, "primitive.sequence", {}, Source.SEQUENCE)
-    else:
-        _from_default(cp, cp.column)
+        return cp
+    found = distributions.stats_generator(cp.column) if use_stats and not cp.info.unique else None
+    if found is not None:
+        try:
+            _from_generator(cp, *found, Source.DEFAULT)
+            return cp
+        except ParamError:
+            pass  # values that do not fit the type: the default generator instead
+    _from_default(cp, cp.column)
     return cp
 
 
@@ -389,18 +433,18 @@ def _after_fn(info: ColumnInfo, source: str, op: str) -> BatchFn:
             rnd = b.rng.random
             out = []
             for v in b.row[source]:
-                if v is None or not isinstance(v, dt.date):
+                if kind == Kind.TIME and isinstance(v, dt.time):  # later the same day, never past midnight
+                    day = dt.date(2000, 1, 1)
+                    full = dt.datetime.combine(day, v) + dt.timedelta(seconds=int(rnd() * seconds) + strict)
+                    out.append(full.time() if full.date() == day else dt.time(23, 59, 59))
+                    continue
+                if v is None or kind == Kind.TIME or not isinstance(v, dt.date):
                     out.append(v)
                     continue
                 if kind == Kind.DATE:
                     if isinstance(v, dt.datetime):
                         v = v.date()
                     step = dt.timedelta(days=int(rnd() * span.days) + strict)
-                elif kind == Kind.TIME:
-                    step = dt.timedelta(seconds=int(rnd() * seconds) + strict)
-                    full = dt.datetime.combine(dt.date(2000, 1, 1), v) + step
-                    out.append(min(full.time(), dt.time(23, 59, 59)))
-                    continue
                 else:
                     if not isinstance(v, dt.datetime):
                         v = dt.datetime.combine(v, dt.time())
@@ -430,12 +474,13 @@ def _after_fn(info: ColumnInfo, source: str, op: str) -> BatchFn:
     return after_number
 
 
-def _apply_null_rates(plans: dict[str, ColumnPlan], table: Table) -> None:
+def _apply_null_rates(plans: dict[str, ColumnPlan], table: Table, use_stats: bool) -> None:
     keyed = {c for cols in table.unique_sets for c in cols}
     for cp in plans.values():
         col = cp.column
         if col.nullable and cp.source in (Source.DEFAULT, Source.AFTER) and col.name not in keyed:
-            cp.null_rate = DEFAULT_NULL_RATE
+            real = distributions.null_rate(col) if use_stats else None
+            cp.null_rate = DEFAULT_NULL_RATE if real is None else real
 
 
 def key_functions(tp: TablePlan, names: tuple[str, ...]) -> list[Callable[[list[int]], list]] | None:
