@@ -24,6 +24,11 @@ Examples:
   # crontab: nightly, keep a week, progress lines every 30 s in the mail
   0 3 * * * datalchemy-mp generate -s schema.json -p plan.json \\
       -o /srv/fixtures --keep 7 --progress-interval 30
+  # on a Dask cluster; OUT on a filesystem every worker mounts
+  datalchemy-mp generate -s schema.json -p plan.json -o /shared/fixtures \\
+      --dask tcp://scheduler:8786
+  # run again only what did not finish (same inputs, same settings)
+  datalchemy-mp generate --resume /srv/fixtures/<run_id>
 
 \b
 The run directory OUT/<run_id>/ gets one <schema>.<table>.csv per table,
@@ -97,25 +102,40 @@ def _date(ctx, param, value):
     "-s",
     "--schema",
     "schema_file",
-    required=True,
+    required=False,
     type=click.Path(dir_okay=False),
-    help="schema.json (v0.2) of the database.",
+    help="schema.json (v0.2) of the database (required unless --resume).",
 )
 @click.option(
     "-p",
     "--plan",
     "plan_file",
-    required=True,
+    required=False,
     type=click.Path(dir_okay=False),
-    help="plan.json (v0.2): targets, rules, options.",
+    help="plan.json (v0.2): targets, rules, options (required unless --resume).",
 )
 @click.option(
     "-o",
     "--out",
     "out_dir",
-    required=True,
+    required=False,
     type=click.Path(file_okay=False),
-    help="Directory that receives the run directory.",
+    help="Directory that receives the run directory (required unless --resume).",
+)
+@click.option(
+    "--resume",
+    "resume_dir",
+    type=click.Path(file_okay=False, exists=True),
+    metavar="RUN_DIR",
+    help="Run again, into RUN_DIR, the tables of that run that are not OK, with its frozen "
+    "inputs and settings (refused if its schema or plan file changed since).",
+)
+@click.option(
+    "--dask",
+    metavar="ADDRESS",
+    help="Run the tables on a Dask cluster: tcp://scheduler:8786, or local:N for a local "
+    "cluster of N one-thread workers (pip install 'datalchemy-mp[dask]'). OUT must be a "
+    "path every worker sees.",
 )
 @click.option("--run-id", help="Name of the run directory (default: <UTC time>__run_<uuid>).")
 @click.option(
@@ -167,6 +187,8 @@ def generate(
     schema_file,
     plan_file,
     out_dir,
+    resume_dir,
+    dask,
     run_id,
     workers,
     memory_limit,
@@ -182,6 +204,30 @@ def generate(
         raise click.BadParameter(
             f"{runs.LATEST!r} is the link to the last successful run", param_hint="--run-id"
         )
+    if resume_dir is not None:
+        given = {
+            "--schema": schema_file,
+            "--plan": plan_file,
+            "--out": out_dir,
+            "--run-id": run_id,
+            "--workers": workers,
+            "--memory-limit": memory_limit,
+            "--table-timeout": table_timeout,
+            "--base-date": base_date,
+            "--chunk-rows": chunk_rows,
+        }
+        clash = [name for name, value in given.items() if value is not None]
+        if clash:
+            raise click.UsageError(
+                f"--resume runs with the run's own inputs and settings: drop {', '.join(clash)}"
+            )
+        out_dir = str(Path(resume_dir).parent)
+    else:
+        missing = [
+            n for n, v in (("--schema", schema_file), ("--plan", plan_file), ("--out", out_dir)) if not v
+        ]
+        if missing:
+            raise click.UsageError(f"missing option {', '.join(missing)} (or --resume RUN_DIR)")
     out = Path(out_dir)
     view = progress.for_stream(sys.stderr, quiet=quiet, interval=progress_interval)
     if sys.stderr.isatty() and not quiet:
@@ -189,18 +235,22 @@ def generate(
     log = logs.get_logger(process="supervisor")
     try:
         with runs.exclusive(out):
-            result = api.generate(
-                schema_file,
-                plan_file,
-                out,
-                run_id=run_id,
-                workers=workers,
-                memory_limit=memory_limit,
-                table_timeout=table_timeout,
-                base_date=base_date,
-                chunk_rows=chunk_rows,
-                on_event=view.on_event,
-            )
+            if resume_dir is not None:
+                result = api.resume(resume_dir, dask=dask, on_event=view.on_event)
+            else:
+                result = api.generate(
+                    schema_file,
+                    plan_file,
+                    out,
+                    run_id=run_id,
+                    workers=workers,
+                    memory_limit=memory_limit,
+                    table_timeout=table_timeout,
+                    base_date=base_date,
+                    chunk_rows=chunk_rows,
+                    dask=dask,
+                    on_event=view.on_event,
+                )
             if result.status == RunStatus.SUCCEEDED:
                 runs.point_latest(out, result.run_dir)
                 log.info("latest updated", latest=str(out / runs.LATEST), run_id=result.run_dir.name)

@@ -114,6 +114,10 @@ class RunInProgress(DatalchemyError):
     exit_code = 2
 
 
+class ResumeRefused(DatalchemyError):
+    """The run cannot be resumed as it was: its schema or plan changed since."""
+
+
 class LatestLinkError(DatalchemyError):
     """OUT/latest could not be switched to the new run (the run itself is complete)."""
 

@@ -1,7 +1,7 @@
 """The benchmarks of issue #5: whole runs of the CLI, timed from outside, medians of N runs.
 
     .venv/bin/python scripts/bench.py [--runs 5] [--big-rows 10000000] [--quick]
-                                      [--only crm,chain,big,fk,supervision] [--json FILE]
+                                      [--only crm,chain,big,fk,supervision,dask] [--json FILE]
     .venv/bin/python scripts/bench.py profile --schema S --plan P --table SCHEMA.TABLE [--rows N]
 
 Scenarios (schemas and plans under plans/bench/; row counts are set per run in temporary
@@ -15,6 +15,9 @@ copies of the plans):
                (child worker peak RSS, big parent - tiny parent) / parent rows difference
   supervision  --workers 1 against the same CLI run with every task called in-process;
                worker start latency (cold and warm) with the real forkserver preload
+  dask         the chain at --dask-rows (1M) per table: local --workers 2 against --dask on a
+               `dask scheduler` and two one-thread `dask worker` started beforehand (127.0.0.1),
+               interleaved runs; sha256 of the three CSVs compared across all runs
 
 Each run is ``python -m datalchemy_mp generate ... --quiet`` in a subprocess: wall time from
 start to exit; the supervisor's peak RSS by polling its pid every 50 ms (workers are
@@ -36,6 +39,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -58,7 +62,7 @@ BASE_DATE = "2025-01-15"  # fixed, so the bytes are the same on any day
 MIB = 1 << 20
 SUPERVISOR_POLL_S = 0.05
 TREE_POLL_EVERY = 5  # sample every process of the tree on one supervisor poll in five
-SCENARIOS = ("crm", "chain", "big", "fk", "supervision")
+SCENARIOS = ("crm", "chain", "big", "fk", "supervision", "dask")
 
 
 @dataclass
@@ -134,6 +138,7 @@ def run_cli(
     chunk_rows: int | None = None,
     in_process: bool = False,
     hash_tables: tuple[str, ...] = (),
+    dask: str | None = None,
 ) -> Run:
     """Run the CLI once in a subprocess, measure it, then delete its output."""
     args = [
@@ -154,6 +159,8 @@ def run_cli(
         args += ["--workers", str(workers)]
     if chunk_rows is not None:
         args += ["--chunk-rows", str(chunk_rows)]
+    if dask is not None:
+        args += ["--dask", dask]
     cmd = (
         [PYTHON, str(Path(__file__).resolve()), "_inprocess", *args]
         if in_process
@@ -517,12 +524,79 @@ def scenario_supervision(args, tmp: Path, rows: list[Row], extra: dict) -> None:
     }
 
 
+@contextlib.contextmanager
+def dask_cluster(log_dir: Path, workers: int = 2):
+    """``dask scheduler`` and ``workers`` one-thread ``dask worker`` processes on 127.0.0.1, as an
+    operator starts them; yields the scheduler's address; always stopped."""
+    import socket
+
+    from distributed import Client
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    dask = str(Path(PYTHON).with_name("dask"))
+    commands = [[dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"]]
+    worker = [dask, "worker", address, "--nthreads", "1", "--nworkers", "1", "--host", "127.0.0.1"]
+    commands += [[*worker, "--no-dashboard"]] * workers
+    processes = []
+    try:
+        for i, cmd in enumerate(commands):
+            with open(log_dir / f"dask{i}.log", "wb") as log:
+                proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            processes.append(proc)
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(workers, timeout=120)
+        yield address
+    finally:
+        for proc in reversed(processes):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+def scenario_dask(args, tmp: Path, rows: list[Row], extra: dict) -> None:
+    """The chain at --dask-rows per table: local (--workers 2) against --dask on a scheduler and
+    two one-thread workers started beforehand; runs interleaved, so the load hits both alike."""
+    n = args.dask_rows
+    chain = plan_with_rows(
+        BENCH_DIR / "chain.plan.json", tmp / "chain.plan.json", {"company": n, "employee": n, "timesheet": n}
+    )
+    tables = ("bench.company", "bench.employee", "bench.timesheet")
+    local, remote = [], []
+    with dask_cluster(tmp) as address:
+        for i in range(args.runs):
+            local.append(run_cli(BENCH_SCHEMA, chain, tmp / "out", workers=2, hash_tables=tables))
+            remote.append(run_cli(BENCH_SCHEMA, chain, tmp / "out", dask=address, hash_tables=tables))
+            print(
+                f"  dask chain run {i + 1}/{args.runs}: local {local[-1].wall_s:.2f} s, "
+                f"--dask {remote[-1].wall_s:.2f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+    lo = Row(f"6. chain {_n(n)} each, local --workers 2", local[0].rows, local)
+    da = Row(f"6. chain {_n(n)} each, --dask (2 one-thread workers)", remote[0].rows, remote)
+    rows += [lo, da]
+    pairs = [r.wall_s / l.wall_s - 1 for l, r in zip(local, remote, strict=True)]  # noqa: E741
+    extra["dask"] = {
+        "overhead_of_medians": da.wall_s / lo.wall_s - 1,
+        "median_of_paired_overheads": statistics.median(pairs),
+        "same_bytes": all(r.sha256 == local[0].sha256 for r in local + remote),
+    }
+
+
 RUNNERS = {
     "crm": scenario_crm,
     "chain": scenario_chain,
     "big": scenario_big,
     "fk": scenario_fk,
     "supervision": scenario_supervision,
+    "dask": scenario_dask,
 }
 
 
@@ -623,6 +697,13 @@ def print_table(rows: list[Row], extra: dict, info: dict, runs: int) -> None:
             f"- supervision overhead, {name}: --workers 1 wall / in-process wall - 1 = "
             f"{s['overhead'] * 100:+.1f}%"
         )
+    if "dask" in extra:
+        d = extra["dask"]
+        print(
+            f"- --dask overhead: median wall --dask / median wall local - 1 = "
+            f"{d['overhead_of_medians'] * 100:+.1f}%; median of the per-pair overheads "
+            f"{d['median_of_paired_overheads'] * 100:+.1f}%; same sha256 every run: {d['same_bytes']}"
+        )
     if "start_ms" in extra:
         s = extra["start_ms"]
         print(
@@ -652,6 +733,7 @@ def main() -> None:
     parser.add_argument("--identity-rows", type=int, default=1_000_000)
     parser.add_argument("--child-rows", type=int, default=1_000_000)
     parser.add_argument("--tiny-parent-rows", type=int, default=1_000)
+    parser.add_argument("--dask-rows", type=int, default=1_000_000, help="rows per table of the dask chain")
     parser.add_argument(
         "--only", default=",".join(SCENARIOS), help=f"comma-separated, among {', '.join(SCENARIOS)}"
     )

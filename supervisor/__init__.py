@@ -5,14 +5,17 @@ Generic: it knows tasks, edges, processes and limits, nothing of what the tasks 
 
 from .atomic import write_json_atomic
 from .child import progress
+from .executor import Executor
 from .outcome import Event, Outcome, RunResult, Status
-from .pool import prestart, run
+from .pool import LocalPool, prestart, run
 from .sizes import parse_size
 from .task import Limits, Task
 
 __all__ = [
     "Event",
+    "Executor",
     "Limits",
+    "LocalPool",
     "Outcome",
     "RunResult",
     "Status",

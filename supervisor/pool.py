@@ -1,31 +1,28 @@
-"""Run a DAG of tasks, each in a fresh process, under memory and time limits."""
+"""Run a DAG of tasks, each in a fresh process on this machine, under memory and time limits."""
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
 import signal
-import sys
 import threading
 import time
-import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing import forkserver
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
 from . import child
-from .dag import dependents_of, descendants
-from .outcome import Event, FinalMessage, Kill, Outcome, RunResult, Status, classify, signal_name
+from .executor import Emit, EventHandler, Executor
+from .executor import run as executor_run
+from .outcome import FinalMessage, Kill, Outcome, RunResult, Status, classify, signal_name
 from .task import Limits, Task
 from .watchdog import signal_group, tree_rss
 
 # Workers fork from a fresh, single-threaded server process, never from the caller's process.
 _CONTEXT = multiprocessing.get_context("forkserver")
 _PROGRESS_EVERY_S = 0.5  # per task; the caller rewrites a report on each event
-
-EventHandler = Callable[[Event], None]
 
 
 def prestart(preload: Sequence[str] = ()) -> None:
@@ -35,25 +32,23 @@ def prestart(preload: Sequence[str] = ()) -> None:
     forkserver.ensure_running()
 
 
-def run(tasks: Sequence[Task], limits: Limits, on_event: EventHandler | None = None) -> RunResult:
+def run(
+    tasks: Sequence[Task],
+    limits: Limits,
+    on_event: EventHandler | None = None,
+    *,
+    executor: Executor | None = None,
+    cancel: threading.Event | None = None,
+) -> RunResult:
     """Run each task in its own process, at most ``limits.workers`` at once, each as soon as its
-    deps ended OK, until all ended or SIGINT/SIGTERM asked to stop.
+    deps ended OK, until all ended or SIGINT/SIGTERM (or ``cancel``) asked to stop.
 
+    The processes are started by ``executor``: by default a LocalPool on this machine.
     Raises ValueError on an invalid DAG before anything starts. No worker outlives this call.
     As with any forkserver start, the caller's main module must guard its entry point with
     ``if __name__ == "__main__":`` (the forkserver imports it).
     """
-    tasks = list(tasks)
-    dependents = dependents_of(tasks)
-    # "__main__" is the stdlib's default: the caller's main module is imported once, not per worker.
-    _CONTEXT.set_forkserver_preload(["__main__", child.__name__, *limits.preload])
-    pool = _Pool(tasks, dependents, limits, on_event)
-    with _shutdown_requests() as requests:
-        try:
-            pool.run(requests)
-        finally:
-            pool.kill_all()
-    return RunResult(pool.outcomes, requests[0] if requests else None)
+    return executor_run(tasks, limits, executor or LocalPool(), on_event, cancel)
 
 
 @dataclass
@@ -83,74 +78,24 @@ class _Worker:
             self.process.close()
 
 
-class _Pool:
-    """The state of one run, advanced by a single loop in the calling thread."""
+class LocalPool:
+    """The local executor: each task in a fresh process forked by this machine's forkserver,
+    watched by psutil (memory, wall time) from the loop's thread."""
 
-    def __init__(
-        self,
-        tasks: list[Task],
-        dependents: dict[str, list[str]],
-        limits: Limits,
-        on_event: EventHandler | None,
-    ) -> None:
-        self.tasks = {task.id: task for task in tasks}
-        self.dependents = dependents
+    def open(self, limits: Limits, emit: Emit) -> None:
+        # "__main__" is the stdlib's default: the caller's main module is imported once, not per worker.
+        _CONTEXT.set_forkserver_preload(["__main__", child.__name__, *limits.preload])
         self.limits = limits
-        self.on_event = on_event
-        self.outcomes = {task.id: Outcome(task.id, group=task.group) for task in tasks}
-        self.pending = dict.fromkeys(task.id for task in tasks)  # ordered set, in the order given
-        self.waiting_on = {task.id: len(set(task.deps)) for task in tasks}
-        self.running: dict[str, _Worker] = {}
-        self.stopping = False
+        self.emit = emit
+        self.workers: dict[str, _Worker] = {}
+        self.next_poll = time.monotonic()
 
-    def run(self, shutdown_requests: list[str]) -> None:
-        self._start_ready()
-        next_poll = time.monotonic()
-        while self.running:
-            if shutdown_requests and not self.stopping:
-                self._shut_down()
-            waitables: list[Connection | int] = [w.process.sentinel for w in self.running.values()]
-            waitables += [w.conn for w in self.running.values() if w.conn is not None]
-            wait(waitables, max(0.0, next_poll - time.monotonic()))
-            reaped = False
-            for worker in list(self.running.values()):
-                self._receive(worker)
-                if worker.process.exitcode is not None:
-                    self._reap(worker)
-                    reaped = True
-            now = time.monotonic()
-            if now >= next_poll:
-                next_poll = now + self.limits.poll_interval_s
-                for worker in self.running.values():
-                    self._watch(worker, now)
-            for worker in self.running.values():
-                self._report_progress(worker, now)
-            if reaped:
-                self._start_ready()
+    def running(self) -> int:
+        return len(self.workers)
 
-    def kill_all(self) -> None:
-        """SIGKILL every worker still running (the run is being abandoned) and reap it."""
-        for worker in self.running.values():
-            signal_group(worker.pid, signal.SIGKILL)
-        for worker in self.running.values():
-            worker.process.join(5)
-            worker.close()
-        self.running.clear()
-
-    def _start_ready(self) -> None:
-        if self.stopping:
-            return
-        for task_id in list(self.pending):
-            if len(self.running) >= self.limits.workers:
-                return
-            if self.waiting_on[task_id] == 0:
-                del self.pending[task_id]
-                self._start(self.tasks[task_id])
-
-    def _start(self, task: Task) -> None:
+    def start(self, task: Task, outcome: Outcome) -> None:
         receiver, sender = _CONTEXT.Pipe(duplex=False)
         process = _CONTEXT.Process(target=child.main, args=(sender, task.target, task.payload), name=task.id)
-        outcome = self.outcomes[task.id]
         outcome.started_at = time.time()
         started = time.monotonic()
         try:
@@ -170,9 +115,43 @@ class _Pool:
             task.memory_limit_bytes or self.limits.memory_limit_bytes,
             task.timeout_s or self.limits.timeout_s,
         )
-        self.running[task.id] = worker
+        self.workers[task.id] = worker
         self._sample(worker)
-        self._emit("started", outcome)
+        self.emit("started", outcome, None)
+
+    def wait(self, timeout: float) -> list[Outcome]:
+        waitables: list[Connection | int] = [w.process.sentinel for w in self.workers.values()]
+        waitables += [w.conn for w in self.workers.values() if w.conn is not None]
+        wait(waitables, max(0.0, min(timeout, self.next_poll - time.monotonic())))
+        ended = []
+        for worker in list(self.workers.values()):
+            self._receive(worker)
+            if worker.process.exitcode is not None:
+                ended.append(self._reap(worker))
+        now = time.monotonic()
+        if now >= self.next_poll:
+            self.next_poll = now + self.limits.poll_interval_s
+            for worker in self.workers.values():
+                self._watch(worker, now)
+        for worker in self.workers.values():
+            self._report_progress(worker, now)
+        return ended
+
+    def shut_down(self) -> None:
+        """SIGTERM every worker; the loop reaps them and escalates after the grace period."""
+        now = time.monotonic()
+        for worker in self.workers.values():
+            if worker.kill is None:
+                self._terminate(worker, ("shutdown", {}), now)
+
+    def close(self) -> None:
+        """SIGKILL every worker still running (the run is being abandoned) and reap it."""
+        for worker in self.workers.values():
+            signal_group(worker.pid, signal.SIGKILL)
+        for worker in self.workers.values():
+            worker.process.join(5)
+            worker.close()
+        self.workers.clear()
 
     def _receive(self, worker: _Worker) -> None:
         """Read every message waiting on the worker's pipe, without blocking."""
@@ -194,16 +173,15 @@ class _Pool:
                 worker.final = message
                 self._sample(worker)  # the worker is at its last allocation, about to exit
 
-    def _reap(self, worker: _Worker) -> None:
-        """Classify the ended worker, report it, and skip or unblock its dependents."""
+    def _reap(self, worker: _Worker) -> Outcome:
+        """Classify the ended worker: its final outcome."""
         exit_code = worker.process.exitcode
         assert exit_code is not None
         signal_group(worker.pid, signal.SIGKILL)  # what it left behind in its group
         self._receive(worker)
         self._report_progress(worker, time.monotonic(), now_or_never=True)
         worker.close()
-        task_id = worker.task.id
-        del self.running[task_id]
+        del self.workers[worker.task.id]
         outcome = worker.outcome
         outcome.status, outcome.reason, outcome.detail = classify(exit_code, worker.final, worker.kill)
         outcome.exit_code = exit_code
@@ -215,26 +193,7 @@ class _Pool:
             outcome.peak_rss_bytes = max(outcome.peak_rss_bytes or 0, worker.final[2])
             if outcome.status == Status.OK:
                 outcome.result = worker.final[1]
-        self._emit("finished", outcome)
-        if outcome.status == Status.FAILED:
-            self._skip_dependents(task_id)
-        elif outcome.status == Status.OK:
-            for dependent in self.dependents[task_id]:
-                self.waiting_on[dependent] -= 1
-
-    def _skip_dependents(self, failed_id: str) -> None:
-        blocked = descendants(self.dependents, failed_id)
-        for task_id in self.tasks:
-            outcome = self.outcomes[task_id]
-            if task_id not in blocked:
-                continue
-            if outcome.status == Status.PENDING:
-                del self.pending[task_id]
-                outcome.status, outcome.reason = Status.SKIPPED, "parent_failed"
-                outcome.blocked_by.append(failed_id)
-                self._emit("finished", outcome)
-            elif outcome.status == Status.SKIPPED:  # blocked by an earlier failure as well
-                outcome.blocked_by.append(failed_id)
+        return outcome
 
     def _watch(self, worker: _Worker, now: float) -> None:
         """Sample memory, enforce the limits, and escalate to SIGKILL after the grace period."""
@@ -254,19 +213,6 @@ class _Pool:
         worker.term_sent_at = now
         signal_group(worker.pid, signal.SIGTERM)
 
-    def _shut_down(self) -> None:
-        """Cancel what has not started and SIGTERM what runs; the loop reaps and escalates."""
-        self.stopping = True
-        for task_id in list(self.pending):
-            outcome = self.outcomes[task_id]
-            outcome.status, outcome.reason = Status.CANCELLED, "shutdown"
-            self._emit("finished", outcome)
-        self.pending.clear()
-        now = time.monotonic()
-        for worker in self.running.values():
-            if worker.kill is None:
-                self._terminate(worker, ("shutdown", {}), now)
-
     def _sample(self, worker: _Worker) -> int | None:
         rss = tree_rss(worker.pid)
         if rss:  # a process that has just exited reads 0
@@ -278,39 +224,4 @@ class _Pool:
         if worker.progress and (now_or_never or now >= worker.progress_due):
             data, worker.progress = worker.progress, {}
             worker.progress_due = now + _PROGRESS_EVERY_S
-            self._emit("progress", worker.outcome, data)
-
-    def _emit(self, kind: str, outcome: Outcome, data: dict | None = None) -> None:
-        if self.on_event is None:
-            return
-        try:
-            self.on_event(Event(kind, outcome.task_id, outcome.snapshot(), data or {}))
-        except Exception:
-            print(
-                f"supervisor: on_event raised on {kind!r} of task {outcome.task_id!r}; the run goes on",
-                file=sys.stderr,
-            )
-            traceback.print_exc(file=sys.stderr)
-
-
-@contextlib.contextmanager
-def _shutdown_requests() -> Iterator[list[str]]:
-    """Collect the names of SIGINT/SIGTERM received meanwhile; the handlers only record them.
-
-    Handlers can be installed only from the main thread; elsewhere the list stays empty.
-    """
-    requests: list[str] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield requests
-        return
-
-    def record(signum: int, _frame: object) -> None:
-        requests.append(signal.Signals(signum).name)
-
-    previous = {sig: signal.signal(sig, record) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield requests
-    finally:
-        for sig, handler in previous.items():
-            # None: a handler not installed from Python, which cannot be put back; use the default.
-            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+            self.emit("progress", worker.outcome, data)

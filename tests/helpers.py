@@ -71,3 +71,23 @@ def read_csv(path: Path) -> list[dict]:
 
 def csv_files(run_dir: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(run_dir.glob("*.csv"))}
+
+
+def plan_with_fault(tmp_path: Path, armed: Path, generator: str = "fault.raise", rows: int = 400) -> Path:
+    """The example plan with a fault on vendas.vendedores.ativo that fires while ``armed`` exists."""
+    plan = scaled_plan(ROOT / "plans/crm/full_stack_ptbr.plan.json", tmp_path / "plan.json", rows)
+    doc = orjson.loads(plan.read_bytes())
+    fault = {"id": generator, "params": {"at_row": 5, "armed_by": str(armed)}}
+    rule = {"type": "column_generator", "schema": "vendas", "table": "vendedores", "column": "ativo"}
+    doc["rules"].append({**rule, "generator": fault})
+    plan.write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+    return plan
+
+
+def tables(run_dir: Path) -> dict[str, dict]:
+    return {f"{t['schema']}.{t['table']}": t for t in report(run_dir)["tables"]}
+
+
+def resume(run_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+    """`generate --resume RUN_DIR` with the fault generators registered."""
+    return run_cli("generate", "--resume", str(run_dir), *extra, env={"DATALCHEMY_MP_FAULTS": "1"})

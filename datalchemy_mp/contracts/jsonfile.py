@@ -10,15 +10,23 @@ import orjson
 from datalchemy_mp.errors import InputError, Issue
 
 
-def read_json(path: str | Path, what: str) -> Any:
-    """Parse a JSON file, or raise InputError naming the file (and the line for bad JSON)."""
+def read_input(path: str | Path, what: str) -> bytes:
+    """The bytes of an input file, or raise InputError naming it."""
     p = Path(path)
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{what} file not found", file=str(p)) from None
     except OSError as exc:
         raise InputError(f"cannot read {what} file: {exc.strerror}", file=str(p)) from None
+
+
+def read_json(path: str | Path, what: str, data: bytes | None = None) -> Any:
+    """Parse a JSON file (or ``data``, its bytes read before), or raise InputError naming the file
+    (and the line for bad JSON)."""
+    p = Path(path)
+    if data is None:
+        data = read_input(p, what)
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:

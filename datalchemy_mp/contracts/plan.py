@@ -101,10 +101,10 @@ class Plan:
     """Warnings found while loading (errors raise instead)."""
 
 
-def load_plan(path: str | Path) -> Plan:
+def load_plan(path: str | Path, data: bytes | None = None) -> Plan:
     """Load plan.json and check its structure; raise ValidationFailed listing every error."""
     file = str(path)
-    doc = read_json(path, "plan")
+    doc = read_json(path, "plan", data)
     r = Reader(file)
     if not isinstance(doc, dict):
         r.error("", "schema_violation", "expected a JSON object at the top level")

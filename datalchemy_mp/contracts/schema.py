@@ -209,10 +209,10 @@ def kind_of(data_type: str, udt_name: str | None, is_enum: bool, engine: str) ->
     return Kind.UNKNOWN, None
 
 
-def load_schema(path: str | Path) -> Schema:
+def load_schema(path: str | Path, data: bytes | None = None) -> Schema:
     """Load and check schema.json; raise ValidationFailed listing every problem found."""
     file = str(path)
-    doc = read_json(path, "schema")
+    doc = read_json(path, "schema", data)
     r = Reader(file)
     if not isinstance(doc, dict):
         r.error("", "schema_violation", "expected a JSON object at the top level")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from pathlib import Path
 
@@ -63,19 +64,31 @@ def run_job(job: dict) -> dict:
 
     lineage = Lineage(schema, plan, graph, base)
     engine = TableEngine(tp, parents, progress=progress, lineage=lineage)
+    # Each attempt writes files of its own, renamed into place once complete: a retried chunk (a
+    # lost cluster worker) never shares a file with the attempt it replaces.
+    final = {job["part"]: _attempt_path(job["part"])}
+    final.update({p: _attempt_path(p) for p in job["key_paths"].values()})
     try:
         stats = engine.run(
             job["start"],
             job["end"],
-            Path(job["part"]),
-            {c: Path(p) for c, p in job["key_paths"].items()},
+            final[job["part"]],
+            {c: final[p] for c, p in job["key_paths"].items()},
             header=job["header"],
         )
     except Exception:
         log.exception("worker failed")
         raise
+    for path, attempt in final.items():
+        if os.path.exists(f"{attempt}.off"):  # offsets of a text key file
+            os.replace(f"{attempt}.off", f"{path}.off")
+        os.replace(attempt, path)
     result = stats.to_json()
     log.info(
         "worker finished", rows=result.get("rows"), bytes=result.get("bytes"), retries=result.get("retries")
     )
     return result
+
+
+def _attempt_path(path: str) -> Path:
+    return Path(f"{path}.{os.uname().nodename}.{os.getpid()}.tmp")

@@ -14,6 +14,12 @@ from collections.abc import Callable
 from datalchemy_mp.generators.base import GENERATORS, Batch, BatchFn, ColumnInfo, Param, generator
 
 AT_ROW = Param("at_row", int, default=0, min=0, doc="global row index at which the fault fires")
+ARMED_BY = Param(
+    "armed_by",
+    str,
+    default="",
+    doc="a file path: the fault fires only while this file exists (a drill that heals, for resume)",
+)
 _HOARD: list[bytearray] = []
 
 
@@ -28,12 +34,13 @@ def _fallback(col: ColumnInfo) -> BatchFn:
 def _fault(fire: Callable[[dict], None]) -> Callable:
     def factory(col: ColumnInfo, params: dict) -> BatchFn:
         valid = _fallback(col)
-        at = params["at_row"]
+        at, armed_by = params["at_row"], params["armed_by"]
 
         def fn(b: Batch) -> list:
-            for i in range(b.start, b.start + b.n):
-                if i >= at:
-                    fire(params)
+            if b.start + b.n > at and (not armed_by or os.path.exists(armed_by)):
+                for i in range(b.start, b.start + b.n):
+                    if i >= at:
+                        fire(params)
             return valid(b)
 
         return fn
@@ -67,18 +74,20 @@ def _hang(params: dict) -> None:
 
 generator(
     "fault.memory_hog",
-    params=(AT_ROW,),
+    params=(AT_ROW, ARMED_BY),
     description="Allocates and keeps about 64 MiB per row from at_row on",
 )(_fault(_memory_hog))
-generator("fault.segfault", params=(AT_ROW,), description="A real SIGSEGV at at_row")(_fault(_segfault))
+generator("fault.segfault", params=(AT_ROW, ARMED_BY), description="A real SIGSEGV at at_row")(
+    _fault(_segfault)
+)
 generator(
     "fault.exit",
-    params=(AT_ROW, Param("code", int, default=3, min=0, max=255)),
+    params=(AT_ROW, ARMED_BY, Param("code", int, default=3, min=0, max=255)),
     description="os._exit(code) at at_row",
 )(_fault(_exit))
 generator(
     "fault.raise",
-    params=(AT_ROW, Param("message", str, default="fault.raise")),
+    params=(AT_ROW, ARMED_BY, Param("message", str, default="fault.raise")),
     description="Raises RuntimeError(message) at at_row",
 )(_fault(_raise))
-generator("fault.hang", params=(AT_ROW,), description="Sleeps forever at at_row")(_fault(_hang))
+generator("fault.hang", params=(AT_ROW, ARMED_BY), description="Sleeps forever at at_row")(_fault(_hang))

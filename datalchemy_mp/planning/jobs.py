@@ -22,7 +22,7 @@ from datalchemy_mp.generators.base import BLOCK_ROWS
 from datalchemy_mp.planning import columns
 from datalchemy_mp.planning import graph as graphmod
 from datalchemy_mp.planning.uniques import needs_whole_table
-from datalchemy_mp.run import paths
+from datalchemy_mp.run import frozen, paths
 from datalchemy_mp.run.report import TableState
 from supervisor import Status
 
@@ -162,7 +162,7 @@ def build(
     """The supervisor tasks of every table, and the TableRun each task id belongs to.
 
     ``plans``: the TablePlan of each table (built once by the caller, to validate)."""
-    paths.parts_dir(run_dir).mkdir()
+    paths.parts_dir(run_dir).mkdir(exist_ok=True)  # a resumed run keeps its parents' key files
     reads = {k: parent_columns(schema, plan, graph, plans, k) for k in graph.order}
     needed: dict[tuple, set[str]] = {k: set() for k in graph.order}
     for files, _ in reads.values():
@@ -194,8 +194,8 @@ def build(
         for k, (start, end) in enumerate(bounds):
             job = {
                 **common,
-                "schema_file": str(Path(schema.file).resolve()),
-                "plan_file": str(Path(plan.file).resolve()),
+                "schema_file": str(frozen.schema_path(run_dir)),  # never the user's files again
+                "plan_file": str(frozen.plan_path(run_dir)),
                 "graph": graph_json,
                 "schema": key[0],
                 "table": key[1],

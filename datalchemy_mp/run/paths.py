@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 _SAFE = re.compile(r"[^A-Za-z0-9_\-]")
@@ -31,3 +32,15 @@ def part_path(run_dir: Path, schema: str, table: str, chunk: int) -> Path:
 
 def key_path(run_dir: Path, schema: str, table: str, column: str, chunk: int) -> Path:
     return parts_dir(run_dir) / f"{table_stem(schema, table)}.{_escape(column)}.{chunk:05d}.key"
+
+
+def clean_parts(run_dir: Path, keep_keys: bool) -> None:
+    """Remove what the workers left in ``.parts``; with ``keep_keys``, the parents' key files stay
+    (a resumed run's children read them)."""
+    parts = parts_dir(run_dir)
+    if not keep_keys:
+        shutil.rmtree(parts, ignore_errors=True)
+        return
+    for path in parts.glob("*"):
+        if not path.name.endswith((".key", ".key.off")):
+            path.unlink(missing_ok=True)

@@ -51,6 +51,7 @@ class TableState:
     csv: str | None = None
     warnings: list[dict] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
+    attempts: list[dict] = field(default_factory=list)  # earlier runs of this table (resumed runs)
 
     def to_json(self) -> dict:
         return {
@@ -72,7 +73,30 @@ class TableState:
             "signal": self.signal,
             "csv": self.csv,
             "warnings": self.warnings,
+            "counters": {k: self.stats[k] for k in _COUNTERS if k in self.stats},
+            "attempts": self.attempts,
         }
+
+    def restore(self, entry: dict) -> None:
+        """Take the figures of ``entry`` (this table in an earlier report), as a resumed run does
+        with a table that was OK."""
+        self.status = Status(entry["status"])
+        for name in _RESTORED:
+            setattr(self, name, entry.get(name))
+        self.detail, self.blocked_by = entry.get("detail") or {}, entry.get("blocked_by") or []
+        self.warnings, self.attempts = entry.get("warnings") or [], entry.get("attempts") or []
+        self.stats = {**entry.get("counters", {}), "warnings": self.warnings}
+
+    def attempt(self) -> dict:
+        """This table's outcome, as one entry of a later run's ``attempts``."""
+        entry = self.to_json()
+        return {k: entry[k] for k in ("status", "reason", "detail", "blocked_by", *_ATTEMPT)}
+
+
+_COUNTERS = ("generator_usage", "transform_usage", "pii", "heuristic")
+_RESTORED: tuple[str, ...] = ("reason", "rows_generated", "retries", "bytes", "csv", "duration_ms")
+_RESTORED += ("peak_rss_bytes", "pid", "exit_code", "signal")
+_ATTEMPT = ("rows_generated", "duration_ms", "peak_rss_bytes", "pid", "exit_code", "signal")
 
 
 @dataclass
@@ -86,6 +110,7 @@ class Report:
     tables: list[TableState] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    resumed_at: list[str] = field(default_factory=list)
     _t0: float = field(default_factory=time.monotonic)
 
     def to_json(self) -> dict:
@@ -129,6 +154,7 @@ class Report:
             "status": self.status,
             "started_at": self.started_at,
             "finished_at": self.finished_at,
+            "resumed_at": self.resumed_at,
             **self.settings,
             "tables": [t.to_json() for t in self.tables],
             "retries_total": sum(t.retries for t in self.tables),

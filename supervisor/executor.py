@@ -1,0 +1,170 @@
+"""The run loop over a DAG, and the seam where tasks are handed to an executor.
+
+The loop keeps the DAG: which task may start, which are skipped after a failure, which are
+cancelled on SIGINT/SIGTERM, and the events. An executor runs started tasks somewhere (the local
+forkserver pool of ``pool.py``, or a Dask cluster in ``dask_executor.py``) under the same limits,
+and hands back each one's final Outcome.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol
+
+from .dag import dependents_of, descendants
+from .outcome import Event, Outcome, RunResult, Status
+from .task import Limits, Task
+
+EventHandler = Callable[[Event], None]
+Emit = Callable[[str, Outcome, dict | None], None]
+
+
+class Executor(Protocol):
+    """Runs the tasks the loop starts. Every method is called from the loop's thread."""
+
+    def open(self, limits: Limits, emit: Emit) -> None:
+        """Get ready to run tasks under ``limits``; ``emit`` reports "started" and "progress"."""
+
+    def start(self, task: Task, outcome: Outcome) -> None:
+        """Start ``task`` (its deps ended OK); ``outcome`` is its record, to fill as it runs."""
+
+    def running(self) -> int:
+        """How many started tasks have not been handed back yet."""
+
+    def wait(self, timeout: float) -> list[Outcome]:
+        """Advance for at most ``timeout`` seconds; the final outcomes of tasks that ended."""
+
+    def shut_down(self) -> None:
+        """Stop every running task; each is handed back later as CANCELLED (reason "shutdown")."""
+
+    def close(self) -> None:
+        """Kill and forget whatever still runs (the run is being abandoned). Always called."""
+
+
+def run(
+    tasks: Sequence[Task],
+    limits: Limits,
+    executor: Executor,
+    on_event: EventHandler | None = None,
+    cancel: threading.Event | None = None,
+) -> RunResult:
+    """Start each task on ``executor`` as soon as its deps ended OK, at most ``limits.workers`` at
+    once, until all ended or SIGINT/SIGTERM (or ``cancel``) asked to stop.
+
+    Raises ValueError on an invalid DAG before anything starts."""
+    tasks = list(tasks)
+    schedule = _Schedule(tasks, dependents_of(tasks), on_event)
+    executor.open(limits, schedule.emit)
+    with _shutdown_requests() as requests:
+        try:
+            schedule.start_ready(executor, limits.workers)
+            while executor.running():
+                if cancel is not None and cancel.is_set() and not requests:
+                    requests.append("cancel")
+                if requests and not schedule.stopping:
+                    schedule.cancel_pending()
+                    executor.shut_down()
+                for outcome in executor.wait(limits.poll_interval_s):
+                    schedule.finished(outcome)
+                schedule.start_ready(executor, limits.workers)
+        finally:
+            executor.close()
+    return RunResult(schedule.outcomes, requests[0] if requests else None)
+
+
+class _Schedule:
+    """Which tasks wait, which may start, and what a final outcome means for the others."""
+
+    def __init__(
+        self, tasks: list[Task], dependents: dict[str, list[str]], on_event: EventHandler | None
+    ) -> None:
+        self.tasks = {task.id: task for task in tasks}
+        self.dependents = dependents
+        self.on_event = on_event
+        self.outcomes = {task.id: Outcome(task.id, group=task.group) for task in tasks}
+        self.pending = dict.fromkeys(task.id for task in tasks)  # ordered set, in the order given
+        self.waiting_on = {task.id: len(set(task.deps)) for task in tasks}
+        self.stopping = False
+
+    def start_ready(self, executor: Executor, workers: int) -> None:
+        if self.stopping:
+            return
+        for task_id in list(self.pending):
+            if executor.running() >= workers:
+                return
+            if self.waiting_on[task_id] == 0:
+                del self.pending[task_id]
+                executor.start(self.tasks[task_id], self.outcomes[task_id])
+
+    def finished(self, outcome: Outcome) -> None:
+        """Report a final outcome, then skip or unblock the task's dependents."""
+        self.outcomes[outcome.task_id] = outcome
+        self.emit("finished", outcome)
+        if outcome.status == Status.FAILED:
+            self._skip_dependents(outcome.task_id)
+        elif outcome.status == Status.OK:
+            for dependent in self.dependents[outcome.task_id]:
+                self.waiting_on[dependent] -= 1
+
+    def cancel_pending(self) -> None:
+        """What has not started is CANCELLED; what runs is the executor's to stop."""
+        self.stopping = True
+        for task_id in list(self.pending):
+            outcome = self.outcomes[task_id]
+            outcome.status, outcome.reason = Status.CANCELLED, "shutdown"
+            self.emit("finished", outcome)
+        self.pending.clear()
+
+    def _skip_dependents(self, failed_id: str) -> None:
+        blocked = descendants(self.dependents, failed_id)
+        for task_id in self.tasks:
+            outcome = self.outcomes[task_id]
+            if task_id not in blocked:
+                continue
+            if outcome.status == Status.PENDING:
+                del self.pending[task_id]
+                outcome.status, outcome.reason = Status.SKIPPED, "parent_failed"
+                outcome.blocked_by.append(failed_id)
+                self.emit("finished", outcome)
+            elif outcome.status == Status.SKIPPED:  # blocked by an earlier failure as well
+                outcome.blocked_by.append(failed_id)
+
+    def emit(self, kind: str, outcome: Outcome, data: dict | None = None) -> None:
+        if self.on_event is None:
+            return
+        try:
+            self.on_event(Event(kind, outcome.task_id, outcome.snapshot(), data or {}))
+        except Exception:
+            print(
+                f"supervisor: on_event raised on {kind!r} of task {outcome.task_id!r}; the run goes on",
+                file=sys.stderr,
+            )
+            traceback.print_exc(file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _shutdown_requests() -> Iterator[list[str]]:
+    """Collect the names of SIGINT/SIGTERM received meanwhile; the handlers only record them.
+
+    Handlers can be installed only from the main thread; elsewhere the list stays empty.
+    """
+    requests: list[str] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield requests
+        return
+
+    def record(signum: int, _frame: object) -> None:
+        requests.append(signal.Signals(signum).name)
+
+    previous = {sig: signal.signal(sig, record) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield requests
+    finally:
+        for sig, handler in previous.items():
+            # None: a handler not installed from Python, which cannot be put back; use the default.
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
