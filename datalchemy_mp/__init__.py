@@ -5,6 +5,7 @@ The public API (everything in ``__all__``)::
     import datalchemy_mp as dm
 
     result = dm.generate("schema.json", "plan.json", "out/")   # a whole supervised run
+    result = dm.resume(result.run_dir)                           # again, what was not OK
     warnings = dm.validate("schema.json", "plan.json")           # raises dm.ValidationFailed
 
     @dm.generator("acme.ticket", kinds=dm.TEXT, params=(dm.Param("prefix", str, default="TCK"),))
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _FROM = {
-    "datalchemy_mp.api": ("generate", "validate", "RunResult"),
+    "datalchemy_mp.api": ("generate", "resume", "validate", "RunResult"),
     "datalchemy_mp.run.report": ("RunStatus",),
     "supervisor": ("Status",),
     "datalchemy_mp.errors": (
@@ -35,6 +36,7 @@ _FROM = {
         "DependencyCycleError",
         "DatabaseError",
         "LoadError",
+        "ResumeRefused",
     ),
     "datalchemy_mp.generators.base": (
         "generator",
@@ -86,6 +88,7 @@ __all__ = [
     "NUMERIC",
     "Param",
     "ParamError",
+    "ResumeRefused",
     "RunResult",
     "RunStatus",
     "Status",
@@ -99,6 +102,7 @@ __all__ = [
     "by_index",
     "generate",
     "generator",
+    "resume",
     "transform",
     "validate",
 ]
@@ -118,7 +122,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ imports on demand
-    from datalchemy_mp.api import RunResult, generate, validate
+    from datalchemy_mp.api import RunResult, generate, resume, validate
     from datalchemy_mp.contracts.kinds import Kind
     from datalchemy_mp.errors import (
         DatabaseError,
@@ -129,6 +133,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ im
         Issue,
         LoadError,
         ParamError,
+        ResumeRefused,
         ValidationFailed,
     )
     from datalchemy_mp.generators.base import (

@@ -97,7 +97,8 @@ class DaskExecutor:
                 n_workers=int(address.removeprefix("local:")),
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                host="127.0.0.1",  # a cluster of this machine only
+                dashboard_address=":0",  # never the fixed 8787 another cluster may hold
             )
             self.client = distributed.Client(self.cluster)
         else:

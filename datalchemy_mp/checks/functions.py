@@ -187,12 +187,12 @@ def _exact(x: Decimal) -> int | Decimal:
 def f_extract(field_name: Any, v: Any) -> Any:
     """EXTRACT(field FROM v) / date_part: of a date, timestamp (read in UTC), time or interval."""
     field_name = need_str(field_name).lower()
+    if isinstance(v, str):
+        v = _read_temporal(v)
     if isinstance(v, Interval):
         return _extract_interval(field_name, v)
     if isinstance(v, dt.time):
         return _extract_time(field_name, v)
-    if isinstance(v, str):
-        v = parse_as(v, dt.datetime(2000, 1, 1))
     if isinstance(v, dt.datetime):
         if v.tzinfo is not None:
             v = v.astimezone(UTC).replace(tzinfo=None)
@@ -209,6 +209,24 @@ def f_extract(field_name: Any, v: Any) -> Any:
         return _EXTRACT_FIELDS[field_name](v)
     except KeyError:
         raise Incomparable from None
+
+
+def _read_temporal(s: str) -> Any:
+    """A text field read as a timestamp, else a time, else an interval (its column's type)."""
+    for like in (dt.datetime(2000, 1, 1), dt.time(), Interval()):
+        try:
+            return parse_as(s, like)
+        except Incomparable:
+            continue
+    raise Incomparable
+
+
+def _need_interval(v: Any) -> Interval:
+    if isinstance(v, str):
+        v = parse_as(v, Interval())
+    if isinstance(v, Interval):
+        return v
+    raise Incomparable
 
 
 def _extract_time(field_name: str, t: dt.time) -> Any:
@@ -297,16 +315,14 @@ def f_age(a: Any, b: Any) -> Interval:
 
 
 def _justify_days(iv: Any) -> Interval:
-    if not isinstance(iv, Interval):
-        raise Incomparable
+    iv = _need_interval(iv)
     extra, days = divmod(abs(iv.days), 30)
     sign = 1 if iv.days >= 0 else -1
     return Interval(iv.months + sign * extra, sign * days, iv.micros)
 
 
 def _justify_hours(iv: Any) -> Interval:
-    if not isinstance(iv, Interval):
-        raise Incomparable
+    iv = _need_interval(iv)
     extra, micros = divmod(abs(iv.micros), DAY_US)
     sign = 1 if iv.micros >= 0 else -1
     return Interval(iv.months, iv.days + sign * extra, sign * micros)

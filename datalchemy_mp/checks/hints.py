@@ -14,8 +14,10 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from .expr import CheckExpr
+from .interval import Interval
 from .tree import (
     And,
+    Arith,
     Cast,
     Cmp,
     Coalesce,
@@ -33,7 +35,17 @@ from .tree import (
     Truth,
     columns_of,
 )
-from .values import FLIP, Clock, Incomparable, MapEnv, UnsupportedCheck, cast_timestamp, compare, is_num
+from .values import (
+    FLIP,
+    Clock,
+    Incomparable,
+    MapEnv,
+    UnsupportedCheck,
+    arith,
+    cast_timestamp,
+    compare,
+    is_num,
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,22 @@ class Ordering:
     op: str  # ">=", ">", "<=", "<", "="
     right: str
     nullable_guard: bool  # under "left IS NULL OR ..." (or right IS NULL OR ...)
+    offset: Any = None
+    """`left op right + offset`: an interval or a number (vencimento >= emissao + '30 days')."""
+
+    def flipped(self) -> Ordering:
+        """The same fact read from the other column: `a <= b + k` is `b >= a - k`."""
+        offset = None if self.offset is None else arith("*", self.offset, -1)
+        return Ordering(self.right, FLIP[self.op], self.left, self.nullable_guard, offset)
+
+    def shifted(self, value: Any) -> Any:
+        """`value + offset` with SQL semantics (a date plus an interval is a timestamp)."""
+        if self.offset is None or value is None:
+            return value
+        try:
+            return arith("+", value, self.offset)
+        except Incomparable:
+            return value
 
 
 def _conjuncts(node: Node) -> list[Node]:
@@ -69,6 +97,18 @@ def orderings(checks: Sequence[CheckExpr]) -> list[Ordering]:
     found: list[Ordering] = []
 
     def add(node: Node, guards: set[str] | None) -> None:
+        if isinstance(node, Cmp) and isinstance(node.right, Coalesce) and not isinstance(node.left, Coalesce):
+            node = Cmp(FLIP[node.op], node.right, node.left)
+        if isinstance(node, Cmp) and isinstance(node.left, Coalesce) and isinstance(node.right, Col):
+            # coalesce(fim, inicio) >= inicio: fim >= inicio whenever fim is not NULL
+            args = node.left.args
+            if len(args) == 2 and isinstance(args[0], Col) and args[1] == node.right and not guards:
+                node, guards = Cmp(node.op, args[0], node.right), {args[0].name}
+        if isinstance(node, Cmp) and isinstance(node.left, Arith) and isinstance(node.right, Col):
+            node = Cmp(FLIP[node.op], node.right, node.left)
+        offset = None
+        if isinstance(node, Cmp) and isinstance(node.right, Arith):
+            node, offset = _offset(node)
         if not (
             isinstance(node, Cmp)
             and node.op in (">=", ">", "<=", "<", "=")
@@ -79,7 +119,7 @@ def orderings(checks: Sequence[CheckExpr]) -> list[Ordering]:
         left, right = node.left.name, node.right.name
         if guards and not guards <= {left, right}:
             return  # only holds when some third column is non-NULL
-        item = Ordering(left, node.op, right, bool(guards))
+        item = Ordering(left, node.op, right, bool(guards), offset)
         if item not in found:
             found.append(item)
 
@@ -93,6 +133,21 @@ def orderings(checks: Sequence[CheckExpr]) -> list[Ordering]:
             else:
                 add(conj, None)
     return found
+
+
+def _offset(node: Cmp) -> tuple[Node, Any]:
+    """`a op b + k` (or `b - k`, `k + b`) as (`a op b`, k) for a constant k, else (node, None)."""
+    arith_node = node.right
+    assert isinstance(arith_node, Arith)
+    left, right = arith_node.left, arith_node.right
+    if arith_node.op == "+" and isinstance(left, Const) and isinstance(right, Col):
+        left, right = right, left
+    if arith_node.op not in ("+", "-") or not isinstance(left, Col) or not isinstance(right, Const):
+        return node, None
+    k = right.val
+    if k is None or isinstance(k, (bool, str)) or not (is_num(k) or isinstance(k, Interval)):
+        return node, None
+    return Cmp(node.op, node.left, left), (k if arith_node.op == "+" else arith("*", k, -1))
 
 
 # -- column hints
@@ -482,7 +537,27 @@ def _or_facts(node: Or, kinds: Mapping[str, str], today: dt.date | None = None) 
     if all(len(b) == 1 and b[0].key == "choices" for b in branches):
         union = tuple(dict.fromkeys(v for b in branches for v in b[0].value))
         return [_Fact(columns.pop(), "choices", union)]
-    for branch in branches:
-        if _satisfiable(_merge(branch, kinds)):
-            return [f for f in branch if f.key != "not_null" or not guards]
-    return []
+    column = columns.pop()
+    possible = [(b, m) for b in branches if _satisfiable(m := _merge(b, kinds))]
+    if len(possible) == 1:  # e.g. BETWEEN SYMMETRIC 12 AND 1: the one branch that can hold
+        return [f for f in possible[0][0] if f.key != "not_null" or not guards]
+    return _hull(column, [m.get(column, {}) for _, m in possible])
+
+
+def _hull(column: str, branches: list[dict]) -> list[_Fact]:
+    """Bounds that every branch shares a side of, widened to all of them (e.g. the range of a
+    partitioned table's partitions): values in a gap between branches are checked row by row."""
+    facts = []
+    for side, op, strict_op, pick in (("min", ">=", ">", "<"), ("max", "<=", "<", ">")):
+        if not branches or not all(side in h for h in branches):
+            continue
+        widest = branches[0]
+        try:
+            for h in branches[1:]:
+                if compare(pick, h[side], widest[side]):
+                    widest = h
+        except Incomparable:
+            continue
+        op_used = strict_op if widest.get(f"{side}_exclusive") else op
+        facts.append(_Fact(column, "bound", (op_used, widest[side])))
+    return facts

@@ -101,6 +101,15 @@ def base_udt_name(base_type: str) -> str:
     return name
 
 
+def enum_of(base_type: str, schema: str, enums: dict) -> tuple[str, str] | None:
+    """The enum a domain's base type names (`mood`, `app.mood`, `"App"."Mood"`), if any."""
+    parts = [p.strip().strip('"') for p in base_type.split(".")]
+    if len(parts) == 2:
+        return (parts[0], parts[1]) if (parts[0], parts[1]) in enums else None
+    named = sorted(k for k in enums if k[1] == parts[0])
+    return (schema, parts[0]) if (schema, parts[0]) in enums else (named[0] if named else None)
+
+
 def read_unique_indexes(indexes: Any) -> tuple[list[tuple[str, tuple[str, ...]]], list[UniqueIndex]]:
     """(name, columns) of plain unique indexes, and the unique indexes to check row by row.
 

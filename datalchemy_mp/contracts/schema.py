@@ -10,6 +10,7 @@ from pathlib import Path
 from datalchemy_mp.contracts import pgfacts
 from datalchemy_mp.contracts.jsonfile import Reader, pointer, read_json
 from datalchemy_mp.contracts.kinds import LITERAL_TYPES, Kind
+from datalchemy_mp.contracts.pghash import HashBound, parse_hash_constraint
 from datalchemy_mp.errors import ValidationFailed
 
 SCHEMA_VERSION = "0.2"
@@ -80,6 +81,8 @@ class Table:
     """range/list/hash when this table is partitioned."""
     partition_columns: tuple[str, ...] = ()
     """The columns its partition key reads, when this table is partitioned."""
+    hash_bound: HashBound | None = None
+    """This table is a hash partition over integer keys: the rows it accepts."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -352,6 +355,9 @@ def _add_partition_checks(tables: dict[tuple[str, str], Table]) -> None:
             constraint = table.partition.constraint
             if constraint and not pgfacts.is_hash_constraint(constraint):
                 table.checks.append(Check(f"partition bound of {table.qualified}", constraint))
+            elif constraint:
+                names = {c.name for c in table.columns}
+                table.hash_bound = parse_hash_constraint(constraint, names)
 
     def leaves(key: tuple[str, str]) -> list[Table]:
         found = []
@@ -398,14 +404,18 @@ def _load_column(r: Reader, c: dict, path: str, enums: dict, engine: str) -> Col
         data_type += "[]" * (dims - 1)
     domain = pgfacts.read_domain(ct)
     if domain is not None:  # the column is of the domain's base type, NOT NULL if it says so
-        data_type, udt_schema, udt_name = (
-            domain.base_type,
-            "pg_catalog",
-            pgfacts.base_udt_name(domain.base_type),
-        )
+        data_type, udt_schema = domain.base_type, "pg_catalog"
+        udt_name = pgfacts.base_udt_name(domain.base_type)
+        base_enum = pgfacts.enum_of(domain.base_type, domain.schema, enums)
+        if base_enum is not None:  # a domain over an enum
+            udt_schema, udt_name = base_enum
         nullable = nullable and not domain.not_null
     is_enum = (udt_schema, udt_name) in enums
     kind, element = kind_of(data_type, udt_name, is_enum, engine)
+    labels = enums.get((udt_schema, udt_name), ())
+    element_enum = (udt_schema, (udt_name or "").removeprefix("_"))
+    if kind == Kind.ARRAY and (udt_name or "").startswith("_") and element_enum in enums:
+        element, labels = Kind.ENUM, enums[element_enum]  # an array of an enum: mood[]
     generated = c.get("generated") if isinstance(c, dict) else None
     if name is None:
         return None
@@ -423,7 +433,7 @@ def _load_column(r: Reader, c: dict, path: str, enums: dict, engine: str) -> Col
         max_length=r.get(ct, "character_max_length", tp, int, required=False),
         precision=r.get(ct, "numeric_precision", tp, int, required=False),
         scale=r.get(ct, "numeric_scale", tp, int, required=False),
-        enum_labels=enums.get((udt_schema, udt_name), ()),
+        enum_labels=labels,
         element_kind=element,
         stats=r.get(c, "stats", path, dict, required=False),
     )

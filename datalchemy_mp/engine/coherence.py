@@ -449,7 +449,8 @@ class Lineage:
             parents = [
                 self.created(fk.ref, self.block_picks(key, fk, block)[:n]) for fk in self.created_parents(key)
             ]
-            values = finish_values(cp, self.after_parents(values, parents, cp.column.kind), start, n)
+            moved = self.after_parents(values, parents, cp.column.kind, cp.info.hints.get("max"))
+            values = finish_values(cp, moved, start, n)
             hmin = cp.info.hints.get("min")
             floor = hmin if isinstance(hmin, dt.date) else None
             if past_like(cp.name) and not (floor is not None and _as_dt(floor) > self.end):
@@ -457,9 +458,12 @@ class Lineage:
             self._created[ck] = [v if isinstance(v, dt.date) else None for v in values]
         return self._created[ck]
 
-    def after_parents(self, values: list, parent_values: list[list], kind: str) -> list:
+    def after_parents(self, values: list, parent_values: list[list], kind: str, ceiling=None) -> list:
         """Each value moved, where it is before its latest parent's, into [parent, run date]
-        by a function of the value (no RNG draw: the stream stays as it was)."""
+        by a function of the value (no RNG draw: the stream stays as it was). Never past
+        `ceiling`, the column's CHECK maximum: a parent later than the CHECK allows leaves the
+        value where it is (the CHECK wins)."""
+        end = self.end if not isinstance(ceiling, dt.date) else min(self.end, _as_dt(ceiling))
         out = []
         for k, v in enumerate(values):
             lows = [p[k] for p in parent_values if isinstance(p[k], dt.date)]
@@ -468,11 +472,14 @@ class Lineage:
                 continue
             low = max(_as_dt(x) for x in lows)
             mine = _as_dt(v)
+            if low > end:
+                out.append(v)
+                continue
             if mine < low:
-                span = int((self.end - low).total_seconds())
+                span = int((end - low).total_seconds())
                 mine = low + dt.timedelta(seconds=int(mine.timestamp()) % span) if span > 0 else low
-            elif mine > self.end and low <= self.end:
-                span = int((self.end - low).total_seconds())
+            elif mine > end:
+                span = int((end - low).total_seconds())
                 mine = low + dt.timedelta(seconds=int(mine.timestamp()) % span) if span > 0 else low
             out.append(_back(mine, kind) if mine != _as_dt(v) else v)
         return out

@@ -229,6 +229,16 @@ class TableEngine:
             (name, expr.compile(self.index, tp.base_date), tuple(sorted(expr.columns)))
             for name, expr in tp.checks
         ]
+        bound = tp.table.hash_bound
+        if bound is not None and all(c in self.index for c in bound.columns):
+            at = [self.index[c] for c in bound.columns]
+            self.checks.append(
+                (
+                    f"hash partition bound of {table.qualified}",
+                    lambda values: bound.accepts([_as_int(values[j]) for j in at]),
+                    tuple(bound.columns),
+                )
+            )
         self_ref_cols = {c for fk in tp.fks if fk.ref == table.key for c in fk.columns}
         self.not_null = [
             i for i, cp in enumerate(tp.columns) if not cp.column.nullable and cp.name not in self_ref_cols
@@ -344,7 +354,7 @@ class TableEngine:
                 values = [None if rnd() < rate else v for v in values]
             if cp.name == self.created:
                 parents = [self.lineage.created(fk.ref, picks[id(fk)]) for fk in self.created_fks]
-                values = self.lineage.after_parents(values, parents, cp.column.kind)
+                values = self.lineage.after_parents(values, parents, cp.column.kind, cp.info.hints.get("max"))
             row[cp.name] = values
             self.stats.generator_usage[cp.generator_id or cp.source] += n
             if cp.source == Source.DEFAULT:
@@ -653,6 +663,11 @@ class TableEngine:
                     r.append(fields[j][k])
                 for c, r in zip(cols, refs, strict=True):
                     fields[c][k] = "" if target is None else r[target]
+
+
+def _as_int(value: Any) -> int | None:
+    """A key value as an integer (FK keys arrive as CSV text)."""
+    return None if value is None or value == "" else int(value)
 
 
 def open_parents(parent_keys: dict[str, Any], rows: dict[tuple[str, str], int]) -> Parents:

@@ -26,7 +26,7 @@ from datalchemy_mp.planning import distributions
 from datalchemy_mp.planning.coerce import coercer
 from datalchemy_mp.planning.distributions import Fanout
 from datalchemy_mp.planning.graph import Graph, active_fks
-from datalchemy_mp.planning.partitions import shared_key_columns, shifted, tree_offset
+from datalchemy_mp.planning.partitions import hash_window_keys, shared_key_columns, shifted, tree_offset
 
 DEFAULT_NULL_RATE = 0.1
 """Share of NULLs in a nullable column that has no rule and no role in a key."""
@@ -209,6 +209,14 @@ def build(
             _unruled(cp, use_stats)
         if rule is not None:
             cp.transforms = [(t.id, _transform(info, t.id, t.params, t.path)) for t in rule.transforms]
+        bound = table.hash_bound
+        if (
+            bound is not None
+            and bound.columns == (col.name,)
+            and col.kind in INTEGERS
+            and getattr(cp.fn, "by_index", None) is not None
+        ):  # a sequence or unique integer key of a hash partition: accepted keys only
+            cp.fn = hash_window_keys(bound)
         if tree is not None and tree[1] and col.name in keyed and cp.fn is not None:
             cp.fn = shifted(cp.fn, tree[1])
         plans[col.name] = cp
@@ -407,22 +415,23 @@ _AFTER_STEP = {
 def _apply_orderings(plans: dict[str, ColumnPlan], parsed: list) -> None:
     """``a >= b`` between two columns: compute the unruled one from the other, by construction."""
     for o in checkmod.orderings(parsed):
-        left, op, right = o.left, o.op, o.right
-        if op in ("<=", "<"):
-            left, right, op = right, left, {"<=": ">=", "<": ">"}[op]
+        if o.op in ("<=", "<"):
+            o = o.flipped()
+        left, right = o.left, o.right
         later, earlier = plans.get(left), plans.get(right)
         if later is None or earlier is None or later.source != Source.DEFAULT:
             continue
         if earlier.source == Source.AFTER and earlier.inputs == (later.name,):
             continue
         later.source, later.generator_id = Source.AFTER, "engine.after"
-        later.fn = _after_fn(later.info, right, op)
+        later.fn = _after_fn(later.info, o)
         later.inputs = (right,)
 
 
-def _after_fn(info: ColumnInfo, source: str, op: str) -> BatchFn:
-    kind = info.kind
-    strict = op == ">"
+def _after_fn(info: ColumnInfo, o: checkmod.Ordering) -> BatchFn:
+    """Values at or after `o.right` (plus `o.offset`), within a month (2 hours for times)."""
+    kind, source, shifted = info.kind, o.right, o.shifted
+    strict = o.op == ">"
 
     if kind in _AFTER_STEP:
         span = _AFTER_STEP[kind]
@@ -432,7 +441,7 @@ def _after_fn(info: ColumnInfo, source: str, op: str) -> BatchFn:
         def after_temporal(b: Batch) -> list:
             rnd = b.rng.random
             out = []
-            for v in b.row[source]:
+            for v in map(shifted, b.row[source]):
                 if kind == Kind.TIME and isinstance(v, dt.time):  # later the same day, never past midnight
                     day = dt.date(2000, 1, 1)
                     full = dt.datetime.combine(day, v) + dt.timedelta(seconds=int(rnd() * seconds) + strict)
@@ -442,8 +451,8 @@ def _after_fn(info: ColumnInfo, source: str, op: str) -> BatchFn:
                     out.append(v)
                     continue
                 if kind == Kind.DATE:
-                    if isinstance(v, dt.datetime):
-                        v = v.date()
+                    if isinstance(v, dt.datetime):  # the first date at or after it
+                        v = v.date() + dt.timedelta(days=v.time() != dt.time())
                     step = dt.timedelta(days=int(rnd() * span.days) + strict)
                 else:
                     if not isinstance(v, dt.datetime):
@@ -458,7 +467,7 @@ def _after_fn(info: ColumnInfo, source: str, op: str) -> BatchFn:
         rnd = b.rng.random
         hi = info.hints.get("max")
         out = []
-        for v in b.row[source]:
+        for v in map(shifted, b.row[source]):
             if v is None or isinstance(v, str):
                 out.append(v)
                 continue

@@ -8,9 +8,11 @@ name order): row i of a member is row offset + i of the tree, by construction, i
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
+from datalchemy_mp.contracts.pghash import HashBound
 from datalchemy_mp.contracts.schema import Schema, Table
-from datalchemy_mp.generators.base import Batch, BatchFn
+from datalchemy_mp.generators.base import Batch, BatchFn, by_index
 
 Key = tuple[str, str]
 
@@ -30,14 +32,15 @@ def tree_root(schema: Schema, table: Table) -> Key | None:
 
 
 def tree_key_columns(schema: Schema, table: Table) -> set[str]:
-    """Columns of `table` that its own or an ancestor's partition key reads."""
-    found, current, seen = set(table.partition_columns), table, set()
-    while current.partition is not None and current.key not in seen:
+    """Columns of `table` that its own or an ancestor's range or list partition key reads (a
+    hash key tells nothing apart: rows of every member may share a leaf whatever their key)."""
+    current: Table | None = table
+    found, seen = set(), set()
+    while current is not None and current.key not in seen:
         seen.add(current.key)
-        current = schema.tables.get(current.partition.parent)
-        if current is None:
-            break
-        found.update(current.partition_columns)
+        if current.partition_strategy in ("range", "list"):
+            found.update(current.partition_columns)
+        current = schema.tables.get(current.partition.parent) if current.partition else None
     return found
 
 
@@ -71,3 +74,19 @@ def shifted(fn: BatchFn, offset: int) -> BatchFn:
     if values_of is not None:
         gen.by_index = lambda idx: values_of([i + offset for i in idx])  # type: ignore[attr-defined]
     return gen
+
+
+def hash_window_keys(bound: HashBound) -> BatchFn:
+    """Integer keys a hash partition accepts, by construction: row i takes the first accepted
+    integer of the window [W*i + 1, W*(i+1)], W = 64 * modulus (a window holds none with odds
+    about e**-64), so keys are distinct and a function of the row index."""
+    width = 64 * bound.modulus
+
+    def values_of(indexes: Sequence[int]) -> list:
+        out = []
+        for i in indexes:
+            start = width * i + 1
+            out.append(next((n for n in range(start, start + width) if bound.accepts([n])), start))
+        return out
+
+    return by_index(values_of)

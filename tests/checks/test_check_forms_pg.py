@@ -62,7 +62,8 @@ def test_every_wrapped_check_form_generates_and_loads(fresh_db, tmp_path):
     # forms constructed from the CHECK, not found by retrying
     by_table = {t["table"]: t for t in rep["tables"]}
     for constructed in ("upper_any", "lower_in", "between_symmetric", "abs_bound", "time_order",
-                        "substr_prefix", "left_prefix", "not_forms", "upper_in_or_null"):  # fmt: skip
+                        "substr_prefix", "left_prefix", "not_forms", "upper_in_or_null", "coalesce_bound",
+                        "interval_now"):  # fmt: skip
         assert by_table[constructed]["retries"] == 0, constructed
     assert {r["uf"] for r in _rows(run_dir, "cf.upper_any")} <= {"SP", "RJ", "MG"}
     assert {r["status"] for r in _rows(run_dir, "cf.lower_in")} == {"ativo", "inativo"}

@@ -95,6 +95,13 @@ def test_every_builtin_type_and_its_array_loads(pg_dsn, tmp_path):
     assert not rep["unsupported"]
 
 
+def test_an_array_of_an_enum_holds_its_labels(pg_dsn, tmp_path):
+    _, loaded, _ = round_trip(pg_dsn, "types.sql", {"typ.moods": 200}, tmp_path)
+    assert loaded == {"typ.moods": 200}
+    values = {v for r in _rows(tmp_path / "out/run/typ.moods.csv") for v in r["moods"].strip("{}").split(",")}
+    assert values <= {"sad", "ok", "happy"} and len(values) == 3
+
+
 def test_unknown_type_is_null_with_a_warning_or_an_error_when_not_null(pg_dsn, tmp_path):
     rep, loaded, _ = round_trip(pg_dsn, "types.sql", {"typ.odd": 300}, tmp_path)
     assert loaded == {"typ.odd": 300}
@@ -108,3 +115,28 @@ def test_unknown_type_is_null_with_a_warning_or_an_error_when_not_null(pg_dsn, t
     assert rep["status"] != "succeeded"
     text = str(rep["errors"]) + str(rep["unsupported"])
     assert "typ.odd_required.c_cube" in text and "NOT NULL" in text
+
+
+def test_hash_partition_targets_get_rows_their_bound_accepts(pg_dsn, tmp_path):
+    targets = {"part.event": 200, "part.event_0": 150, "part.event_2": 150}
+    rep, loaded, _ = round_trip(pg_dsn, "partitions.sql", targets, tmp_path)
+    assert {k: v for k, v in loaded.items() if k in targets} == targets
+
+
+def test_hash_of_integer_keys_matches_the_server(pg_dsn):
+    import psycopg
+
+    from datalchemy_mp.contracts.pghash import HASH_PARTITION_SEED, hash_int_extended
+
+    values = [0, 1, -1, 7, 2**31 - 1, -(2**31), 10**12, -(10**15), 2**63 - 1]
+    seed = HASH_PARTITION_SEED - (1 << 64) if HASH_PARTITION_SEED >= 1 << 63 else HASH_PARTITION_SEED
+    with psycopg.connect(pg_dsn) as conn:
+        for v in values:
+            server = conn.execute("select hashint8extended(%s::int8, %s)", (v, seed)).fetchone()[0]
+            assert hash_int_extended(v) == server % (1 << 64), v
+
+
+def test_a_domain_over_an_enum_takes_its_labels_and_check(pg_dsn, tmp_path):
+    _, loaded, _ = round_trip(pg_dsn, "domains.sql", {"dom.review": 200}, tmp_path)
+    assert loaded == {"dom.review": 200}
+    assert {r["mood"] for r in _rows(tmp_path / "out/run/dom.review.csv")} == {"ok", "happy"}

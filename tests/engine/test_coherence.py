@@ -144,3 +144,22 @@ def test_the_coherent_example_loads_into_postgres(crm_run, fresh_db):
     pg.apply_sql_files(fresh_db, [ROOT / "plans/crm/schema.sql"])
     loaded = load_run(crm_run, fresh_db)
     assert sum(t.rows for t in loaded) > 50_000
+
+
+def test_creation_after_parents_never_passes_the_check_maximum():
+    """A partition CHECK (payment_date < 2022-02-01) wins over 'not before the parent'."""
+    from datalchemy_mp.engine.coherence import Lineage
+
+    lineage = Lineage(None, None, None, dt.date(2026, 11, 29))
+    values = [dt.datetime(2022, 1, 5, 3), dt.datetime(2022, 1, 20)]
+    parents = [[dt.datetime(2026, 11, 1), dt.datetime(2022, 1, 10)]]
+    ceiling = dt.datetime(2022, 1, 31, 23, 59, 59)
+    moved = lineage.after_parents(values, parents, "timestamp", ceiling)
+    assert moved[0] == values[0]  # the parent is later than the CHECK allows: left as it is
+    assert moved[1] == values[1]  # already after its parent
+    [later] = lineage.after_parents(
+        [dt.datetime(2022, 1, 2)], [[dt.datetime(2022, 1, 10)]], "timestamp", ceiling
+    )
+    assert dt.datetime(2022, 1, 10) <= later <= ceiling
+    [free] = lineage.after_parents([dt.datetime(2022, 1, 2)], [[dt.datetime(2026, 11, 1)]], "timestamp")
+    assert free >= dt.datetime(2026, 11, 1)  # without a CHECK maximum the parent wins

@@ -16,3 +16,11 @@ create table dom.film (
     scores dom.small_ints,
     price dom.positive
 );
+
+-- A domain over an enum.
+create type dom.mood as enum ('sad', 'ok', 'happy');
+create domain dom.good_mood as dom.mood check (value <> 'sad');
+create table dom.review (
+    id serial primary key,
+    mood dom.good_mood not null
+);

@@ -64,3 +64,10 @@ create table typ.odd_required (
     id serial primary key,
     c_cube cube not null
 );
+
+-- An array of an enum.
+create type typ.mood as enum ('sad', 'ok', 'happy');
+create table typ.moods (
+    id serial primary key,
+    moods typ.mood[] not null
+);
