@@ -9,7 +9,7 @@ from pathlib import Path
 
 from datalchemy_mp.contracts import pgfacts
 from datalchemy_mp.contracts.jsonfile import Reader, pointer, read_json
-from datalchemy_mp.contracts.kinds import LITERAL_TYPES, Kind
+from datalchemy_mp.contracts.kinds import INTEGERS, LITERAL_TYPES, Kind
 from datalchemy_mp.contracts.pghash import HashBound, parse_hash_constraint
 from datalchemy_mp.errors import ValidationFailed
 
@@ -355,9 +355,9 @@ def _add_partition_checks(tables: dict[tuple[str, str], Table]) -> None:
             constraint = table.partition.constraint
             if constraint and not pgfacts.is_hash_constraint(constraint):
                 table.checks.append(Check(f"partition bound of {table.qualified}", constraint))
-            elif constraint:
-                names = {c.name for c in table.columns}
-                table.hash_bound = parse_hash_constraint(constraint, names)
+            elif constraint:  # Postgres's hash is reproduced for integer keys only
+                integers = {c.name for c in table.columns if c.kind in INTEGERS}
+                table.hash_bound = parse_hash_constraint(constraint, integers)
 
     def leaves(key: tuple[str, str]) -> list[Table]:
         found = []

@@ -262,6 +262,15 @@ class TableEngine:
                     self.self_computed[id(f.fk)] = fns
         for _, message in tp.unsupported:
             self.stats.warn("check_unsupported", message, None)
+        constraint = tp.table.partition.constraint if tp.table.partition else None
+        if constraint and "satisfies_hash_partition" in constraint:
+            if bound is None or not all(c in self.index for c in bound.columns):
+                self.stats.warn(
+                    "check_unsupported",
+                    f"hash partition bound of {table.qualified} is not checked (only integer keys "
+                    f"are): {constraint}",
+                    None,
+                )
         self._coherence(lineage)
 
     def _coherence(self, lineage: Lineage | None) -> None:

@@ -140,3 +140,11 @@ def test_a_domain_over_an_enum_takes_its_labels_and_check(pg_dsn, tmp_path):
     _, loaded, _ = round_trip(pg_dsn, "domains.sql", {"dom.review": 200}, tmp_path)
     assert loaded == {"dom.review": 200}
     assert {r["mood"] for r in _rows(tmp_path / "out/run/dom.review.csv")} == {"ok", "happy"}
+
+
+def test_a_hash_bound_on_a_text_key_is_a_counted_warning(pg_dsn, tmp_path):
+    rep, _, _ = round_trip(
+        pg_dsn, "partitions.sql", {"part.tag": 50, "part.tag_0": 50}, tmp_path, expect_ok=False
+    )
+    assert any("hash partition bound of part.tag_0" in u["message"] for u in rep["unsupported"])
+    assert next(t for t in rep["tables"] if t["table"] == "tag")["status"] == "OK"  # routed by Postgres

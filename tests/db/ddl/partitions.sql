@@ -47,3 +47,10 @@ create table part.daily (
     primary key (id, day)
 ) partition by range (day);
 create table part.daily_jan partition of part.daily for values from ('2024-01-01') to ('2024-02-01');
+
+-- hash partitioning on a text key: Postgres's text hash is not reproduced
+create table part.tag (
+    code text not null primary key
+) partition by hash (code);
+create table part.tag_0 partition of part.tag for values with (modulus 2, remainder 0);
+create table part.tag_1 partition of part.tag for values with (modulus 2, remainder 1);
