@@ -176,7 +176,7 @@ def generate(
         }
     )
     frozen.freeze(run_dir, inputs, report.settings)
-    _write_resolved_plan(run_dir, inputs.plan_bytes)
+    _write_resolved_plan(run_dir, inputs.plan_bytes, plan, base, table_plans)
     return _execute(report, run_dir, schema, plan, graph, table_plans, executor, on_event, {})
 
 
@@ -318,8 +318,15 @@ def _invalid(report: Report, run_dir: Path, issues: list[Issue]) -> RunResult:
     return RunResult(run_dir, RunStatus.INVALID, 2, report)
 
 
-def _write_resolved_plan(run_dir: Path, plan_bytes: bytes) -> None:
-    """The plan as run: generators as ``{id, locale?, params?}``, legacy params moved in."""
+def _write_resolved_plan(
+    run_dir: Path, plan_bytes: bytes, plan: Plan, base: dt.date, table_plans: dict
+) -> None:
+    """The plan as run, enough to make the same bytes again: generators as ``{id, locale?,
+    params?}`` (legacy params moved in), the seed, base date and locale written out, and under
+    ``resolved_columns`` how every column was filled (source, generator, params)."""
+    from datalchemy_mp.planning.columns import default_locale
+    from datalchemy_mp.planning.explain import to_json_value
+
     doc = orjson.loads(plan_bytes)
     for rule in doc.get("rules", []):
         if rule.get("type") != "column_generator":
@@ -330,6 +337,22 @@ def _write_resolved_plan(run_dir: Path, plan_bytes: bytes) -> None:
             gen["params"] = rule["params"]
         rule.pop("params", None)
         rule["generator"] = gen
+    doc["seed"] = plan.seed
+    doc["global"] = {**(doc.get("global") or {}), "locale": default_locale(plan)}
+    doc["options"] = {**(doc.get("options") or {}), "base_date": base.isoformat()}
+    doc["resolved_columns"] = {
+        graphmod.qualified(key): {
+            cp.name: {
+                "source": cp.source,
+                "generator": cp.generator_id,
+                "params": to_json_value(cp.params),
+                "transforms": [tid for tid, _ in cp.transforms],
+                "null_rate": cp.null_rate,
+            }
+            for cp in tp.columns
+        }
+        for key, tp in table_plans.items()
+    }
     (run_dir / "resolved_plan.json").write_bytes(orjson.dumps(doc, option=orjson.OPT_INDENT_2))
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
 import click
 import orjson
 
-from datalchemy_mp import api, cli_db
+from datalchemy_mp import api, cli_db, cli_plan
+from datalchemy_mp.cli_options import iso_date, plan_option, schema_option
 from datalchemy_mp.errors import DatalchemyError, ValidationFailed
 from datalchemy_mp.run import logs, progress, runs
 from datalchemy_mp.run.report import RunStatus, failure_message
@@ -60,6 +60,7 @@ class Group(click.Group):
 
 @click.group(
     cls=Group,
+    context_settings={"help_option_names": ["-h", "--help"]},
     epilog="""\b
 Examples (a database to fixtures and back):
   datalchemy-mp introspect --dsn postgresql://app@localhost/crm -o schema.json
@@ -88,32 +89,9 @@ def _size(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from None
-
-
 @cli.command(epilog=GENERATE_EPILOG)
-@click.option(
-    "-s",
-    "--schema",
-    "schema_file",
-    required=False,
-    type=click.Path(dir_okay=False),
-    help="schema.json (v0.2) of the database (required unless --resume).",
-)
-@click.option(
-    "-p",
-    "--plan",
-    "plan_file",
-    required=False,
-    type=click.Path(dir_okay=False),
-    help="plan.json (v0.2): targets, rules, options (required unless --resume).",
-)
+@schema_option(required=False, help="schema.json (v0.2) of the database (required unless --resume).")
+@plan_option(required=False, help="plan.json (v0.2): targets, rules, options (required unless --resume).")
 @click.option(
     "-o",
     "--out",
@@ -156,7 +134,7 @@ def _date(ctx, param, value):
 )
 @click.option(
     "--base-date",
-    callback=_date,
+    callback=iso_date,
     help="Date that stands for CURRENT_DATE/now() (default: today, UTC). Fix it to "
     "get the same bytes on another day.",
 )
@@ -273,28 +251,29 @@ def generate(
             if t.blocked_by:
                 why += f" (blocked by {', '.join(t.blocked_by)})"
             click.echo(f"{t.schema}.{t.table}: {t.status} {why}".rstrip(), err=True)
+    if not quiet:
+        _warning_summary(report.to_json())
     click.echo(f"status={result.status}")
     click.echo(f"run_dir={result.run_dir}")
     sys.exit(result.exit_code)
 
 
+def _warning_summary(doc: dict) -> None:
+    """Every warning of the report on stderr, then one line counting them by code."""
+    entries = [w for w in doc["warnings"] + doc["unsupported"] if w["level"] == "warning"]
+    for w in entries:
+        where = w.get("path") or (f"{w['schema']}.{w['table']}" if w.get("table") else "")
+        count = f" (x{w['count']})" if w.get("count", 1) > 1 else ""
+        where = f" {where}:" if where else ""
+        click.echo(f"warning: [{w['code']}]{where} {logs.scrub_text(w['message'])}{count}", err=True)
+    if entries:
+        by_code = ", ".join(f"{code}={n}" for code, n in doc["warnings_by_code"].items())
+        click.echo(f"warnings={sum(doc['warnings_by_code'].values())} ({by_code})", err=True)
+
+
 @cli.command()
-@click.option(
-    "-s",
-    "--schema",
-    "schema_file",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="schema.json (v0.2) of the database.",
-)
-@click.option(
-    "-p",
-    "--plan",
-    "plan_file",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="plan.json (v0.2) to check against it.",
-)
+@schema_option()
+@plan_option(help="plan.json (v0.2) to check against it.")
 def validate(schema_file, plan_file) -> None:
     """Check a plan against a schema without generating anything (exit 0 or 2).
 
@@ -320,10 +299,12 @@ def validate(schema_file, plan_file) -> None:
 @click.argument("pattern", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def generators(pattern, as_json) -> None:
-    """List the generator and transform catalog (IDs matching PATTERN, a glob).
+    """List the generator and transform catalog: every entry, or those whose ID or description
+    contains PATTERN (any case), or whose ID matches PATTERN if it is a glob (has * ? or [).
 
     \b
     Examples:
+      datalchemy-mp generators cpf
       datalchemy-mp generators 'semantic.br.*'
       datalchemy-mp generators --json > catalog.json
     """
@@ -333,14 +314,21 @@ def generators(pattern, as_json) -> None:
     if as_json:
         click.echo(orjson.dumps(entries, option=orjson.OPT_INDENT_2).decode())
         return
+    if not entries:
+        click.echo(f"no generator or transform matches {pattern!r}", err=True)
+        sys.exit(1)
     for e in entries:
         kinds = ",".join(e.get("kinds") or []) or "any"
         params = ", ".join(p["name"] for p in e.get("params") or []) or "-"
         click.echo(f"{e['id']:<42} {kinds:<24} params: {params:<30} e.g. {e.get('example')!r}")
+        if e.get("description"):
+            click.echo(f"    {e['description'].splitlines()[0]}")
 
 
 cli.add_command(cli_db.introspect)
 cli.add_command(cli_db.load)
+cli.add_command(cli_plan.init)
+cli.add_command(cli_plan.explain)
 
 
 def main() -> None:

@@ -3,6 +3,8 @@
 Postgres comes from $DATALCHEMY_MP_TEST_DSN (a superuser DSN; `scripts/pg_start.sh` starts a
 throwaway server and prints one). Without it the Postgres tests skip, unless
 DATALCHEMY_MP_REQUIRE_PG=1 (CI), where they fail: CI never passes without Postgres.
+Likewise the tests that read `../shared` (the upstream reference files beside the checkout)
+skip without it, unless DATALCHEMY_MP_REQUIRE_SHARED=1 (CI).
 """
 
 from __future__ import annotations
@@ -19,13 +21,25 @@ SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
 CRM_DDL_DIR = Path("datalchemy/fixtures/sql/postgres/tables")
 ENV_DSN = "DATALCHEMY_MP_TEST_DSN"
 ENV_REQUIRE = "DATALCHEMY_MP_REQUIRE_PG"
+ENV_REQUIRE_SHARED = "DATALCHEMY_MP_REQUIRE_SHARED"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that use a Postgres fixture get the `postgres` mark (so `-m 'not postgres'` works)."""
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", help="also run the tests marked slow (CI does)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that use a Postgres fixture get the `postgres` mark (so `-m 'not postgres'` works);
+    `slow` tests are left out unless --slow (or a -m expression) asks for them."""
     for item in items:
         if "pg_dsn" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgres)
+    if config.getoption("--slow") or config.option.markexpr:
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
 
 
 def _no_postgres(reason: str) -> NoReturn:
@@ -39,7 +53,10 @@ def _no_postgres(reason: str) -> NoReturn:
 def shared_dir() -> Path:
     """`../shared` beside the checkout: the upstream reference files (read, never copied)."""
     if not (SHARED_DIR / "datalchemy").is_dir():
-        pytest.skip(f"reference files not found: {SHARED_DIR}/datalchemy (expected ../shared)")
+        message = f"no ../shared: reference files not found in {SHARED_DIR}/datalchemy"
+        if os.environ.get(ENV_REQUIRE_SHARED) == "1":
+            pytest.fail(f"{message} [{ENV_REQUIRE_SHARED}=1 makes this a failure]", pytrace=False)
+        pytest.skip(message)
     return SHARED_DIR
 
 

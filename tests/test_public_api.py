@@ -6,10 +6,10 @@ import subprocess
 import sys
 
 import pytest
-from factory import col, plan_doc, schema_doc, table, write
 
 import datalchemy_mp as dm
 from datalchemy_mp.errors import ValidationFailed
+from tests.factory import col, plan_doc, schema_doc, table, write
 
 
 def test_every_name_in_all_resolves() -> None:

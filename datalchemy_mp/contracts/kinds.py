@@ -46,3 +46,9 @@ LITERAL_TYPES = frozenset(
     }
 )
 """Types of kind LITERAL; generators/pgtypes.py makes a value for each."""
+INT_LIMITS = {
+    Kind.SMALLINT: (-(2**15), 2**15 - 1),
+    Kind.INTEGER: (-(2**31), 2**31 - 1),
+    Kind.BIGINT: (-(2**63), 2**63 - 1),
+}
+"""What each integer kind holds."""

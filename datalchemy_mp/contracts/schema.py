@@ -328,7 +328,7 @@ def _add_extensions(table: Table, raw: dict) -> None:
     """Facts from the optional fields (contracts/pgfacts.py): domain CHECKs, unique indexes,
     the partition this table is part of."""
     for c in raw.get("columns") or ():
-        domain = pgfacts.read_domain(c.get("column_type")) if isinstance(c, dict) else None
+        domain = pgfacts.read_domain(c.get("column_type") or {}) if isinstance(c, dict) else None
         if domain is not None and table.column(c.get("name")) is not None:
             for name, expression in domain.checks:
                 text = pgfacts.value_as_column(expression, c["name"])
@@ -381,7 +381,7 @@ def _add_partition_checks(tables: dict[tuple[str, str], Table]) -> None:
                     known.add((fk.columns, fk.ref, fk.ref_columns))
                     table.foreign_keys.append(fk)
         if table.partition is None and table.key in children:
-            constraints = [leaf.partition.constraint for leaf in leaves(table.key)]
+            constraints = [leaf.partition.constraint for leaf in leaves(table.key) if leaf.partition]
             check = pgfacts.routing_check(constraints)
             if check is not None:
                 table.checks.append(Check(f"a partition of {table.qualified} accepts the row", check))

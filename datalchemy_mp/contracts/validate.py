@@ -24,6 +24,8 @@ from datalchemy_mp.generators.base import (
     GeneratorSpec,
     TransformSpec,
     check_params,
+    closest_param,
+    unknown_params,
 )
 from datalchemy_mp.planning.columns import column_info, default_locale
 
@@ -285,6 +287,13 @@ def _build(
         spec.factory(info, checked)
     except (ParamError, GenerationError) as exc:
         r.error(_error_path(exc.path, params_path), code, f"{spec.id}: {exc.message}")
+        return
+    for key in unknown_params(spec.params, params):  # a loose generator: ignored, but said
+        r.warning(
+            f"{params_path}/{key}",
+            "unknown_param",
+            f"{spec.id} has no param {key!r}{closest_param(spec.params, key)}; it is ignored",
+        )
 
 
 def _error_path(path: str | None, params_path: str) -> str:
@@ -503,6 +512,13 @@ def _check_constraint_policies(r: Reader, schema: Schema, plan: Plan) -> None:
                 p.path,
                 "constraint_not_found",
                 f"{table.qualified} has no {p.constraint} constraint; the policy has no effect",
+            )
+        elif p.constraint != "check" and p.mode != "enforce":
+            r.warning(
+                f"{p.path}/mode",
+                "policy_not_applied",
+                f"{p.constraint} constraints are always enforced (the output must load into the "
+                f"database); mode {p.mode!r} has no effect, only 'check' policies change generation",
             )
 
 

@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 import orjson
 
+from datalchemy_mp.db.sqlite_checks import sqlite_checks
 from datalchemy_mp.errors import DatabaseError, DatalchemyError, MissingDriverError
 
 SCHEMA_VERSION = "0.2"
@@ -602,7 +603,7 @@ def quote_sqlite_ident(name: str) -> str:
 
 
 def introspect_sqlite(dsn: str) -> dict[str, Any]:
-    """Schema.json of a SQLite file: one schema `main`, unnamed constraints, no CHECKs."""
+    """Schema.json of a SQLite file: one schema `main`; CHECKs read from the CREATE TABLE text."""
     conn = connect_sqlite(dsn, readonly=True)
     try:
         tables = [
@@ -711,6 +712,9 @@ def _sqlite_table(conn: sqlite3.Connection, name: str, kind: str) -> dict[str, A
                     "definition": (sql[0] if sql and sql[0] else ""),
                 }
             )
+    create = conn.execute("select sql from sqlite_master where type = 'table' and name = ?", (name,))
+    for check_name, expression in sqlite_checks((create.fetchone() or [""])[0] or ""):
+        constraints.append({"kind": "check", "name": check_name, "expression": f"CHECK ({expression})"})
     constraints.sort(key=lambda c: (_CONSTRAINT_ORDER[c["kind"]], c.get("_sort", "")))
     for c in constraints:
         c.pop("_sort", None)

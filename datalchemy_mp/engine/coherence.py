@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from datalchemy_mp import seeds
 from datalchemy_mp.contracts.kinds import Kind
@@ -46,7 +47,16 @@ FUTURE = (
     "proxim", "next", "birth", "nascimento", "planned", "planejad", "return",
 )  # fmt: skip
 """Name parts of dates that may lie after the run's date."""
-SHARED_TABLES = ("address", "endereco", "city", "cidade", "country", "pais", "language", "idioma")
+SHARED_TABLES: tuple[str, ...] = (
+    "address",
+    "endereco",
+    "city",
+    "cidade",
+    "country",
+    "pais",
+    "language",
+    "idioma",
+)
 SHARED_TABLES += ("currency", "moeda")
 """Lookup tables many rows point at on their own: not owners in a diamond (a customer's
 address is not its store's address)."""
@@ -363,7 +373,7 @@ class Lineage:
             self._diamonds[key] = kept
         return self._diamonds[key]
 
-    def fills(self, key: tuple) -> dict[int, object]:
+    def fills(self, key: tuple) -> dict[int, Any]:
         """The engine's FK fills of a table, by id of the FK."""
         if key not in self._fills:
             from datalchemy_mp.engine.table import fk_fills

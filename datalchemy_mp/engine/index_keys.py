@@ -56,11 +56,9 @@ class IndexKeys:
         parts: list[Callable[[tuple, list[str]], Any]] = []
         for column, text in zip(u.columns, u.expressions, strict=True):
             if column is not None:
-                j = self.index[column]
-                parts.append(lambda values, fields, j=j: fields[j] if fields[j] != "" else None)
+                parts.append(_field(self.index[column]))
             else:
-                fn = checkmod.value_function(text, today)
-                parts.append(lambda values, fields, fn=fn: fn(dict(zip(self.names, values, strict=True))))
+                parts.append(_expression(checkmod.value_function(text, today), self.names))
         include = self._predicate(u.predicate, today) if u.predicate else None
         nulls_distinct = not u.nulls_not_distinct
 
@@ -85,3 +83,13 @@ class IndexKeys:
             raise checkmod.UnsupportedCheck(f"WHERE reads {', '.join(unknown)}", predicate)
         passes = outside.compile(self.index, today)
         return lambda values: not passes(values)
+
+
+def _field(j: int) -> Callable[[tuple, list[str]], Any]:
+    """A key part that is a written column: its CSV field (NULL as None)."""
+    return lambda values, fields: fields[j] if fields[j] != "" else None
+
+
+def _expression(fn: Callable[[dict], Any], names: list[str]) -> Callable[[tuple, list[str]], Any]:
+    """A key part that is an expression over the row's raw values."""
+    return lambda values, fields: fn(dict(zip(names, values, strict=True)))

@@ -46,6 +46,7 @@ class KeyWriter:
             offsets.append(pos)
         self._pos = pos
         self._data.write(b"".join(encoded))
+        assert self._offsets is not None  # text columns have an offsets file
         self._offsets.write(offsets.tobytes())
 
     def close(self) -> None:
@@ -74,9 +75,10 @@ class _Part:
             raw = self.data[16 * j : 16 * j + 16]
             if raw == _NULL_UUID:
                 return ""
-            h = raw.hex()
-            return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-        return self.data[self.offsets[j] : self.offsets[j + 1]].decode()
+            return hyphenated(raw.hex())[0]
+        offsets = self.offsets
+        assert offsets is not None  # text columns have an offsets file
+        return self.data[offsets[j] : offsets[j + 1]].decode()
 
 
 class KeyReader:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -26,7 +26,14 @@ from datalchemy_mp.errors import GenerationError
 from datalchemy_mp.generators.base import BLOCK_ROWS, Batch
 from datalchemy_mp.output import csv as csvout
 from datalchemy_mp.planning.coerce import INVALID
-from datalchemy_mp.planning.columns import ColumnPlan, Source, TablePlan, fill_order, key_functions
+from datalchemy_mp.planning.columns import (
+    FROM_PARENT,
+    ColumnPlan,
+    Source,
+    TablePlan,
+    fill_order,
+    key_functions,
+)
 from datalchemy_mp.planning.uniques import (
     fk_pairs,
     one_to_one,
@@ -121,9 +128,10 @@ class _FkFill:
         self.parent_rows = parent_rows
         self.key = seeds.derive(tp.table_key, "fk", index)
         table = tp.table
-        self.nullable = all(table.column(c).nullable for c in fk.columns)
+        self.nullable = all(col.nullable for c in fk.columns if (col := table.column(c)) is not None)
         self.permutation: Permutation | None = None
         self.pair: tuple[int, int, int] | None = None  # (position in pair, n1, n2)
+        self._pair_perm: Permutation | None = None
         if one_to_one(table, fk):
             self.permutation = Permutation(max(parent_rows, 1), self.key)
         self.spread = None if self_ref or self.permutation else tp.fanouts.get(tuple(fk.columns))
@@ -136,8 +144,9 @@ class _FkFill:
             return [perm(i) for i in range(start, start + n)]
         if self.pair is not None:
             pos, n1, n2 = self.pair
-            perm = self._pair_perm
-            ks = [perm(i) for i in range(start, start + n)]
+            pair_perm = self._pair_perm
+            assert pair_perm is not None
+            ks = [pair_perm(i) for i in range(start, start + n)]
             return [k // n2 for k in ks] if pos == 0 else [k % n2 for k in ks]
         if self.spread is not None:
             return self._spread_picks(start, n, rng)
@@ -167,7 +176,7 @@ def spread_picks(spread, parent_rows: int, key: int) -> Callable[[int, int, rand
     return lambda start, n, rng: [order(int(rng.random() * used)) for _ in range(n)]
 
 
-def fk_fills(tp: TablePlan, rows: dict[tuple[str, str], int], diamonds: list = ()) -> list[_FkFill]:
+def fk_fills(tp: TablePlan, rows: dict[tuple[str, str], int], diamonds: Sequence = ()) -> list[_FkFill]:
     """One fill per FK of the table, in FK order (their seeds depend on it). A UNIQUE pair
     whose second FK is derived from the first through a diamond is unique when the first is:
     the first becomes one-to-one (the lineage keeps only diamonds where that fits)."""
@@ -291,7 +300,7 @@ class TableEngine:
             and f.pair is None
             and not set(f.fk.columns) & volatile
         }
-        self.first_picks: tuple[int, dict[int, list[int]]] = (-1, {})
+        self.first_picks: tuple[int, dict[int, tuple[int, list[int]]]] = (-1, {})
         self.created: str | None = None
         self.created_fks: list = []
         if lineage is not None and lineage.created_parents(tp.table.key):
@@ -333,15 +342,18 @@ class TableEngine:
         if self.lineage is not None:
             self.lineage.derive(self.tp.table.key, picks)
         for cp in self.active:
-            if cp.source == Source.FK and cp.fk.ref != self.tp.table.key:
-                j = picks[id(cp.fk)]
-                ref_col = cp.fk.ref_columns[cp.fk.columns.index(cp.name)]
-                row[cp.name] = self.parents.take(cp.fk.ref, ref_col, j)
-            elif cp.source == Source.PARENT_VALUE:
-                j = picks[id(cp.fk)]
-                row[cp.name] = self.parents.take(cp.fk.ref, cp.parent_column, j)
+            fk = cp.fk
+            if cp.source == Source.FK and fk is not None and fk.ref != self.tp.table.key:
+                j = picks[id(fk)]
+                ref_col = fk.ref_columns[fk.columns.index(cp.name)]
+                row[cp.name] = self.parents.take(fk.ref, ref_col, j)
+            elif cp.source == Source.PARENT_VALUE and fk is not None and cp.parent_column is not None:
+                j = picks[id(fk)]
+                row[cp.name] = self.parents.take(fk.ref, cp.parent_column, j)
             elif cp.source in (Source.CYCLE_NULL, Source.FK):
                 row[cp.name] = [None] * n
+            if cp.source in FROM_PARENT and cp.generator_id:  # derive.fk / derive.parent_value rules
+                self.stats.generator_usage[cp.generator_id] += n
         columns = self.active
         order = self.fill
         if overrides:
@@ -351,7 +363,9 @@ class TableEngine:
             batch = Batch(
                 rng=self._column_rng(cp, block, attempt, start), start=start, n=n, row=row, attempt=attempt
             )
-            values = cp.fn(batch)
+            fn = cp.fn
+            assert fn is not None, cp.name  # every computed column has a generator
+            values = fn(batch)
             if len(values) != n:
                 raise GenerationError(
                     f"generator {cp.generator_id} returned {len(values)} values for {n} rows",
@@ -361,7 +375,7 @@ class TableEngine:
                 rnd = batch.rng.random
                 rate = cp.null_rate
                 values = [None if rnd() < rate else v for v in values]
-            if cp.name == self.created:
+            if cp.name == self.created and self.lineage is not None:
                 parents = [self.lineage.created(fk.ref, picks[id(fk)]) for fk in self.created_fks]
                 values = self.lineage.after_parents(values, parents, cp.column.kind, cp.info.hints.get("max"))
             row[cp.name] = values
@@ -443,7 +457,7 @@ class TableEngine:
             return self.unique_sets[clash]
         return self.index_keys.columns[clash - len(self.unique_sets)]
 
-    def _fix_row(self, i: int, problem: Problem) -> tuple[tuple, list[str]]:
+    def _fix_row(self, i: int, problem: Problem | None) -> tuple[tuple, list[str]]:
         """Make row ``i`` again until it is valid and unique. A ruled column that keeps
         breaking the row falls back to its default; a text key gets a suffix last."""
         overrides: dict[str, ColumnPlan] = {}
@@ -474,6 +488,7 @@ class TableEngine:
             cols = tuple(self.names[j] for j in self._clash_columns(clash))
             what = "UNIQUE" if clash < len(self.unique_sets) else f"unique index {self._index_name(clash)}"
             problem = Problem(f"{what} ({', '.join(cols)})", cols, unique=True)
+        assert problem is not None  # the loop returns as soon as a row has none
         table = self.tp.table.qualified
         if problem.unique:
             raise GenerationError(
@@ -521,7 +536,9 @@ class TableEngine:
                     "the rule's generator is replaced by the default",
                     name,
                 )
-                self.active[j] = self.active[j].fallback
+                fallback = self.active[j].fallback
+                assert fallback is not None  # only ruled columns with a fallback are overridden
+                self.active[j] = fallback
                 self.fill = fill_order(self.active)
                 self.coerced = [k for k, cp in enumerate(self.active) if cp.coerce is not None]
 

@@ -52,6 +52,7 @@ def run_job(job: dict) -> dict:
         parent = tuple(qualified.split(".", 1))
         parent_plan = columns.build(schema, plan, graph, parent, base, only=set(cols))
         fns = columns.key_functions(parent_plan, tuple(cols))
+        assert fns is not None, f"{qualified}: {cols} are not functions of the row index"
         parents.computed.update({(parent, c): fn for c, fn in zip(cols, fns, strict=True)})
     total = job["end"] - job["start"]
     last = [0.0]

@@ -17,6 +17,7 @@ so output is a pure function of the seed, the params and the rows so far.
 
 from __future__ import annotations
 
+import difflib
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -270,10 +271,11 @@ def check_params(specs: Sequence[Param], params: dict, *, strict: bool, path: st
         raise ParamError(f"expected an object of params, got {type(params).__name__}", path=path)
     known = {p.name: p for p in specs}
     if strict:
-        for key in params:
-            if key not in known:
-                names = ", ".join(sorted(known)) or "none"
-                raise ParamError(f"unknown param {key!r} (known: {names})", path=f"{path}/{key}")
+        for key in unknown_params(specs, params):
+            names = ", ".join(sorted(known)) or "none"
+            raise ParamError(
+                f"unknown param {key!r}{closest_param(specs, key)} (known: {names})", path=f"{path}/{key}"
+            )
     out = dict(params)
     for p in specs:
         where = f"{path}/{p.name}"
@@ -298,6 +300,18 @@ def check_params(specs: Sequence[Param], params: dict, *, strict: bool, path: st
             raise ParamError(f"must be one of {list(p.choices)}, got {value!r}", path=where)
         out[p.name] = value
     return out
+
+
+def unknown_params(specs: Sequence[Param], params: dict) -> list[str]:
+    """Keys of ``params`` that no param of ``specs`` declares."""
+    known = {p.name for p in specs}
+    return [key for key in params if key not in known]
+
+
+def closest_param(specs: Sequence[Param], key: str) -> str:
+    """`` (did you mean 'max_seconds'?)`` for a misspelt param name, else nothing."""
+    match = difflib.get_close_matches(key, [p.name for p in specs], n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""
 
 
 def _type_names(types: tuple[type, ...]) -> str:

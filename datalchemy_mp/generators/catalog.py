@@ -36,7 +36,7 @@ _KIND_ORDER = (
     Kind.INET,
     Kind.INTERVAL,
     Kind.BYTEA,
-    "array",
+    Kind.ARRAY,
 )
 _TRANSFORM_EXAMPLES: dict[str, tuple[dict, Any]] = {
     "transform.null_rate": ({"rate": 0.5}, "Ana Silva"),
@@ -53,16 +53,28 @@ _TRANSFORM_EXAMPLES: dict[str, tuple[dict, Any]] = {
 
 
 def describe_all(pattern: str | None = None) -> list[dict]:
-    """Every generator and transform whose ID matches the glob ``pattern`` (all if None),
-    sorted by ID: id, type, kinds, params, description, flags and an example value."""
+    """Every generator and transform matching ``pattern`` (all if None), sorted by ID: id, type,
+    kinds, params, description, flags and an example value. A pattern with ``*?[`` is a glob on
+    the ID; otherwise a case-insensitive substring of the ID or the description."""
     out = []
     for gid in sorted(GENERATORS):
-        if pattern is None or fnmatch.fnmatchcase(gid, pattern):
-            out.append(describe_generator(GENERATORS[gid]))
+        spec = GENERATORS[gid]
+        if _matches(pattern, gid, spec.description):
+            out.append(describe_generator(spec))
     for tid in sorted(TRANSFORMS):
-        if pattern is None or fnmatch.fnmatchcase(tid, pattern):
-            out.append(describe_transform(TRANSFORMS[tid]))
+        tspec = TRANSFORMS[tid]
+        if _matches(pattern, tid, tspec.description):
+            out.append(describe_transform(tspec))
     return out
+
+
+def _matches(pattern: str | None, ident: str, description: str) -> bool:
+    if pattern is None:
+        return True
+    if any(c in pattern for c in "*?["):
+        return fnmatch.fnmatchcase(ident, pattern)
+    needle = pattern.casefold()
+    return needle in ident.casefold() or needle in (description or "").casefold()
 
 
 def describe_generator(spec: GeneratorSpec) -> dict:
@@ -110,7 +122,7 @@ _SAMPLE_INPUTS: dict[str, Any] = {
 }
 
 
-def _column(kind: str, locale: str = "pt_BR") -> ColumnInfo:
+def _column(kind: Kind, locale: str = "pt_BR") -> ColumnInfo:
     return ColumnInfo(
         schema="public",
         table="example",
@@ -128,10 +140,12 @@ def _column(kind: str, locale: str = "pt_BR") -> ColumnInfo:
 def example(spec: GeneratorSpec) -> Any:
     """One value of ``spec`` on a dummy column of a kind it fills (pt_BR, else en_US), with
     sample inputs for derive generators; None if that fails."""
-    kinds = [k for k in _KIND_ORDER if not spec.kinds or k in spec.kinds] or sorted(spec.kinds)
+    kinds = [k for k in _KIND_ORDER if not spec.kinds or k in spec.kinds] or sorted(
+        Kind(k) for k in spec.kinds
+    )
     kind = Kind.ENUM if spec.id == "primitive.enum" else kinds[0]
     if spec.derive and Kind.TIMESTAMP in spec.kinds:
-        kind = "timestamp"
+        kind = Kind.TIMESTAMP
     for locale in ("pt_BR", "en_US"):
         try:
             params = check_params(spec.params, spec.example_params or {}, strict=spec.strict, path="")

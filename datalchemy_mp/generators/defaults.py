@@ -11,16 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from datalchemy_mp.contracts.kinds import FLOATS, Kind
+from datalchemy_mp.contracts.kinds import FLOATS, INT_LIMITS, Kind
 from datalchemy_mp.generators import meaning
 from datalchemy_mp.generators._util import strip_accents, today
 from datalchemy_mp.generators.base import GENERATORS
-
-_INT_LIMITS = {
-    Kind.SMALLINT: (-32768, 32767),
-    Kind.INTEGER: (-(2**31), 2**31 - 1),
-    Kind.BIGINT: (-(2**63), 2**63 - 1),
-}
 
 
 class _Name:
@@ -55,7 +49,7 @@ def default_generator(col, default_sql: str | None, identity: bool) -> tuple[str
     pt = col.locale == "pt_BR"
     hints = col.hints or {}
     literal = _literal(default_sql)
-    if kind in _INT_LIMITS and (identity or (default_sql or "").strip().lower().startswith("nextval(")):
+    if kind in INT_LIMITS and (identity or (default_sql or "").strip().lower().startswith("nextval(")):
         return "primitive.sequence", {}
     if kind == Kind.UUID:
         return "primitive.uuid", {}
@@ -70,7 +64,7 @@ def default_generator(col, default_sql: str | None, identity: bool) -> tuple[str
         return _choices(list(hints["choices"]), literal)
     if kind == Kind.BOOLEAN:
         return "primitive.bool", {"true_rate": _true_rate(nm, literal)}
-    if kind in _INT_LIMITS or kind in (Kind.NUMERIC, Kind.REAL, Kind.DOUBLE):
+    if kind in INT_LIMITS or kind in (Kind.NUMERIC, Kind.REAL, Kind.DOUBLE):
         return _number(col, nm, hints)
     if kind in (Kind.DATE, Kind.TIMESTAMP, Kind.TIMESTAMPTZ):
         return _temporal(col, nm, hints)
@@ -175,8 +169,8 @@ def _true_rate(nm: _Name, literal) -> float:
 
 
 def _number(col, nm: _Name, hints: dict) -> tuple[str, dict]:
-    integer = col.kind in _INT_LIMITS
-    kind_lo, kind_hi = _INT_LIMITS.get(col.kind, (-1e15, 1e15))
+    integer = col.kind in INT_LIMITS
+    kind_lo, kind_hi = INT_LIMITS.get(col.kind, (-1e15, 1e15))
     if col.unique and integer:
         if nm.word("id", "codigo", "code", "numero", "number", "seq") or nm.text.endswith("_id"):
             return "primitive.sequence", {}

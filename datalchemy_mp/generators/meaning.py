@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
+from datalchemy_mp.contracts.kinds import FLOATS
 from datalchemy_mp.generators._util import fit_all, strip_accents, today
 from datalchemy_mp.generators.base import TEXT, Batch, BatchFn, ColumnInfo, Param, generator
 
@@ -42,7 +43,7 @@ def number_meaning(nm, kind: str) -> tuple[float, float, int | None] | None:
         if _has(nm, *keys):
             return lo, hi, scale
     if _has(nm, *_DISCOUNT):
-        if kind in ("real", "double"):  # a fraction (Northwind's 0.05)
+        if kind in FLOATS:  # a fraction (Northwind's 0.05)
             return 0, 0.25, 2
         return 0, 30, 2
     if _has(nm, *_PERCENT):
@@ -127,10 +128,26 @@ _TITLE_ADJ = (
     ["Azul", "Perdido", "Eterno", "Selvagem", "Doce", "Antigo", "Novo", "Último", "Dourado"],
     ["Blue", "Lost", "Endless", "Wild", "Sweet", "Golden", "Silent", "Last", "Broken", "Electric"],
 )  # fmt: skip
-FREE_TEXT = ("descricao", "description", "observac", "comentario", "comment", "notes", "resumo")
+FREE_TEXT: tuple[str, ...] = (
+    "descricao",
+    "description",
+    "observac",
+    "comentario",
+    "comment",
+    "notes",
+    "resumo",
+)
 FREE_TEXT += ("summary", "texto", "mensagem", "message", "detalhe", "detail", "motivo", "reason", "bio")
 _AIRLINES = ["LA", "G3", "AD", "AA", "UA", "DL", "TP", "AF"]
-_PERSON_NAME = ("contact", "contato", "composer", "compositor", "author", "autor", "representante")
+_PERSON_NAME: tuple[str, ...] = (
+    "contact",
+    "contato",
+    "composer",
+    "compositor",
+    "author",
+    "autor",
+    "representante",
+)
 _PERSON_NAME += ("responsavel", "manager_name", "gerente", "attendant", "atendente", "artista")
 
 

@@ -98,11 +98,11 @@ def _range_of(elem: str) -> Callable[[random.Random], str]:
             lo, hi = _int_bounds(r, 10**12)
             return f"[{lo},{hi})"
         if elem == "num":
-            lo = round(r.random() * 10_000, 2)
-            return f"[{lo},{round(lo + 0.01 + r.random() * 500, 2)})"
+            low = round(r.random() * 10_000, 2)
+            return f"[{low},{round(low + 0.01 + r.random() * 500, 2)})"
         if elem == "date":
-            lo = dt.date(2020, 1, 1) + dt.timedelta(days=int(r.random() * 2000))
-            return f"[{lo},{lo + dt.timedelta(days=1 + int(r.random() * 60))})"
+            day = dt.date(2020, 1, 1) + dt.timedelta(days=int(r.random() * 2000))
+            return f"[{day},{day + dt.timedelta(days=1 + int(r.random() * 60))})"
         start = dt.datetime(2020, 1, 1) + dt.timedelta(seconds=int(r.random() * 2000 * 86400))
         end = start + dt.timedelta(seconds=60 + int(r.random() * 30 * 86400))
         zone = "+00" if elem == "tstz" else ""

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from hashlib import blake2b
 
 from datalchemy_mp import seeds
-from datalchemy_mp.contracts.kinds import Kind
+from datalchemy_mp.contracts.kinds import INT_LIMITS, Kind
 from datalchemy_mp.errors import GenerationError, ParamError
 from datalchemy_mp.generators._util import (
     BlockPermutation,
@@ -51,13 +51,6 @@ from datalchemy_mp.generators.base import (
 from datalchemy_mp.uuids import hyphenated
 
 # --- booleans, integers, floats ------------------------------------------------------------
-
-INT_LIMITS = {
-    "smallint": (-(2**15), 2**15 - 1),
-    "integer": (-(2**31), 2**31 - 1),
-    "bigint": (-(2**63), 2**63 - 1),
-}
-"""What each integer type holds."""
 
 
 @generator(
@@ -497,7 +490,8 @@ def uuid4(col: ColumnInfo, params: dict) -> BatchFn:
     pack = _U64.pack
 
     def uuids(idx: Sequence[int]) -> list:
-        h = b"".join([(d := copy(), d.update(pack(j)), d.digest())[2] for j in idx]).hex()
+        # the walrus tuple keeps the keyed hash inline (no call per row); update() returns None
+        h = b"".join([(d := copy(), d.update(pack(j)), d.digest())[2] for j in idx]).hex()  # type: ignore[func-returns-value]
         return hyphenated(h, version4=True)
 
     return with_capacity(by_index(uuids), 1 << 122)
@@ -788,7 +782,7 @@ def json_object(col: ColumnInfo, params: dict) -> BatchFn:
 
 @generator(
     "primitive.array",
-    kinds=frozenset({"array"}),
+    kinds=frozenset({Kind.ARRAY}),
     params=(
         Param("element", str, doc="element kind (default: the column's element type)"),
         Param("min_items", int, default=1, min=0),
@@ -801,7 +795,10 @@ def array(col: ColumnInfo, params: dict) -> BatchFn:
     from datalchemy_mp.generators.defaults import default_generator
 
     check_order(params, "min_items", "max_items")
-    kind = params["element"] or col.element_kind or "text"
+    try:
+        kind = Kind(params["element"] or col.element_kind or Kind.TEXT)
+    except ValueError:
+        raise ParamError(f"unknown element kind {params['element']!r}", path="element") from None
     if kind == Kind.ARRAY:
         raise ParamError("arrays of arrays are not supported", path="element")
     elem = dataclasses.replace(
@@ -841,7 +838,7 @@ def array(col: ColumnInfo, params: dict) -> BatchFn:
 
 @generator(
     "primitive.bytes",
-    kinds=frozenset({"bytea"}),
+    kinds=frozenset({Kind.BYTEA}),
     params=(
         Param("min_len", int, default=8, min=0),
         Param("max_len", int, default=32, min=0),

@@ -59,9 +59,10 @@ def shapes(
     for shape in found:
         if not min_len <= len(shape) <= max_len:
             continue
-        shape = _tidy(shape, bpchar, fold_case)
-        if shape is None:
+        tidy = _tidy(shape, bpchar, fold_case)
+        if tidy is None:
             continue
+        shape = tidy
         masks = [_mask(chars, fold_case) for chars in shape]
         same_length = accepted.setdefault(len(shape), [])
         if all(any(a & b == 0 for a, b in zip(masks, other, strict=True)) for other in same_length):

@@ -21,7 +21,7 @@ from datalchemy_mp.contracts.schema import Column, ForeignKey, Schema, Table
 from datalchemy_mp.errors import GenerationError, ParamError
 from datalchemy_mp.generators import base
 from datalchemy_mp.generators.base import GENERATORS, TRANSFORMS, Batch, BatchFn, ColumnInfo
-from datalchemy_mp.output.csv import Formatter, formatter
+from datalchemy_mp.output.csv import Formatter, format_text, formatter
 from datalchemy_mp.planning import distributions
 from datalchemy_mp.planning.coerce import coercer
 from datalchemy_mp.planning.distributions import Fanout
@@ -54,11 +54,14 @@ class ColumnPlan:
     info: ColumnInfo
     source: Source
     generator_id: str | None = None
+    params: dict = field(default_factory=dict)
+    """The generator's params, defaults filled in (what `init` writes and `explain` shows)."""
     fn: BatchFn | None = None
     transforms: list[tuple[str, Any]] = field(default_factory=list)
     inputs: tuple[str, ...] = ()
     null_rate: float = 0.0
-    fmt: Formatter | None = None
+    fmt: Formatter = format_text
+    """Its values as CSV fields (set by build() from the column's kind)."""
     key: int = 0
     tags: tuple[str, ...] = ()
     fk: ForeignKey | None = None
@@ -305,12 +308,9 @@ def _hints(col: Column, hints: dict, base_date: dt.date) -> dict:
             out[bound] = value = value.astimezone(dt.UTC).replace(tzinfo=None)
         if isinstance(value, dt.datetime) and out.get(f"{bound}_exclusive"):
             out[bound] = value + (dt.timedelta(seconds=1) if bound == "min" else -dt.timedelta(seconds=1))
-        if (
-            col.kind in TIMESTAMPS
-            and isinstance(out.get(bound), dt.date)
-            and not isinstance(out[bound], dt.datetime)
-        ):
-            out[bound] = dt.datetime.combine(out[bound], dt.time(12))
+        day = out.get(bound)
+        if col.kind in TIMESTAMPS and isinstance(day, dt.date) and not isinstance(day, dt.datetime):
+            out[bound] = dt.datetime.combine(day, dt.time(12))
     if col.kind == Kind.NUMERIC and col.precision is not None:
         scale = col.scale or 0
         limit = 10 ** (col.precision - scale) - 10**-scale
@@ -346,7 +346,7 @@ def _from_rule(cp: ColumnPlan, rule: ColumnRule) -> None:
     if spec is None:
         raise ParamError(f"unknown generator ID {ref.id!r}", path=ref.path)
     params = base.check_params(spec.params, ref.params, strict=spec.strict, path=ref.params_path)
-    cp.source, cp.generator_id, cp.tags = Source.RULE, ref.id, spec.tags
+    cp.source, cp.generator_id, cp.tags, cp.params = Source.RULE, ref.id, spec.tags, params
     cp.fn = _factory(spec, cp.info, params, ref.params_path)
     col = cp.column
     if not spec.kinds or col.kind not in spec.kinds or col.kind == Kind.ENUM or col.max_length is not None:
@@ -359,7 +359,7 @@ def _from_rule(cp: ColumnPlan, rule: ColumnRule) -> None:
 def _from_generator(cp: ColumnPlan, gen_id: str, params: dict, source: Source) -> None:
     spec = GENERATORS[gen_id]
     checked = base.check_params(spec.params, params, strict=spec.strict, path="")
-    cp.source, cp.generator_id, cp.tags = source, gen_id, spec.tags
+    cp.source, cp.generator_id, cp.tags, cp.params = source, gen_id, spec.tags, checked
     cp.fn = _factory(spec, cp.info, checked, "")
     if spec.derive:
         cp.inputs = tuple(checked.get("input_columns") or [])
@@ -497,7 +497,14 @@ def key_functions(tp: TablePlan, names: tuple[str, ...]) -> list[Callable[[list[
     plans = {cp.name: cp for cp in tp.columns}
     if not all(n in plans and plans[n].by_index is not None for n in names):
         return None
-    return [lambda idx, cp=plans[n]: cp.fmt(cp.by_index(idx)) for n in names]
+    return [_formatted(plans[n]) for n in names]
+
+
+def _formatted(cp: ColumnPlan) -> Callable[[list[int]], list]:
+    """The CSV fields of a column that is a function of the row index."""
+    fmt, by_index = cp.fmt, cp.by_index
+    assert by_index is not None
+    return lambda idx: fmt(by_index(idx))
 
 
 def fill_order(columns: list[ColumnPlan]) -> list[ColumnPlan]:

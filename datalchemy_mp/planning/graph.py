@@ -143,7 +143,7 @@ def _break_cycles(schema: Schema, selected: list[Key], edges: dict[Key, list[For
             for fk in edges[child]:
                 if fk.ref == parent and (child, fk.name, fk.columns) not in broken:
                     table = schema.tables[child]
-                    if all(table.column(c) is None or table.column(c).nullable for c in fk.columns):
+                    if all((col := table.column(c)) is None or col.nullable for c in fk.columns):
                         candidates.append((child, fk.name, fk.columns))
         if not candidates:
             names = " -> ".join(qualified(k) for k in cycle + [cycle[0]])

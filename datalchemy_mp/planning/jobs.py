@@ -142,9 +142,9 @@ def parent_columns(
     for rule in plan.column_rules:
         if (rule.schema, rule.table) == key and rule.generator.id == "derive.parent_value":
             p = rule.generator.params
-            ref = (p.get("parent_schema"), p.get("parent_table"))
-            if ref in plans:
-                files.setdefault(ref, set()).add(p.get("parent_column"))
+            ref, column = (p.get("parent_schema"), p.get("parent_table")), p.get("parent_column")
+            if ref in plans and isinstance(column, str):
+                files.setdefault(ref, set()).add(column)
     return files, computed
 
 
@@ -180,9 +180,10 @@ def build(
         bounds = [(0, rows)] if needs_whole_table(plans[key]) else chunk_bounds(rows, workers, chunk_rows)
         ids = [q] if len(bounds) == 1 else [f"{q}#{k}" for k in range(len(bounds))]
         chunk_ids[key] = ids
+        kinds = {col.name: col.kind for col in table.columns}
         key_specs[key] = {
             c: {
-                "kind": table.column(c).kind,
+                "kind": kinds[c],
                 "paths": [str(paths.key_path(run_dir, *key, c, k)) for k in range(len(bounds))],
             }
             for c in sorted(needed[key])

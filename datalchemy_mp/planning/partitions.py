@@ -35,7 +35,8 @@ def tree_key_columns(schema: Schema, table: Table) -> set[str]:
     """Columns of `table` that its own or an ancestor's range or list partition key reads (a
     hash key tells nothing apart: rows of every member may share a leaf whatever their key)."""
     current: Table | None = table
-    found, seen = set(), set()
+    found: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     while current is not None and current.key not in seen:
         seen.add(current.key)
         if current.partition_strategy in ("range", "list"):

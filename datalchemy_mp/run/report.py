@@ -114,8 +114,12 @@ class Report:
     _t0: float = field(default_factory=time.monotonic)
 
     def to_json(self) -> dict:
-        gen, trans, pii, by_code = Counter(), Counter(), Counter(), Counter()
-        warnings, unsupported = [], []
+        gen: Counter[str] = Counter()
+        trans: Counter[str] = Counter()
+        pii: Counter[str] = Counter()
+        by_code: Counter[str] = Counter()
+        warnings: list[dict] = []
+        unsupported: list[dict] = []
         for issue in self.warnings:
             by_code[issue.code] += 1
             warnings.append(_issue_entry(issue))

@@ -370,9 +370,20 @@ def test_sqlite_rental_schema(runner, rental_sqlite, tmp_path):
             "initially_deferred": False,
         }
     ]
-    # The contract: no CHECKs and no constraint names for SQLite.
-    all_constraints = [c for t in tables.values() for c in t["constraints"]]
-    assert all(c["kind"] != "check" and c["name"] is None for c in all_constraints)
+    # Unlike the original (no CHECKs for SQLite), CHECKs are read from the CREATE TABLE text.
+    checks = {
+        (name, c["expression"])
+        for name, t in tables.items()
+        for c in t["constraints"]
+        if c["kind"] == "check"
+    }
+    assert checks == {
+        ("usuarios_sistema", "CHECK (perfil IN ('admin','atendente'))"),
+        ("veiculos", "CHECK (status IN ('disponivel','alugado','manutencao'))"),
+        ("contratos", "CHECK (status IN ('aberto','fechado','cancelado'))"),
+        ("avaliacoes", "CHECK (nota BETWEEN 1 AND 5)"),
+    }
+    assert all(c["name"] is None for t in tables.values() for c in t["constraints"])  # none declared
     assert tables["veiculos"]["columns"][6]["default"] == "'disponivel'"
 
 

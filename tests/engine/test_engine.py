@@ -35,6 +35,7 @@ PARENTS = [
 ]
 
 
+@pytest.mark.slow  # a subprocess run or a million values
 def test_composite_keys_one_to_one_and_self_reference(tmp_path):
     store = table(
         "store",
@@ -88,6 +89,7 @@ def test_composite_keys_one_to_one_and_self_reference(tmp_path):
     assert sorted(p["store_id"] for p in profiles) == sorted(ids)
 
 
+@pytest.mark.slow  # a subprocess run or a million values
 def test_unique_exhaustion_is_a_clear_error_naming_the_column(tmp_path):
     t = table("seat", [col("n", "integer", nullable=False)], uniques=[["n"]])
     plan = plan_doc(
@@ -99,6 +101,7 @@ def test_unique_exhaustion_is_a_clear_error_naming_the_column(tmp_path):
     assert report(run_dir)["tables"][0]["status"] == "FAILED"
 
 
+@pytest.mark.slow  # a subprocess run or a million values
 def test_small_vocabulary_on_a_unique_column_gets_real_values_then_suffixes(tmp_path):
     t = table("pipeline", [col("name", "text", nullable=False)], uniques=[["name"]])
     plan = plan_doc({"pipeline": 8}, [rule("pipeline", "name", "domain.crm.pipeline_name")])
@@ -109,6 +112,7 @@ def test_small_vocabulary_on_a_unique_column_gets_real_values_then_suffixes(tmp_
     assert {n.split(" ")[0] for n in names} == {"Prospeccao", "Qualificacao", "Fechamento"}
 
 
+@pytest.mark.slow  # a subprocess run or a million values
 def test_rule_that_cannot_fit_its_column_falls_back_and_is_counted(tmp_path):
     t = table(
         "task",
@@ -123,6 +127,7 @@ def test_rule_that_cannot_fit_its_column_falls_back_and_is_counted(tmp_path):
     assert rep["fallback_count"] > 0 and rep["warnings_by_code"]["rule_fallback"] > 0
 
 
+@pytest.mark.slow  # a subprocess run or a million values
 @pytest.mark.parametrize(
     ("mutate", "path"),
     [

@@ -52,6 +52,7 @@ CHILD = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # a subprocess run or a million values
 def test_two_fresh_processes_give_identical_values():
     children = [
         subprocess.Popen(

@@ -83,6 +83,7 @@ def test_console_gets_readable_lines_from_its_level_up(log_file):
     assert [x["event"] for x in lines_of(log_file)] == ["quiet on the console", "loud"]
 
 
+@pytest.mark.slow  # a subprocess run or a million values
 def test_a_run_logs_from_the_supervisor_and_every_worker(tmp_path):
     schema = write(
         tmp_path / "schema.json",

@@ -176,6 +176,7 @@ def test_live_view_keeps_to_the_terminal_height():
 # --- a real run, stderr piped -------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a subprocess run or a million values
 def test_generate_without_a_terminal_prints_plain_progress_lines(tmp_path):
     schema = small_schema(tmp_path)
     plan = write(tmp_path / "plan.json", plan_doc({"a": 50, "b": 800_000}))
@@ -197,6 +198,7 @@ def test_generate_without_a_terminal_prints_plain_progress_lines(tmp_path):
     assert all(x["status"] == "RUNNING" and int(x["rows"]) <= 800_000 for x in running)
 
 
+@pytest.mark.slow  # a subprocess run or a million values
 def test_quiet_prints_nothing_but_errors(tmp_path):
     schema = small_schema(tmp_path)
     plan = write(tmp_path / "plan.json", plan_doc({"a": 5, "b": 5}))

@@ -156,6 +156,7 @@ def test_generate_exits_at_once_while_another_run_holds_the_lock(schema, tmp_pat
 # --- real runs ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a subprocess run or a million values
 def test_keep_and_latest_across_runs(schema, tmp_path):
     out = tmp_path / "out"
     plan = write(tmp_path / "plan.json", plan_doc({"a": 5, "b": 5}))
