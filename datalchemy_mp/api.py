@@ -9,33 +9,39 @@ Usable without the CLI::
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from traceback import format_exc
 from typing import TYPE_CHECKING
 
 import orjson
 import psutil
 
 import supervisor
+from datalchemy_mp.contracts import integrity
 from datalchemy_mp.contracts.plan import Plan, load_plan
 from datalchemy_mp.contracts.schema import Schema, load_schema
-from datalchemy_mp.errors import DatalchemyError, InputError, Issue, ValidationFailed
+from datalchemy_mp.errors import DatalchemyError, InputError, Issue, OutputError, ValidationFailed
 from datalchemy_mp.planning import graph as graphmod
 from datalchemy_mp.planning import jobs, sizing
-from datalchemy_mp.run import frozen, logs, paths
+from datalchemy_mp.run import frozen, logs, memory, paths
 from datalchemy_mp.run import resume as resuming
 from datalchemy_mp.run.report import REPORT_NAME, Report, RunStatus, TableState, utc_now
 from supervisor import Status
+from supervisor.signals import Shutdown
 
 if TYPE_CHECKING:
     from supervisor.dask_executor import DaskExecutor
 
 PRELOAD = ("datalchemy_mp.engine.worker", "datalchemy_mp.generators", "datalchemy_mp.engine.preload")
 EXIT = {RunStatus.SUCCEEDED: 0, RunStatus.FAILED: 1, RunStatus.INVALID: 2, RunStatus.CANCELLED: 130}
+DEFAULT_STALL_S = 300.0  # a table with no progress for this long is FAILED "stalled"
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,200}$")
 log = logs.get_logger(process="supervisor")
 
@@ -46,6 +52,7 @@ class RunResult:
     status: RunStatus
     exit_code: int
     report: Report
+    crash: Exception | None = None  # an unexpected error of the run itself (the report says so)
 
 
 def default_run_id() -> str:
@@ -54,8 +61,12 @@ def default_run_id() -> str:
 
 
 def default_memory_limit(workers: int) -> int:
-    """Half the machine's memory shared by the workers, at most 2 GiB each."""
+    """Half the memory this process may use (the machine's, or its container's cgroup limit if
+    lower) shared by the workers, at most 2 GiB each."""
     total = psutil.virtual_memory().total
+    cgroup = memory.cgroup_limit()
+    if cgroup is not None:
+        total = min(total, cgroup)
     return min(2 << 30, total // 2 // max(workers, 1))
 
 
@@ -69,19 +80,25 @@ def load_inputs(
 
     schema = load_schema(schema_file, inputs.schema_bytes if inputs else None)
     plan = load_plan(plan_file, inputs.plan_bytes if inputs else None)
-    warnings = check(schema, plan)
-    return schema, plan, warnings
+    contradictions = integrity.check_schema(schema)
+    try:
+        warnings = check(schema, plan)
+    except ValidationFailed as exc:
+        raise ValidationFailed(contradictions + exc.issues) from None
+    if any(i.severity == "error" for i in contradictions):
+        raise ValidationFailed(contradictions + warnings)
+    return schema, plan, contradictions + warnings
 
 
 @dataclass
 class Prepared:
-    """A run's validated inputs: the FK graph with every table's rows, and the table plans."""
+    """Everything a run needs before a worker starts, checked."""
 
     schema: Schema
     plan: Plan
-    base_date: dt.date
     graph: graphmod.Graph
     table_plans: dict
+    base_date: dt.date
     warnings: list[Issue]
 
 
@@ -91,20 +108,28 @@ def prepare(
     base_date: dt.date | None = None,
     inputs: frozen.Inputs | None = None,
 ) -> Prepared:
-    """Everything ``generate`` decides before it starts a worker (inputs, graph, rows of auto
-    parents, capacities of keys, every generator built): raises ValidationFailed listing the
-    errors, or another DatalchemyError (e.g. a cycle of FKs)."""
+    """Load, validate and plan every table exactly as ``generate`` does; ``validate`` is this.
+
+    Raises ValidationFailed with every error found (file, JSON path, what was expected).
+    """
     schema, plan, warnings = load_inputs(schema_file, plan_file, inputs)
     base = base_date or plan.options.base_date or dt.datetime.now(dt.UTC).date()
-    graph = graphmod.build(schema, plan)
-    table_plans = sizing.sized_plans(schema, plan, graph, base)
-    return Prepared(schema, plan, base, graph, table_plans, warnings + graph.warnings)
+    try:
+        graph = graphmod.build(schema, plan)
+    except DatalchemyError:
+        raise
+    except Exception as exc:  # what the planner cannot do with this input, found before any worker
+        message = f"the tables cannot be ordered: {type(exc).__name__}: {exc}"
+        raise ValidationFailed([Issue("error", "cannot_generate", "", message, plan.file)]) from exc
+    table_plans = jobs.plans_of(schema, plan, graph, base)
+    sizing.apply(schema, plan, graph, table_plans, base)  # auto parents' rows, key capacities
+    return Prepared(schema, plan, graph, table_plans, base, warnings + graph.warnings)
 
 
-def validate(schema_file: str | Path, plan_file: str | Path) -> list[Issue]:
-    """Every check ``generate`` makes before it starts a worker: raises ValidationFailed
-    listing all the errors, else returns the warnings."""
-    return prepare(schema_file, plan_file).warnings
+def validate(schema_file: str | Path, plan_file: str | Path, base_date: dt.date | None = None) -> list[Issue]:
+    """Every check ``generate`` makes before it starts a worker (``prepare``): raises
+    ValidationFailed listing all the errors, else returns the warnings."""
+    return prepare(schema_file, plan_file, base_date).warnings
 
 
 def generate(
@@ -116,68 +141,109 @@ def generate(
     workers: int | None = None,
     memory_limit: int | None = None,
     table_timeout: float | None = None,
+    stall_limit: float | None = DEFAULT_STALL_S,
     base_date: dt.date | None = None,
     chunk_rows: int | None = None,
     dask: str | None = None,
     on_event: Callable[[str, TableState], None] | None = None,
 ) -> RunResult:
-    """Generate every table of the plan into ``out_dir/<run_id>/``; the report is always written.
+    """Generate every table of the plan into ``out_dir/<run_id>/``.
+
+    Once the run directory exists its report ends final whatever happens (an error, a signal, a
+    full disk): ``succeeded``, ``failed``, ``invalid`` or ``cancelled``. Raises DatalchemyError
+    only before that (a bad run id, an ``out_dir`` that cannot hold a run directory).
 
     ``dask``: run the tables on a Dask cluster (``tcp://host:8786``, or ``local:N`` for a
     LocalCluster of N one-thread workers) instead of this machine's worker processes."""
     run_id = run_id or default_run_id()
     if not _RUN_ID.match(run_id):
         raise InputError(f"run id {run_id!r} must be letters, digits, '_', '-' or '.'")
-    run_dir = Path(out_dir) / run_id
+    settings = {
+        "schema_file": str(Path(schema_file).absolute()),
+        "plan_file": str(Path(plan_file).absolute()),
+        "workers": workers,
+        "memory_limit_bytes": memory_limit,
+        "table_timeout_s": table_timeout,
+        "stall_limit_s": stall_limit,
+    }
+    # Signals are recorded from here on, and stop the run once its report exists.
+    with supervisor.catch_shutdown(raising=False) as shutdown:
+        report = _start(Path(out_dir) / run_id, settings)
+        run_dir = report.path.parent
+
+        def run() -> str | None:
+            if dask is None:
+                supervisor.prestart(PRELOAD)  # warms the workers' caches while the plan is validated
+            log.info("run started", run_id=run_id, run_dir=str(run_dir), **report.settings)
+            inputs = frozen.Inputs.read(schema_file, plan_file)
+            prepared = prepare(schema_file, plan_file, base_date, inputs)
+            executor = _executor(dask)
+            n = workers or (executor.threads() if executor else None) or os.cpu_count() or 1
+            report.warnings = prepared.warnings
+            log.info("plan valid", tables=len(prepared.graph.order), warnings=len(report.warnings))
+            for issue in report.warnings:
+                log.warning("plan warning", code=issue.code, path=issue.path, message=issue.message)
+            report.settings.update(
+                {
+                    "workers": n,
+                    "memory_limit_bytes": memory_limit or default_memory_limit(n),
+                    "seed": prepared.plan.seed,
+                    "base_date": prepared.base_date.isoformat(),
+                    "chunk_rows": chunk_rows,
+                    **inputs.digests,
+                }
+            )
+            frozen.freeze(run_dir, inputs, report.settings)
+            _write_resolved_plan(
+                run_dir, inputs.plan_bytes, prepared.plan, prepared.base_date, prepared.table_plans
+            )
+            return _execute(report, run_dir, prepared, executor, on_event, {})
+
+        return _guarded(report, run_dir, shutdown, run)
+
+
+def _start(run_dir: Path, settings: dict) -> Report:
+    """Create the run directory and its first report (``running``); raise DatalchemyError if
+    that cannot be done (then no run directory is left)."""
     try:
         run_dir.mkdir(parents=True, exist_ok=False)
     except FileExistsError:
         raise InputError(f"run directory {run_dir} already exists") from None
-    logs.log_to_file(run_dir / logs.LOG_NAME)
-    report = Report(
-        path=run_dir / REPORT_NAME,
-        run_id=run_id,
-        settings={
-            "schema_file": str(Path(schema_file).absolute()),
-            "plan_file": str(Path(plan_file).absolute()),
-            "workers": workers,
-            "memory_limit_bytes": memory_limit,
-            "table_timeout_s": table_timeout,
-        },
-    )
-    report.write()
-    if dask is None:
-        supervisor.prestart(PRELOAD)  # warms the workers' caches while the plan is validated
-    log.info("run started", run_id=run_id, run_dir=str(run_dir), **report.settings)
-    executor = None
+    except OSError as exc:
+        raise InputError(f"cannot create the run directory {run_dir}: {exc.strerror or exc}") from None
+    report = Report(path=run_dir / REPORT_NAME, run_id=run_dir.name, settings=settings)
     try:
-        inputs = frozen.Inputs.read(schema_file, plan_file)
-        ready = prepare(schema_file, plan_file, base_date, inputs)
-        schema, plan, base, graph = ready.schema, ready.plan, ready.base_date, ready.graph
-        table_plans = ready.table_plans
-        executor = _executor(dask)
+        report.start()
+    except OSError as exc:
+        shutil.rmtree(run_dir, ignore_errors=True)  # no report: leave no run directory either
+        raise OutputError(f"cannot write the report in {run_dir}: {exc.strerror or exc}") from None
+    logs.log_to_file(run_dir / logs.LOG_NAME)
+    return report
+
+
+def _guarded(report: Report, run_dir: Path, shutdown: Shutdown, body: Callable[[], str | None]) -> RunResult:
+    """Run ``body`` (it returns the shutdown signal that stopped the run, if any) and make the
+    report final whatever happens: an error, a signal at any moment, a full disk."""
+    try:
+        shutdown.arm()
+        interrupted_by = body()
+        shutdown.raising = False  # the run is over: a late signal must not tear the ending
+        return _finish(report, run_dir, interrupted_by or shutdown.first)
+    except supervisor.Interrupted as exc:
+        shutdown.raising = False
+        return _finish(report, run_dir, exc.signal_name)
     except ValidationFailed as exc:
+        shutdown.raising = False
         return _invalid(report, run_dir, exc.issues)
     except DatalchemyError as exc:
+        shutdown.raising = False
         return _invalid(report, run_dir, [_issue(exc)])
-    workers = workers or (executor.threads() if executor else None) or os.cpu_count() or 1
-    report.warnings = ready.warnings
-    log.info("plan valid", tables=len(graph.order), warnings=len(report.warnings))
-    for issue in report.warnings:
-        log.warning("plan warning", code=issue.code, path=issue.path, message=issue.message)
-    report.settings.update(
-        {
-            "workers": workers,
-            "memory_limit_bytes": memory_limit or default_memory_limit(workers),
-            "seed": plan.seed,
-            "base_date": base.isoformat(),
-            "chunk_rows": chunk_rows,
-            **inputs.digests,
-        }
-    )
-    frozen.freeze(run_dir, inputs, report.settings)
-    _write_resolved_plan(run_dir, inputs.plan_bytes, plan, base, table_plans)
-    return _execute(report, run_dir, schema, plan, graph, table_plans, executor, on_event, {})
+    except Exception as exc:
+        shutdown.raising = False
+        return _finish(report, run_dir, None, crash=exc)
+    finally:
+        # The parents' key files stay until every table is OK: a resumed run's children read them.
+        paths.clean_parts(run_dir, keep_keys=report.status != RunStatus.SUCCEEDED)
 
 
 def resume(
@@ -196,39 +262,45 @@ def resume(
     previous = resuming.previous_report(run_dir)
     logs.log_to_file(run_dir / logs.LOG_NAME)
     log.info("run resumed", run_id=run_dir.name, run_dir=str(run_dir))
+    schema, plan, warnings = load_inputs(frozen.schema_path(run_dir), frozen.plan_path(run_dir))
     base = dt.date.fromisoformat(settings["base_date"])
-    ready = prepare(frozen.schema_path(run_dir), frozen.plan_path(run_dir), base)
-    schema, plan, graph, table_plans = ready.schema, ready.plan, ready.graph, ready.table_plans
+    graph = graphmod.build(schema, plan)
+    table_plans = jobs.plans_of(schema, plan, graph, base)
+    sizing.apply(schema, plan, graph, table_plans, base)
     executor = _executor(dask)
     if executor is None:
         supervisor.prestart(PRELOAD)
     report = Report(path=run_dir / REPORT_NAME, run_id=previous["run_id"], settings=settings)
     report.started_at = previous["started_at"]
     report.resumed_at = [*previous.get("resumed_at", []), utc_now()]
-    report.warnings = ready.warnings
+    report.warnings = warnings + graph.warnings
     earlier = resuming.tables_of(previous)
-    return _execute(report, run_dir, schema, plan, graph, table_plans, executor, on_event, earlier)
+    prepared = Prepared(schema, plan, graph, table_plans, base, report.warnings)
+
+    def run() -> str | None:
+        return _execute(report, run_dir, prepared, executor, on_event, earlier)
+
+    with supervisor.catch_shutdown(raising=False) as shutdown:
+        return _guarded(report, run_dir, shutdown, run)
 
 
 def _execute(
     report: Report,
     run_dir: Path,
-    schema: Schema,
-    plan: Plan,
-    graph: graphmod.Graph,
-    table_plans: dict,
+    prepared: Prepared,
     executor: supervisor.Executor | None,
     on_event: Callable[[str, TableState], None] | None,
     previous: dict[tuple[str, str], dict],
-) -> RunResult:
-    """Run the tables; ``previous``: each table's entry in the report of an earlier attempt (a
-    resumed run): those OK are kept as they are, the others run again."""
+) -> str | None:
+    """Run the tables; returns the shutdown signal that stopped them, if any. ``previous``: each
+    table's entry in the report of an earlier attempt (a resumed run): those OK are kept as they
+    are, the others run again."""
     settings = report.settings
     tasks, runs = jobs.build(
-        schema,
-        plan,
-        graph,
-        table_plans,
+        prepared.schema,
+        prepared.plan,
+        prepared.graph,
+        prepared.table_plans,
         run_dir.absolute(),  # workers may run elsewhere (another cwd, another machine)
         dt.date.fromisoformat(settings["base_date"]),
         settings["workers"],
@@ -242,6 +314,7 @@ def _execute(
         workers=settings["workers"],
         memory_limit_bytes=settings["memory_limit_bytes"],
         timeout_s=settings["table_timeout_s"],
+        stall_s=settings.get("stall_limit_s"),
         preload=PRELOAD,
     )
     report.write()
@@ -262,31 +335,49 @@ def _execute(
     result = supervisor.run(tasks, limits, on_event=handle, executor=executor)
     for task_id, outcome in result.outcomes.items():
         runs[task_id].apply(outcome, run_dir, table_of)
-    for state in jobs.withdraw_orphans(report.tables, graph, run_dir):
-        _log_table(Status.OK, state)
-    if result.interrupted_by:
+    return result.interrupted_by
+
+
+def _finish(
+    report: Report, run_dir: Path, interrupted_by: str | None, crash: Exception | None = None
+) -> RunResult:
+    """Make the report final: every table ends in a final status, the run gets its status."""
+    if crash is not None:
+        log.error("run failed", error=f"{type(crash).__name__}: {crash}", traceback=format_exc())
+        report.errors.append(Issue("error", "internal_error", "", _crash_message(crash)))
+    unfinished = "run_failed" if crash is not None else "shutdown"
+    for state in report.tables:
+        if not state.status.final:
+            was = state.status
+            state.status, state.reason = Status.CANCELLED, unfinished
+            _log_table(was, state)
+    if crash is not None:
+        report.status = RunStatus.FAILED
+    elif interrupted_by:
         report.status = RunStatus.CANCELLED
     elif all(t.status == Status.OK for t in report.tables):
         report.status = RunStatus.SUCCEEDED
     else:
         report.status = RunStatus.FAILED
-    # The parents' key files stay until every table is OK: a resumed run's children read them.
-    paths.clean_parts(run_dir, keep_keys=report.status != RunStatus.SUCCEEDED)
-    report.finished_at = utc_now()
-    report.write()
-    code = EXIT[report.status]
-    if result.interrupted_by == "SIGTERM":
-        code = 143
+    code = supervisor.exit_code(interrupted_by) if interrupted_by else EXIT[report.status]
+    report.interrupted_by = interrupted_by
+    report.finish()
     statuses = [t.status for t in report.tables]
     log.info(
         "run finished",
         status=report.status,
         exit_code=code,
-        interrupted_by=result.interrupted_by,
+        interrupted_by=interrupted_by,
         tables={s: statuses.count(s) for s in dict.fromkeys(statuses)},
         rows=sum(t.rows_generated for t in report.tables if t.status == Status.OK),
     )
-    return RunResult(run_dir, report.status, code, report)
+    return RunResult(run_dir, report.status, code, report, crash)
+
+
+def _crash_message(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return f"disk full: {exc}"
+    return f"internal error: {type(exc).__name__}: {exc} (traceback in {logs.LOG_NAME})"
 
 
 def _executor(dask: str | None) -> DaskExecutor | None:
@@ -311,8 +402,7 @@ def _invalid(report: Report, run_dir: Path, issues: list[Issue]) -> RunResult:
     report.status = RunStatus.INVALID
     report.errors = [i for i in issues if i.severity == "error"]
     report.warnings = [i for i in issues if i.severity != "error"]
-    report.finished_at = utc_now()
-    report.write()
+    report.finish()
     log.error("plan invalid", errors=[str(i) for i in report.errors])
     log.info("run finished", status=RunStatus.INVALID, exit_code=2)
     return RunResult(run_dir, RunStatus.INVALID, 2, report)

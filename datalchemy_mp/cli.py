@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -41,8 +42,9 @@ another one exits at once with code 2.
 On a terminal, stderr shows a live view of the tables and log lines;
 otherwise one key=value line per running table every --progress-interval
 seconds and one per finished table. The last line on stdout is
-run_dir=<path>. Exit codes: 0 all tables OK, 1 a table failed, 2 invalid
-input or OUT busy, 130/143 interrupted by SIGINT/SIGTERM."""
+run_dir=<path>. Exit codes: 0 all tables OK, 1 a table failed (or the
+disk filled), 2 invalid input or OUT busy, 130/143/129 interrupted by
+SIGINT/SIGTERM/SIGHUP. The report always ends with a final status."""
 
 
 class Group(click.Group):
@@ -54,8 +56,17 @@ class Group(click.Group):
         except DatalchemyError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {logs.scrub_text(str(exc))}", err=True)
             sys.exit(exc.exit_code)
+        except KeyboardInterrupt:  # Ctrl-C outside a run (a run reports it and exits 130 itself)
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            sys.exit(130)
+        except OSError as exc:  # a file that cannot be read or written, named by the OS
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"Error: {logs.scrub_text(str(exc))}", err=True)
+            sys.exit(1)
 
 
 @click.group(
@@ -78,15 +89,30 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-def _size(ctx, param, value):
+def _memory_limit(ctx, param, value):
     if value is None:
         return None
-    from supervisor import parse_size
+    from datalchemy_mp.run.memory import parse_memory_limit
 
     try:
-        return parse_size(value)
+        return parse_memory_limit(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+def _seconds(ctx, param, value):
+    """A positive, finite number of seconds; ``off`` (where allowed) for none."""
+    if value is None:
+        return None
+    if value.strip().lower() == "off" and param.name == "stall_limit":
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a number of seconds, got {value!r}") from None
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise click.BadParameter(f"expected a positive, finite number of seconds, got {value!r}")
+    return seconds
 
 
 @cli.command(epilog=GENERATE_EPILOG)
@@ -124,13 +150,23 @@ def _size(ctx, param, value):
 )
 @click.option(
     "--memory-limit",
-    callback=_size,
-    help="RSS limit per worker, e.g. 512MiB or 2GB (default: half the RAM / workers, at most 2GiB).",
+    callback=_memory_limit,
+    help="RSS limit per worker with a unit, e.g. 512MiB or 2GB; at least 64MiB (default: half the "
+    "memory of the machine or of its container's cgroup / workers, at most 2GiB).",
 )
 @click.option(
     "--table-timeout",
-    type=click.FloatRange(min=0.1),
+    callback=_seconds,
+    metavar="SECONDS",
     help="Seconds per worker (a table, or a chunk of a split table).",
+)
+@click.option(
+    "--stall-limit",
+    callback=_seconds,
+    default=str(api.DEFAULT_STALL_S),
+    show_default=True,
+    metavar="SECONDS|off",
+    help="A worker that reports no progress for this long is stopped (FAILED stalled); 'off' waits forever.",
 )
 @click.option(
     "--base-date",
@@ -171,6 +207,7 @@ def generate(
     workers,
     memory_limit,
     table_timeout,
+    stall_limit,
     base_date,
     chunk_rows,
     keep,
@@ -224,6 +261,7 @@ def generate(
                     workers=workers,
                     memory_limit=memory_limit,
                     table_timeout=table_timeout,
+                    stall_limit=stall_limit,
                     base_date=base_date,
                     chunk_rows=chunk_rows,
                     dask=dask,
@@ -240,9 +278,10 @@ def generate(
         logs.log_to_console(None)
         logs.log_to_file(None)
     report = result.report
-    if result.status == RunStatus.INVALID:
-        for issue in report.errors:
-            click.echo(f"Error: {logs.scrub_text(str(issue))}", err=True)
+    if result.crash is not None and click.get_current_context().find_root().params.get("debug"):
+        raise result.crash
+    for issue in report.errors:
+        click.echo(f"Error: {logs.scrub_text(str(issue))}", err=True)
     for t in report.tables:
         if t.status != Status.OK:
             why = t.reason or ""
@@ -274,18 +313,24 @@ def _warning_summary(doc: dict) -> None:
 @cli.command()
 @schema_option()
 @plan_option(help="plan.json (v0.2) to check against it.")
-def validate(schema_file, plan_file) -> None:
+@click.option(
+    "--base-date",
+    callback=iso_date,
+    help="Date that stands for CURRENT_DATE/now() and 'today' (default: today, UTC), as in generate.",
+)
+def validate(schema_file, plan_file, base_date) -> None:
     """Check a plan against a schema without generating anything (exit 0 or 2).
 
-    Every error and warning is printed on stderr with its file and JSON path; `valid` on
-    stdout when there is no error.
+    Runs everything `generate` runs before its first worker starts (the same code): what
+    `generate` would reject, this rejects. Every error and warning is printed on stderr with its
+    file and JSON path; `valid` on stdout when there is no error.
 
     \b
     Example:
       datalchemy-mp validate -s plans/crm/schema.json -p plans/crm/full_stack_ptbr.plan.json
     """
     try:
-        warnings = api.validate(schema_file, plan_file)
+        warnings = api.validate(schema_file, plan_file, base_date)
     except ValidationFailed as exc:
         for issue in exc.issues:
             click.echo(f"{issue.severity}: {issue}", err=True)

@@ -3,7 +3,6 @@ group turns a DatalchemyError into a clean message)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -58,11 +57,8 @@ def introspect(dsn: str, schemas: tuple[str, ...], output: Path, stats: bool) ->
 
         counted = pg_stats.introspect_stats(doc, dsn)
         click.echo(f"stats: {counted} column(s) from pg_stats", err=True)
-    if str(output) == "-":
-        sys.stdout.buffer.write(introspection.dumps_schema(doc))
-        sys.stdout.flush()
-    else:
-        introspection.write_schema(doc, output)
+    introspection.write_schema(doc, output)
+    if str(output) != "-":
         tables = sum(len(s["tables"]) for s in doc["schemas"])
         click.echo(
             f"{output}: {tables} table(s) in {len(doc['schemas'])} schema(s), {len(doc['enums'])} enum(s)",
@@ -81,14 +77,24 @@ Examples:
 @click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="RUN_DIR")
 @click.option("--dsn", required=True, envvar="DATALCHEMY_MP_DSN", help=DSN_HELP)
 @click.option("--truncate", is_flag=True, help="Empty the loaded tables first (same transaction).")
-def load(run_dir: Path, dsn: str, truncate: bool) -> None:
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    help="Load the CSVs of a run that did not succeed (by default such a run is refused, naming "
+    "its missing tables).",
+)
+def load(run_dir: Path, dsn: str, truncate: bool, allow_partial: bool) -> None:
     """Load a run's <schema>.<table>.csv files into a database, all or nothing.
 
     Postgres: COPY ... FROM STDIN (FORMAT csv, HEADER true), parents before children as the
     target's own foreign keys say, in one transaction. SQLite: batched inserts, foreign keys on.
     Any failure rolls everything back and names the table, CSV line and constraint (exit 1).
+    A run whose report does not say `succeeded` is refused (exit 1) unless --allow-partial.
     """
     from datalchemy_mp.db import load as loader
+    from datalchemy_mp.run.runs import check_loadable
+
+    check_loadable(run_dir, allow_partial)
 
     def report(done: loader.TableLoaded) -> None:
         click.echo(f"{done.qualified}: {done.rows} rows")

@@ -70,6 +70,10 @@ class ValidationFailed(DatalchemyError):
         return self.message
 
 
+class OutputError(DatalchemyError):
+    """Output that cannot be written where asked (a read-only, full or impossible place)."""
+
+
 class ParamError(DatalchemyError):
     """A generator or transform got params it cannot use."""
 
@@ -112,6 +116,12 @@ class RunInProgress(DatalchemyError):
     """Another process holds the lock of the output directory."""
 
     exit_code = 2
+
+
+class RunNotComplete(DatalchemyError):
+    """A run directory whose run did not succeed: some tables are missing."""
+
+    exit_code = 1
 
 
 class ResumeRefused(DatalchemyError):

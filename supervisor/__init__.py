@@ -8,18 +8,22 @@ from .child import progress
 from .executor import Executor
 from .outcome import Event, Outcome, RunResult, Status
 from .pool import LocalPool, prestart, run
+from .signals import Interrupted, catch_shutdown, exit_code
 from .sizes import parse_size
 from .task import Limits, Task
 
 __all__ = [
     "Event",
     "Executor",
+    "Interrupted",
     "Limits",
     "LocalPool",
     "Outcome",
     "RunResult",
     "Status",
     "Task",
+    "catch_shutdown",
+    "exit_code",
     "parse_size",
     "prestart",
     "progress",

@@ -17,7 +17,10 @@ from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from typing import Any
 
+from .watchdog import kill_descendants
+
 _PR_SET_PDEATHSIG = 1
+_PR_SET_CHILD_SUBREAPER = 36
 _TRACEBACK_LINES = 30
 _PROGRESS_EVERY_S = 0.05  # the supervisor reports progress at most every 0.5 s anyway
 
@@ -38,7 +41,9 @@ class _Channel:
                 self._flush()
 
     def finish(self, kind: str, value: Any) -> None:
-        """Send the final message; a result that cannot be pickled becomes an error."""
+        """End what the target left running, then send the final message; a result that cannot
+        be pickled becomes an error."""
+        kill_descendants(os.getpid())
         with self._lock:
             self._flush()
             try:
@@ -92,22 +97,40 @@ def main(conn: Connection, target: str, payload: Any) -> None:
 def describe(exc: BaseException) -> dict:
     """Type, message and the last lines of the traceback of ``exc``."""
     lines = "".join(traceback.format_exception(exc)).splitlines()
-    return {
+    detail: dict[str, Any] = {
         "type": type(exc).__qualname__,
         "message": str(exc),
         "traceback": "\n".join(lines[-_TRACEBACK_LINES:]),
     }
+    errno = _errno_of(exc)
+    if errno is not None:
+        detail["errno"] = errno
+    return detail
+
+
+def _errno_of(exc: BaseException | None) -> int | None:
+    """The errno of ``exc`` or of the OSError that caused it (a full disk deep inside a writer)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OSError) and exc.errno is not None:
+            return exc.errno
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
 
 
 def _isolate() -> None:
     """Own session (Ctrl-C reaches only the supervisor; a kill takes the whole group), death with
-    the parent, and first in line for the kernel's OOM killer."""
+    the parent, every descendant kept below it, default signal handling, and first in line for
+    the kernel's OOM killer."""
     os.setsid()
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # the forkserver ignores them; we must not
+        signal.signal(signum, signal.SIG_DFL)
     parent = os.getppid()
     libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-        errno = ctypes.get_errno()
-        raise OSError(errno, f"prctl(PR_SET_PDEATHSIG): {os.strerror(errno)}")
+    _prctl(libc, "PR_SET_PDEATHSIG", _PR_SET_PDEATHSIG, signal.SIGKILL)
+    # Orphaned descendants (a double fork, a daemon) are reparented to us, not to init: they stay
+    # in the tree the supervisor measures and kills.
+    _prctl(libc, "PR_SET_CHILD_SUBREAPER", _PR_SET_CHILD_SUBREAPER, 1)
     supervisor_process = multiprocessing.parent_process()
     if os.getppid() != parent or (supervisor_process and not supervisor_process.is_alive()):
         os._exit(1)  # the forkserver or the supervisor died before the death signal was armed
@@ -121,6 +144,12 @@ def _isolate() -> None:
     with contextlib.suppress(OSError):
         with open("/proc/self/oom_score_adj", "w") as file:
             file.write("1000")
+
+
+def _prctl(libc: Any, name: str, option: int, value: int) -> None:
+    if libc.prctl(option, value, 0, 0, 0) != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"prctl({name}): {os.strerror(errno)}")
 
 
 def _max_rss() -> int:

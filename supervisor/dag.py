@@ -9,7 +9,8 @@ from .task import Task
 
 
 def dependents_of(tasks: Sequence[Task]) -> dict[str, list[str]]:
-    """Map each task id to the ids that depend on it directly, in task order.
+    """Map each task id to the ids that depend on it directly (by ``deps`` or ``requires``), in
+    task order.
 
     Raises ValueError naming the tasks on a duplicate id, an unknown dependency or a cycle.
     """
@@ -18,7 +19,7 @@ def dependents_of(tasks: Sequence[Task]) -> dict[str, list[str]]:
         raise ValueError(f"duplicate task ids: {', '.join(duplicates)}")
     dependents: dict[str, list[str]] = {task.id: [] for task in tasks}
     for task in tasks:
-        for dep in dict.fromkeys(task.deps):  # a dep listed twice is one edge
+        for dep in dict.fromkeys(task.deps + task.requires):  # a dep listed twice is one edge
             if dep not in dependents:
                 raise ValueError(f"task {task.id!r} depends on unknown task {dep!r}")
             dependents[dep].append(task.id)
@@ -40,7 +41,7 @@ def descendants(dependents: dict[str, list[str]], task_id: str) -> set[str]:
 
 def _check_acyclic(tasks: Sequence[Task], dependents: dict[str, list[str]]) -> None:
     """Kahn's algorithm; what it cannot order lies on or behind a cycle, which is then named."""
-    waiting = {task.id: len(set(task.deps)) for task in tasks}
+    waiting = {task.id: len(set(task.deps + task.requires)) for task in tasks}
     ready = [task_id for task_id, count in waiting.items() if count == 0]
     while ready:
         done = ready.pop()
@@ -52,7 +53,8 @@ def _check_acyclic(tasks: Sequence[Task], dependents: dict[str, list[str]]) -> N
     if not waiting:
         return
     # Every task left waits on another task left: walk those edges until one repeats.
-    deps = {task.id: [d for d in task.deps if d in waiting] for task in tasks if task.id in waiting}
+    left = [task for task in tasks if task.id in waiting]
+    deps = {task.id: [d for d in task.deps + task.requires if d in waiting] for task in left}
     path = [next(iter(waiting))]
     while path[-1] not in path[:-1]:
         path.append(deps[path[-1]][0])

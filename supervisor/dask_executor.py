@@ -78,7 +78,7 @@ def run_one(task: Task, limits: Limits, topic: str, cancel_name: str) -> dict:
     watcher.start()
     try:
         limits = dataclasses.replace(limits, workers=1)
-        result = run([dataclasses.replace(task, deps=())], limits, forward, cancel=cancel)
+        result = run([dataclasses.replace(task, deps=(), requires=())], limits, forward, cancel=cancel)
     finally:
         done.set()
     return {**result.outcomes[task.id].to_json(), **where}
@@ -121,6 +121,7 @@ class DaskExecutor:
         self.lost: dict[str, list[str]] = {}  # task id -> workers of attempts that did not end
         self.attempts: dict[str, str] = {}  # task id -> worker of the latest attempt
         self.shutdown_at: float | None = None
+        self.stopped: list[Outcome] = []  # handed back by the next wait()
         self.client.subscribe_topic(self.topic, lambda event: self.inbox.put(("event", event[1])))
 
     def running(self) -> int:
@@ -143,7 +144,7 @@ class DaskExecutor:
         self.futures[task.id] = future
 
     def wait(self, timeout: float) -> list[Outcome]:
-        ended: list[Outcome] = []
+        ended, self.stopped = self.stopped, []
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -164,6 +165,17 @@ class DaskExecutor:
                 outcome.detail = {"message": "the cluster did not confirm the cancellation in time"}
                 ended.append(outcome)
         return ended
+
+    def stop(self, task_id: str, reason: str) -> None:
+        """Cancel one task (a task it requires failed): it comes back SKIPPED at once. Dask does
+        not interrupt a task already running on a worker; its result is dropped."""
+        future = self.futures.pop(task_id, None)
+        if future is None:
+            return
+        self.client.cancel(future)
+        outcome = self.outcomes[task_id]
+        outcome.status, outcome.reason, outcome.finished_at = Status.SKIPPED, reason, time.time()
+        self.stopped.append(outcome)
 
     def shut_down(self) -> None:
         """Raise the run's cancel flag: each task's own supervisor SIGTERMs its process."""

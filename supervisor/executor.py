@@ -1,23 +1,22 @@
 """The run loop over a DAG, and the seam where tasks are handed to an executor.
 
-The loop keeps the DAG: which task may start, which are skipped after a failure, which are
-cancelled on SIGINT/SIGTERM, and the events. An executor runs started tasks somewhere (the local
-forkserver pool of ``pool.py``, or a Dask cluster in ``dask_executor.py``) under the same limits,
-and hands back each one's final Outcome.
+The loop keeps the DAG: which task may start, which are skipped (or stopped) after a failure,
+which are cancelled on SIGINT/SIGTERM/SIGHUP, and the events. An executor runs started tasks
+somewhere (the local forkserver pool of ``pool.py``, or a Dask cluster in ``dask_executor.py``)
+under the same limits, and hands back each one's final Outcome.
 """
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from .dag import dependents_of, descendants
 from .outcome import Event, Outcome, RunResult, Status
+from .signals import catch_shutdown
 from .task import Limits, Task
 
 EventHandler = Callable[[Event], None]
@@ -39,6 +38,10 @@ class Executor(Protocol):
     def wait(self, timeout: float) -> list[Outcome]:
         """Advance for at most ``timeout`` seconds; the final outcomes of tasks that ended."""
 
+    def stop(self, task_id: str, reason: str) -> None:
+        """Stop one running task (a task it requires failed); it is handed back later as SKIPPED
+        with ``reason``."""
+
     def shut_down(self) -> None:
         """Stop every running task; each is handed back later as CANCELLED (reason "shutdown")."""
 
@@ -54,23 +57,26 @@ def run(
     cancel: threading.Event | None = None,
 ) -> RunResult:
     """Start each task on ``executor`` as soon as its deps ended OK, at most ``limits.workers`` at
-    once, until all ended or SIGINT/SIGTERM (or ``cancel``) asked to stop.
+    once, until all ended or SIGINT/SIGTERM/SIGHUP (or ``cancel``) asked to stop.
 
     Raises ValueError on an invalid DAG before anything starts."""
     tasks = list(tasks)
     schedule = _Schedule(tasks, dependents_of(tasks), on_event)
     executor.open(limits, schedule.emit)
-    with _shutdown_requests() as requests:
+    with catch_shutdown(raising=False) as shutdown:
+        requests = shutdown.received
         try:
             schedule.start_ready(executor, limits.workers)
-            while executor.running():
+            while executor.running() or schedule.held:
+                if not executor.running():  # only held tasks, whose requirements can no longer end
+                    raise RuntimeError(f"tasks wait on tasks that will never end: {sorted(schedule.held)}")
                 if cancel is not None and cancel.is_set() and not requests:
                     requests.append("cancel")
                 if requests and not schedule.stopping:
                     schedule.cancel_pending()
                     executor.shut_down()
                 for outcome in executor.wait(limits.poll_interval_s):
-                    schedule.finished(outcome)
+                    schedule.finished(outcome, executor)
                 schedule.start_ready(executor, limits.workers)
         finally:
             executor.close()
@@ -89,6 +95,8 @@ class _Schedule:
         self.outcomes = {task.id: Outcome(task.id, group=task.group) for task in tasks}
         self.pending = dict.fromkeys(task.id for task in tasks)  # ordered set, in the order given
         self.waiting_on = {task.id: len(set(task.deps)) for task in tasks}
+        self.running: set[str] = set()
+        self.held: dict[str, Outcome] = {}  # ended OK, waiting for the tasks they require
         self.stopping = False
 
     def start_ready(self, executor: Executor, workers: int) -> None:
@@ -99,38 +107,67 @@ class _Schedule:
                 return
             if self.waiting_on[task_id] == 0:
                 del self.pending[task_id]
+                self.running.add(task_id)
                 executor.start(self.tasks[task_id], self.outcomes[task_id])
 
-    def finished(self, outcome: Outcome) -> None:
-        """Report a final outcome, then skip or unblock the task's dependents."""
-        self.outcomes[outcome.task_id] = outcome
+    def finished(self, outcome: Outcome, executor: Executor) -> None:
+        """A task ended: hold an OK that waits for what it requires, else report it final."""
+        task_id = outcome.task_id
+        self.running.discard(task_id)
+        blocked_by = self.outcomes[task_id].blocked_by  # recorded while it was being stopped
+        self.outcomes[task_id] = outcome
+        outcome.blocked_by = list(dict.fromkeys([*outcome.blocked_by, *blocked_by]))
+        if outcome.status == Status.OK and not self._requirements_ok(self.tasks[task_id]):
+            outcome.status = Status.RUNNING  # not OK before what it relies on is
+            self.held[task_id] = outcome
+            return
+        self._final(outcome, executor)
+
+    def _requirements_ok(self, task: Task) -> bool:
+        return all(self.outcomes[r].status == Status.OK for r in task.requires)
+
+    def _final(self, outcome: Outcome, executor: Executor) -> None:
+        """Report a final outcome, then stop what relied on a failure or go on after an OK."""
         self.emit("finished", outcome)
+        task_id = outcome.task_id
         if outcome.status == Status.FAILED:
-            self._skip_dependents(outcome.task_id)
+            self._skip_dependents(task_id, executor)
         elif outcome.status == Status.OK:
-            for dependent in self.dependents[outcome.task_id]:
-                self.waiting_on[dependent] -= 1
+            for dependent in self.dependents[task_id]:
+                if task_id in self.tasks[dependent].deps:
+                    self.waiting_on[dependent] -= 1
+                if dependent in self.held and self._requirements_ok(self.tasks[dependent]):
+                    held = self.held.pop(dependent)
+                    held.status = Status.OK
+                    self._final(held, executor)
 
     def cancel_pending(self) -> None:
         """What has not started is CANCELLED; what runs is the executor's to stop."""
         self.stopping = True
-        for task_id in list(self.pending):
+        for task_id in [*self.pending, *self.held]:
             outcome = self.outcomes[task_id]
-            outcome.status, outcome.reason = Status.CANCELLED, "shutdown"
+            outcome.status, outcome.reason, outcome.result = Status.CANCELLED, "shutdown", None
             self.emit("finished", outcome)
         self.pending.clear()
+        self.held.clear()
 
-    def _skip_dependents(self, failed_id: str) -> None:
+    def _skip_dependents(self, failed_id: str, executor: Executor) -> None:
+        """Every task that relies on ``failed_id``: never started, or stopped at once."""
         blocked = descendants(self.dependents, failed_id)
         for task_id in self.tasks:
             outcome = self.outcomes[task_id]
             if task_id not in blocked:
                 continue
-            if outcome.status == Status.PENDING:
-                del self.pending[task_id]
-                outcome.status, outcome.reason = Status.SKIPPED, "parent_failed"
+            if task_id in self.pending or task_id in self.held:
+                self.pending.pop(task_id, None)
+                self.held.pop(task_id, None)
+                outcome.status, outcome.reason, outcome.result = Status.SKIPPED, "parent_failed", None
                 outcome.blocked_by.append(failed_id)
                 self.emit("finished", outcome)
+            elif task_id in self.running:
+                if not outcome.blocked_by:
+                    executor.stop(task_id, "parent_failed")
+                outcome.blocked_by.append(failed_id)
             elif outcome.status == Status.SKIPPED:  # blocked by an earlier failure as well
                 outcome.blocked_by.append(failed_id)
 
@@ -145,26 +182,3 @@ class _Schedule:
                 file=sys.stderr,
             )
             traceback.print_exc(file=sys.stderr)
-
-
-@contextlib.contextmanager
-def _shutdown_requests() -> Iterator[list[str]]:
-    """Collect the names of SIGINT/SIGTERM received meanwhile; the handlers only record them.
-
-    Handlers can be installed only from the main thread; elsewhere the list stays empty.
-    """
-    requests: list[str] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield requests
-        return
-
-    def record(signum: int, _frame: object) -> None:
-        requests.append(signal.Signals(signum).name)
-
-    previous = {sig: signal.signal(sig, record) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield requests
-    finally:
-        for sig, handler in previous.items():
-            # None: a handler not installed from Python, which cannot be put back; use the default.
-            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)

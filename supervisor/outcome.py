@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import signal
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -28,6 +29,10 @@ class Status(StrEnum):
     @property
     def final(self) -> bool:
         return self not in (Status.PENDING, Status.RUNNING)
+
+
+# A worker stopped for one of these reasons did nothing wrong itself.
+_KILLED_AS = {"shutdown": Status.CANCELLED, "parent_failed": Status.SKIPPED}
 
 
 @dataclass
@@ -70,7 +75,7 @@ class Event:
 @dataclass
 class RunResult:
     outcomes: dict[str, Outcome]  # every task, in the order given
-    interrupted_by: str | None = None  # "SIGINT" | "SIGTERM" if a shutdown signal stopped the run
+    interrupted_by: str | None = None  # "SIGINT" | "SIGTERM" | "SIGHUP" if one stopped the run
 
 
 def classify(
@@ -79,8 +84,10 @@ def classify(
     """Status, reason and detail of a worker that ended: its own kill wins, then the message."""
     if kill is not None:
         reason, detail = kill
-        return (Status.CANCELLED if reason == "shutdown" else Status.FAILED), reason, detail
+        return _KILLED_AS.get(reason, Status.FAILED), reason, detail
     if final is not None and final[0] == "error":
+        if final[1].get("errno") == errno.ENOSPC:
+            return Status.FAILED, "disk_full", final[1]
         return Status.FAILED, "exception", final[1]
     if exit_code < 0:
         return Status.FAILED, "signal", {"signal": signal_name(exit_code)}

@@ -18,17 +18,19 @@ from .executor import Emit, EventHandler, Executor
 from .executor import run as executor_run
 from .outcome import FinalMessage, Kill, Outcome, RunResult, Status, classify, signal_name
 from .task import Limits, Task
-from .watchdog import signal_group, tree_rss
+from .watchdog import Tree
 
 # Workers fork from a fresh, single-threaded server process, never from the caller's process.
 _CONTEXT = multiprocessing.get_context("forkserver")
 _PROGRESS_EVERY_S = 0.5  # per task; the caller rewrites a report on each event
+# Imported first by the forkserver: it then survives a signal to the whole process group.
+_FORKSERVER_INIT = "supervisor.forkserver_init"
 
 
 def prestart(preload: Sequence[str] = ()) -> None:
     """Start the forkserver now, so that it imports ``preload`` while the caller does other work
     (the first ``run`` then starts its workers at once). Optional."""
-    _CONTEXT.set_forkserver_preload(["__main__", child.__name__, *preload])
+    _CONTEXT.set_forkserver_preload([_FORKSERVER_INIT, "__main__", child.__name__, *preload])
     forkserver.ensure_running()
 
 
@@ -41,7 +43,7 @@ def run(
     cancel: threading.Event | None = None,
 ) -> RunResult:
     """Run each task in its own process, at most ``limits.workers`` at once, each as soon as its
-    deps ended OK, until all ended or SIGINT/SIGTERM (or ``cancel``) asked to stop.
+    deps ended OK, until all ended or SIGINT/SIGTERM/SIGHUP (or ``cancel``) asked to stop.
 
     The processes are started by ``executor``: by default a LocalPool on this machine.
     Raises ValueError on an invalid DAG before anything starts. No worker outlives this call.
@@ -63,6 +65,8 @@ class _Worker:
     started: float  # time.monotonic()
     memory_limit: int | None
     timeout_s: float | None
+    tree: Tree
+    last_progress: float  # time.monotonic() of the start or of the last progress message
     final: FinalMessage | None = None
     kill: Kill | None = None  # recorded before the first signal is sent
     term_sent_at: float = 0.0  # time.monotonic() of the SIGTERM
@@ -80,11 +84,11 @@ class _Worker:
 
 class LocalPool:
     """The local executor: each task in a fresh process forked by this machine's forkserver,
-    watched by psutil (memory, wall time) from the loop's thread."""
+    watched by psutil (memory, wall time, progress) from the loop's thread."""
 
     def open(self, limits: Limits, emit: Emit) -> None:
         # "__main__" is the stdlib's default: the caller's main module is imported once, not per worker.
-        _CONTEXT.set_forkserver_preload(["__main__", child.__name__, *limits.preload])
+        _CONTEXT.set_forkserver_preload([_FORKSERVER_INIT, "__main__", child.__name__, *limits.preload])
         self.limits = limits
         self.emit = emit
         self.workers: dict[str, _Worker] = {}
@@ -114,6 +118,8 @@ class LocalPool:
             started,
             task.memory_limit_bytes or self.limits.memory_limit_bytes,
             task.timeout_s or self.limits.timeout_s,
+            Tree(process.pid),
+            started,
         )
         self.workers[task.id] = worker
         self._sample(worker)
@@ -137,6 +143,12 @@ class LocalPool:
             self._report_progress(worker, now)
         return ended
 
+    def stop(self, task_id: str, reason: str) -> None:
+        """SIGTERM one worker, recording why; it comes back SKIPPED."""
+        worker = self.workers.get(task_id)
+        if worker is not None and worker.kill is None:
+            self._terminate(worker, (reason, {}), time.monotonic())
+
     def shut_down(self) -> None:
         """SIGTERM every worker; the loop reaps them and escalates after the grace period."""
         now = time.monotonic()
@@ -147,7 +159,7 @@ class LocalPool:
     def close(self) -> None:
         """SIGKILL every worker still running (the run is being abandoned) and reap it."""
         for worker in self.workers.values():
-            signal_group(worker.pid, signal.SIGKILL)
+            worker.tree.kill_leftovers()
         for worker in self.workers.values():
             worker.process.join(5)
             worker.close()
@@ -165,6 +177,7 @@ class LocalPool:
             except Exception as exc:  # a message the supervisor cannot unpickle
                 message = ("error", child.describe(exc), 0)
             if message[0] == "progress":
+                worker.last_progress = time.monotonic()
                 worker.progress.update(message[1])
                 self._report_progress(worker, time.monotonic())
             elif message[0] == "rss":
@@ -177,7 +190,7 @@ class LocalPool:
         """Classify the ended worker: its final outcome."""
         exit_code = worker.process.exitcode
         assert exit_code is not None
-        signal_group(worker.pid, signal.SIGKILL)  # what it left behind in its group
+        worker.tree.kill_leftovers()  # what it left behind: its group, every descendant seen
         self._receive(worker)
         self._report_progress(worker, time.monotonic(), now_or_never=True)
         worker.close()
@@ -204,17 +217,21 @@ class LocalPool:
                 self._terminate(worker, ("memory_limit_exceeded", limit), now)
             elif worker.timeout_s is not None and now - worker.started > worker.timeout_s:
                 self._terminate(worker, ("timeout", {"timeout_s": worker.timeout_s}), now)
+            elif self.limits.stall_s is not None and now - worker.last_progress > self.limits.stall_s:
+                idle = {"stall_s": self.limits.stall_s, "idle_s": round(now - worker.last_progress, 1)}
+                self._terminate(worker, ("stalled", idle), now)
         elif not worker.kill_sent and now - worker.term_sent_at >= self.limits.term_grace_s:
-            signal_group(worker.pid, signal.SIGKILL)
+            worker.tree.signal(signal.SIGKILL)
             worker.kill_sent = True
 
     def _terminate(self, worker: _Worker, kill: Kill, now: float) -> None:
         worker.kill = kill  # the reason is recorded before the signal can take effect
         worker.term_sent_at = now
-        signal_group(worker.pid, signal.SIGTERM)
+        worker.tree.signal(signal.SIGTERM)
+        worker.tree.signal(signal.SIGCONT)  # a stopped process acts on SIGTERM only once resumed
 
     def _sample(self, worker: _Worker) -> int | None:
-        rss = tree_rss(worker.pid)
+        rss = worker.tree.rss()
         if rss:  # a process that has just exited reads 0
             worker.outcome.peak_rss_bytes = max(worker.outcome.peak_rss_bytes or 0, rss)
         return rss

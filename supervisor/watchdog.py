@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 
 import psutil
 
@@ -13,18 +14,57 @@ _GONE = (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied)
 _HAS_CHILDREN_FILES = os.path.exists(f"/proc/self/task/{os.getpid()}/children")
 
 
-def tree_rss(pid: int) -> int | None:
-    """RSS in bytes of ``pid`` plus all its descendants; None if ``pid`` is gone."""
-    try:
-        root = psutil.Process(pid)
-        total = root.memory_info().rss
-        descendants = _descendants(root)
-    except _GONE:
-        return None
-    for process in descendants:
-        with contextlib.suppress(*_GONE):  # "No such process" is fine with us
-            total += process.memory_info().rss
-    return total
+class Tree:
+    """A worker and every process it started, remembered from sample to sample.
+
+    The worker is a child subreaper, so descendants that ``setsid()`` or double-fork stay below
+    it while it lives; once seen they are remembered, so that they can be killed even after the
+    worker ended and they were reparented elsewhere (psutil checks the start time, so a reused
+    pid is never signalled).
+    """
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.seen: dict[int, psutil.Process] = {}
+
+    def rss(self) -> int | None:
+        """RSS in bytes of the worker plus all its descendants; None if the worker is gone."""
+        try:
+            root = psutil.Process(self.pid)
+            total = root.memory_info().rss
+            descendants = _descendants(root)
+        except _GONE:
+            return None
+        for process in descendants:
+            self.seen.setdefault(process.pid, process)
+            with contextlib.suppress(*_GONE):  # "No such process" is fine with us
+                total += process.memory_info().rss
+        return total or None  # 0: a zombie, whose memory is already gone
+
+    def signal(self, signum: int) -> None:
+        """Send ``signum`` to the worker's group and to every descendant seen or still there."""
+        signal_group(self.pid, signum)
+        with contextlib.suppress(*_GONE):
+            for process in _descendants(psutil.Process(self.pid)):
+                self.seen.setdefault(process.pid, process)
+        for process in list(self.seen.values()):
+            try:
+                process.send_signal(signum)
+            except _GONE:
+                del self.seen[process.pid]
+
+    def kill_leftovers(self) -> None:
+        """SIGKILL what the worker left behind (its group, every descendant seen)."""
+        self.signal(signal.SIGKILL)
+        self.seen.clear()
+
+
+def kill_descendants(pid: int) -> None:
+    """SIGKILL every descendant of ``pid`` (e.g. of this process, before it exits)."""
+    with contextlib.suppress(*_GONE):
+        for process in _descendants(psutil.Process(pid)):
+            with contextlib.suppress(*_GONE):
+                process.kill()
 
 
 def signal_group(pid: int, signum: int) -> None:

@@ -12,12 +12,13 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 import orjson
 
 from datalchemy_mp.db.sqlite_checks import sqlite_checks
-from datalchemy_mp.errors import DatabaseError, DatalchemyError, MissingDriverError
+from datalchemy_mp.errors import DatabaseError, MissingDriverError, OutputError
+from datalchemy_mp.output.files import write_output
+from datalchemy_mp.scrub import scrub_dsn_secrets, scrub_text
 
 SCHEMA_VERSION = "0.2"
 
@@ -26,67 +27,15 @@ PSYCOPG_HINT = "pip install 'datalchemy-mp[postgres]'"
 
 # --- secrets -------------------------------------------------------------------------------------
 
-_URL_RE = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<rest>.*)$", re.DOTALL)
-_SECRET_KEYS = r"(?:password|sslpassword|pass|passwd|pwd|token|api_?key)"
-_QUERY_SECRET_RE = re.compile(rf"(?i)([?&]{_SECRET_KEYS}=)[^&#]*")
-_KV_SECRET_RE = re.compile(rf"(?i)(\b{_SECRET_KEYS}\s*=\s*)('(?:[^'\\]|\\.)*'?|\S*)")
-
 
 def redact_dsn(dsn: str) -> str:
     """The DSN with its password (URL userinfo, query or key=value form) replaced by `***`."""
-    match = _URL_RE.match(dsn)
-    if match is None:
-        return _KV_SECRET_RE.sub(r"\1***", dsn)
-    scheme, rest = match.group("scheme"), match.group("rest")
-    userinfo = _url_userinfo(rest)
-    if userinfo is not None and ":" in userinfo:
-        user = userinfo.split(":", 1)[0]
-        rest = f"{user}:***{rest[len(userinfo) :]}"
-    return scheme + _QUERY_SECRET_RE.sub(r"\1***", rest)
-
-
-def _url_userinfo(rest: str) -> str | None:
-    """What may be `user:password` in a URL after `scheme://`: up to the last '@' before any '?'.
-
-    Generous on purpose: a password mistyped with a raw '/' or '@' is still hidden (at worst a
-    host or path holding '@' is hidden too).
-    """
-    at = rest.split("?", 1)[0].rfind("@")
-    return rest[:at] if at >= 0 else None
-
-
-def _dsn_secrets(dsn: str) -> list[str]:
-    """Every spelling of the DSN's password that could end up in a driver's message."""
-    secrets: set[str] = set()
-    try:
-        from psycopg.conninfo import conninfo_to_dict
-
-        params = conninfo_to_dict(dsn)
-        for key in ("password", "sslpassword"):
-            value = params.get(key)
-            if value:
-                secrets.add(str(value))
-    except Exception:  # noqa: BLE001 - a DSN libpq cannot parse: fall back to our own reading
-        pass
-    match = _URL_RE.match(dsn)
-    userinfo = _url_userinfo(match.group("rest")) if match else None
-    if userinfo is not None and ":" in userinfo:
-        raw = userinfo.split(":", 1)[1]
-        secrets.update({raw, unquote(raw)})
-    for m in _KV_SECRET_RE.finditer(dsn):
-        value = m.group(2).strip("'")
-        secrets.add(value)
-    for m in _QUERY_SECRET_RE.finditer(dsn):
-        raw = m.group(0).split("=", 1)[1]
-        secrets.update({raw, unquote(raw)})
-    return sorted((s for s in secrets if s), key=len, reverse=True)
+    return scrub_text(dsn)
 
 
 def scrub(text: str, dsn: str) -> str:
     """Remove the DSN's password from any text (a driver's error message, say)."""
-    for secret in _dsn_secrets(dsn):
-        text = text.replace(secret, "***")
-    return text
+    return scrub_dsn_secrets(text, dsn)
 
 
 # --- connections ---------------------------------------------------------------------------------
@@ -773,16 +722,12 @@ def dumps_schema(doc: dict[str, Any]) -> bytes:
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2) + b"\n"
 
 
-def write_schema(doc: dict[str, Any], path: Path) -> None:
-    """Write atomically: a reader never sees half a file."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
+def write_schema(doc: dict[str, Any], path: str | Path) -> None:
+    """Write schema.json where asked (``-``: stdout), atomically for a regular file."""
     try:
-        tmp.write_bytes(dumps_schema(doc))
-        tmp.replace(path)
+        write_output(path, dumps_schema(doc))
     except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise DatalchemyError(f"cannot write {path}: {e.strerror or e}") from None
+        raise OutputError(f"cannot write {path}: {e.strerror or e}") from None
 
 
 def table_names(doc: dict[str, Any]) -> Iterable[str]:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import orjson
 
@@ -68,10 +69,10 @@ def find_csv_tables(run_dir: Path) -> list[CsvTable]:
     tables = []
     for path in sorted(run_dir.glob("*.csv")):
         stem = path.name[: -len(".csv")]
-        schema, dot, table = stem.partition(".")
+        schema, dot, table = stem.partition(".")  # names are %-escaped: the first dot splits them
         if not dot or not schema or not table:
             raise RunDirError(f"{path}: CSV name must be <schema>.<table>.csv")
-        tables.append(CsvTable(schema, table, path, read_header(path)))
+        tables.append(CsvTable(unquote(schema), unquote(table), path, read_header(path)))
     if not tables:
         raise RunDirError(f"no <schema>.<table>.csv files in {run_dir}")
     return tables

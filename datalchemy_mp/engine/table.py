@@ -696,11 +696,10 @@ def _as_int(value: Any) -> int | None:
     return None if value is None or value == "" else int(value)
 
 
-def open_parents(parent_keys: dict[str, Any], rows: dict[tuple[str, str], int]) -> Parents:
-    """Key readers from ``{"schema.table": {"column": {"kind": k, "paths": [...]}}}``."""
+def open_parents(parent_keys: list[list], rows: dict[tuple[str, str], int]) -> Parents:
+    """Key readers from ``[[schema, table, {"column": {"kind": k, "paths": [...]}}], ...]``."""
     readers = {}
-    for qualified, cols in parent_keys.items():
-        s, t = qualified.split(".", 1)
+    for s, t, cols in parent_keys:
         for col, spec in cols.items():
             readers[((s, t), col)] = KeyReader([Path(p) for p in spec["paths"]], spec["kind"])
     return Parents(readers=readers, rows=rows)

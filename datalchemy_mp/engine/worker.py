@@ -48,11 +48,11 @@ def run_job(job: dict) -> dict:
     tp = columns.build(schema, plan, graph, key, dt.date.fromisoformat(job["base_date"]))
     base = dt.date.fromisoformat(job["base_date"])
     parents = open_parents(job["parent_keys"], {k: graph.rows[k] for k in graph.parents[key]})
-    for qualified, cols in job["computed_keys"].items():
-        parent = tuple(qualified.split(".", 1))
+    for parent_schema, parent_table, cols in job["computed_keys"]:
+        parent = (parent_schema, parent_table)
         parent_plan = columns.build(schema, plan, graph, parent, base, only=set(cols))
         fns = columns.key_functions(parent_plan, tuple(cols))
-        assert fns is not None, f"{qualified}: {cols} are not functions of the row index"
+        assert fns is not None, f"{parent_schema}.{parent_table}: {cols} are not functions of the row index"
         parents.computed.update({(parent, c): fn for c, fn in zip(cols, fns, strict=True)})
     total = job["end"] - job["start"]
     last = [0.0]
@@ -93,3 +93,30 @@ def run_job(job: dict) -> dict:
 
 def _attempt_path(path: str) -> Path:
     return Path(f"{path}.{os.uname().nodename}.{os.getpid()}.tmp")
+
+
+def join_parts(job: dict) -> dict:
+    """Concatenate a chunked table's parts, in order, into its CSV (written beside it, then
+    renamed: a full disk leaves no partial CSV behind)."""
+    final = Path(job["csv"])
+    tmp = final.with_name(f".{final.name}.tmp")
+    import supervisor
+
+    copied = 0
+    try:
+        with open(tmp, "wb") as out:
+            for part in job["parts"]:
+                with open(part, "rb") as src:
+                    while block := src.read(1 << 22):
+                        out.write(block)
+                        copied += len(block)
+                        supervisor.progress(bytes=copied)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    for part in job["parts"]:
+        Path(part).unlink()
+    return {"bytes": final.stat().st_size}

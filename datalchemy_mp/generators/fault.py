@@ -7,6 +7,7 @@ column, taken from the column's default generator.
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import time
 from collections.abc import Callable
@@ -67,6 +68,10 @@ def _raise(params: dict) -> None:
     raise RuntimeError(params["message"])
 
 
+def _disk_full(params: dict) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
 def _hang(params: dict) -> None:
     while True:
         time.sleep(3600)
@@ -91,3 +96,8 @@ generator(
     description="Raises RuntimeError(message) at at_row",
 )(_fault(_raise))
 generator("fault.hang", params=(AT_ROW, ARMED_BY), description="Sleeps forever at at_row")(_fault(_hang))
+generator(
+    "fault.disk_full",
+    params=(AT_ROW, ARMED_BY),
+    description="Raises OSError ENOSPC at at_row, as a full disk does",
+)(_fault(_disk_full))

@@ -41,30 +41,27 @@ class Graph:
         return (table, fk.name, fk.columns) in self.broken
 
     def to_json(self) -> dict:
+        """Plain data for a worker; keys stay [schema, table] pairs (names may hold dots)."""
         return {
-            "order": [qualified(k) for k in self.order],
-            "rows": {qualified(k): v for k, v in self.rows.items()},
-            "requested": {qualified(k): v for k, v in self.requested.items()},
-            "auto": sorted(qualified(k) for k in self.auto),
-            "parents": {qualified(k): [qualified(p) for p in v] for k, v in self.parents.items()},
-            "broken": sorted([qualified(t), n, list(c)] for t, n, c in self.broken),
-            "fk_disabled": sorted(qualified(k) for k in self.fk_disabled),
+            "order": [list(k) for k in self.order],
+            "rows": [[*k, v] for k, v in self.rows.items()],
+            "requested": [[*k, v] for k, v in self.requested.items()],
+            "auto": sorted(list(k) for k in self.auto),
+            "parents": [[*k, [list(p) for p in v]] for k, v in self.parents.items()],
+            "broken": sorted([list(t), n, list(c)] for t, n, c in self.broken),
+            "fk_disabled": sorted(list(k) for k in self.fk_disabled),
         }
 
     @classmethod
     def from_json(cls, data: dict) -> Graph:
-        def key(q: str) -> Key:
-            s, t = q.split(".", 1)
-            return (s, t)
-
         return cls(
-            order=[key(q) for q in data["order"]],
-            rows={key(q): v for q, v in data["rows"].items()},
-            requested={key(q): v for q, v in data["requested"].items()},
-            auto={key(q) for q in data["auto"]},
-            parents={key(q): [key(p) for p in v] for q, v in data["parents"].items()},
-            broken={(key(t), n, tuple(c)) for t, n, c in data["broken"]},
-            fk_disabled={key(q) for q in data["fk_disabled"]},
+            order=[(s, t) for s, t in data["order"]],
+            rows={(s, t): v for s, t, v in data["rows"]},
+            requested={(s, t): v for s, t, v in data["requested"]},
+            auto={(s, t) for s, t in data["auto"]},
+            parents={(s, t): [(ps, pt) for ps, pt in v] for s, t, v in data["parents"]},
+            broken={((s, t), n, tuple(c)) for (s, t), n, c in data["broken"]},
+            fk_disabled={(s, t) for s, t in data["fk_disabled"]},
         )
 
 

@@ -1,8 +1,12 @@
 """Tables as supervisor tasks: one task per chunk of rows, and chunk outcomes back to tables.
 
 A big table is split into chunks of whole RNG blocks that run on several workers at once;
-its CSV is the chunk parts concatenated in order, so the bytes do not depend on the chunking.
-A table that checks uniqueness from memory or references its own rows runs as one chunk.
+its CSV is the chunk parts concatenated in order by a last task (so that a full disk fails that
+table like any worker failure), and the bytes do not depend on the chunking. A table that checks
+uniqueness from memory or references its own rows runs as one chunk.
+
+A child waits for the parents whose key files it reads (``deps``) and requires every parent
+(``requires``): it is stopped at once, and never reported OK, if a parent does not end OK.
 """
 
 from __future__ import annotations
@@ -10,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +21,7 @@ from pathlib import Path
 import supervisor
 from datalchemy_mp.contracts.plan import Plan
 from datalchemy_mp.contracts.schema import Schema
+from datalchemy_mp.errors import DatalchemyError, Issue, ValidationFailed
 from datalchemy_mp.generators.base import BLOCK_ROWS
 from datalchemy_mp.planning import columns
 from datalchemy_mp.planning import graph as graphmod
@@ -27,6 +31,7 @@ from datalchemy_mp.run.report import TableState
 from supervisor import Status
 
 WORKER_TARGET = "datalchemy_mp.engine.worker:run_job"
+JOIN_TARGET = "datalchemy_mp.engine.worker:join_parts"
 MIN_CHUNK_ROWS = 8 * BLOCK_ROWS
 """Smaller tables run as one task: a worker costs tens of milliseconds to start."""
 
@@ -36,7 +41,8 @@ class TableRun:
     """One table: its report entry and the outcomes of its chunk tasks."""
 
     state: TableState
-    task_ids: list[str]
+    task_ids: list[str]  # the chunks
+    join_id: str | None = None  # the task that concatenates the chunks' parts, if more than one
     outcomes: dict[str, supervisor.Outcome] = field(default_factory=dict)
     progress: dict[str, int] = field(default_factory=dict)
 
@@ -45,7 +51,8 @@ class TableRun:
         self.outcomes[outcome.task_id] = outcome
         if self.state.status == Status.OK:
             return
-        seen = [self.outcomes[t] for t in self.task_ids if t in self.outcomes]
+        every = [*self.task_ids, self.join_id] if self.join_id else self.task_ids
+        seen = [self.outcomes[t] for t in every if t in self.outcomes]
         statuses = {o.status for o in seen}
         first_bad = next((o for o in seen if o.status == Status.FAILED), None)
         lead = first_bad or max(seen, key=lambda o: o.started_at or 0)
@@ -65,30 +72,25 @@ class TableRun:
             s.status = Status.CANCELLED
         elif Status.SKIPPED in statuses:
             s.status, s.reason = Status.SKIPPED, "parent_failed"
-        elif len(seen) == len(self.task_ids) and statuses == {Status.OK}:
+        elif len(seen) == len(every) and statuses == {Status.OK}:
             self._publish(run_dir)
         elif Status.RUNNING in statuses or Status.OK in statuses:
             s.status = Status.RUNNING
+        if s.status in (Status.FAILED, Status.CANCELLED, Status.SKIPPED) and s.rows_generated:
+            # rows_generated is what exists: the parts of a table that did not end OK are removed.
+            s.detail = {**s.detail, "rows_discarded": s.rows_generated}
+            s.rows_generated = 0
 
     def report_progress(self, task_id: str, rows: int) -> None:
-        self.progress[task_id] = rows
-        self.state.rows_generated = sum(self.progress.values())
+        if not self.state.status.final:
+            self.progress[task_id] = rows
+            self.state.rows_generated = sum(self.progress.values())
 
     def _publish(self, run_dir: Path) -> None:
         s = self.state
         final = paths.csv_path(run_dir, s.schema, s.table)
-        parts = [paths.part_path(run_dir, s.schema, s.table, k) for k in range(len(self.task_ids))]
-        if len(parts) == 1:
-            os.replace(parts[0], final)
-        else:
-            tmp = final.with_name(final.name + ".tmp")
-            with open(tmp, "wb") as out:
-                for part in parts:
-                    with open(part, "rb") as src:
-                        shutil.copyfileobj(src, out, 1 << 22)
-            os.replace(tmp, final)
-            for part in parts:
-                part.unlink()
+        if self.join_id is None:  # one part: a rename, which needs no space
+            os.replace(paths.part_path(run_dir, s.schema, s.table, 0), final)
         s.stats = merge_stats([self.outcomes[t].result or {} for t in self.task_ids])
         s.csv = final.name
         s.rows_generated = s.stats.get("rows", 0)
@@ -171,6 +173,7 @@ def build(
     graph_json = graph.to_json()
     key_specs: dict[tuple, dict] = {}
     chunk_ids: dict[tuple, list[str]] = {}
+    final_id: dict[tuple, str] = {}  # the task after which a table's CSV exists
     tasks: list[supervisor.Task] = []
     runs: dict[str, TableRun] = {}
     for key in graph.order:
@@ -180,6 +183,8 @@ def build(
         bounds = [(0, rows)] if needs_whole_table(plans[key]) else chunk_bounds(rows, workers, chunk_rows)
         ids = [q] if len(bounds) == 1 else [f"{q}#{k}" for k in range(len(bounds))]
         chunk_ids[key] = ids
+        join_id = f"{q}#join" if len(bounds) > 1 else None
+        final_id[key] = join_id or ids[0]
         kinds = {col.name: col.kind for col in table.columns}
         key_specs[key] = {
             c: {
@@ -191,7 +196,8 @@ def build(
         files, computed = reads[key]
         # a child waits only for the parents whose key files it reads
         deps = tuple(t for p in graph.parents[key] if p in files for t in chunk_ids[p])
-        parent_keys = {graphmod.qualified(p): key_specs[p] for p in files}
+        requires = tuple(final_id[p] for p in graph.parents[key])
+        parent_keys = [[*p, key_specs[p]] for p in files]
         for k, (start, end) in enumerate(bounds):
             job = {
                 **common,
@@ -207,38 +213,49 @@ def build(
                 "key_paths": {c: spec["paths"][k] for c, spec in key_specs[key].items()},
                 "parent_keys": parent_keys,
                 "base_date": base.isoformat(),
-                "computed_keys": {graphmod.qualified(p): sorted(c) for p, c in computed.items()},
+                "computed_keys": [[*p, sorted(c)] for p, c in computed.items()],
             }
-            tasks.append(supervisor.Task(id=ids[k], target=WORKER_TARGET, payload=job, group=q, deps=deps))
-        run = TableRun(TableState(key[0], key[1], rows, key in graph.auto), ids)
-        for t in ids:
+            task = supervisor.Task(
+                id=ids[k], target=WORKER_TARGET, payload=job, group=q, deps=deps, requires=requires
+            )
+            tasks.append(task)
+        if join_id is not None:
+            join = {
+                **common,
+                "parts": [str(paths.part_path(run_dir, *key, k)) for k in range(len(bounds))],
+                "csv": str(paths.csv_path(run_dir, *key)),
+            }
+            tasks.append(
+                supervisor.Task(
+                    id=join_id, target=JOIN_TARGET, payload=join, group=q, deps=tuple(ids), requires=requires
+                )
+            )
+        run = TableRun(TableState(key[0], key[1], rows, key in graph.auto), ids, join_id)
+        for t in [*ids, join_id] if join_id else ids:
             runs[t] = run
     return tasks, runs
 
 
-def withdraw_orphans(states: list[TableState], graph: graphmod.Graph, run_dir: Path) -> list[TableState]:
-    """A table that computed its parents' keys may finish although a parent did not: its rows
-    would point nowhere, so it is withdrawn (SKIPPED, or CANCELLED) and its CSV removed.
-    Returns the tables withdrawn."""
-    by_key = {(s.schema, s.table): s for s in states}
-    withdrawn = []
+def plans_of(schema: Schema, plan: Plan, graph: graphmod.Graph, base: dt.date) -> dict:
+    """Every table's TablePlan: builds every generator once, so that whatever a worker would
+    reject is rejected here. Raises ValidationFailed naming each table that cannot be planned."""
+    plans, issues = {}, []
     for key in graph.order:
-        state = by_key[key]
-        bad = [by_key[p] for p in graph.parents[key] if by_key[p].status != Status.OK]
-        if not bad or state.status != Status.OK:
-            continue
-        cancelled = any(p.status == Status.CANCELLED for p in bad)
-        state.status = Status.CANCELLED if cancelled else Status.SKIPPED
-        state.reason = "shutdown" if cancelled else "parent_failed"
-        state.blocked_by = sorted(
-            {
-                b
-                for p in bad
-                for b in (p.blocked_by if p.status == Status.SKIPPED else [f"{p.schema}.{p.table}"])
-            }
-        )
-        if state.csv:
-            (run_dir / state.csv).unlink(missing_ok=True)
-            state.csv = None
-        withdrawn.append(state)
-    return withdrawn
+        table = schema.tables[key]
+        try:
+            plans[key] = columns.build(schema, plan, graph, key, base)
+        except ValidationFailed as exc:
+            issues += exc.issues
+        except DatalchemyError as exc:
+            if exc.file is None:  # raised for the schema's own column (a default generator, a CHECK)
+                where = f" ({exc.path})" if exc.path else ""
+                message = f"{graphmod.qualified(key)}: {exc.message}{where}"
+                issues.append(Issue("error", type(exc).__name__, table.path, message, schema.file))
+            else:
+                issues.append(Issue("error", type(exc).__name__, exc.path or "", exc.message, exc.file))
+        except Exception as exc:  # what the engine cannot do with this input, found before any worker
+            message = f"{graphmod.qualified(key)} cannot be generated: {type(exc).__name__}: {exc}"
+            issues.append(Issue("error", "cannot_generate", table.path, message, schema.file))
+    if issues:
+        raise ValidationFailed(issues)
+    return plans

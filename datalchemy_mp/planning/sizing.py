@@ -31,13 +31,19 @@ def sized_plans(schema: Schema, plan: Plan, graph: Graph, base: dt.date) -> dict
     """Every table's TablePlan (every generator built once, so bad params fail early), with
     the auto parents sized; raises ValidationFailed when a target is beyond its capacity."""
     plans = {key: columns.build(schema, plan, graph, key, base) for key in graph.order}
+    apply(schema, plan, graph, plans, base)
+    return plans
+
+
+def apply(schema: Schema, plan: Plan, graph: Graph, plans: dict[Key, TablePlan], base: dt.date) -> None:
+    """Size the auto parents of ``graph`` from ``plans`` (rebuilt where rows move a partition's
+    first row); raises ValidationFailed when a target is beyond its capacity."""
     errors = size(plan, graph, plans)
     if errors:
         raise ValidationFailed(errors)
     for key in graph.order:  # a partition's first row in its tree depends on the rows
         if tree_offset(schema, graph.rows, key) is not None:
             plans[key] = columns.build(schema, plan, graph, key, base)
-    return plans
 
 
 def size(plan: Plan, graph: Graph, plans: dict[Key, TablePlan]) -> list[Issue]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -21,24 +20,13 @@ from typing import Any
 import orjson
 import structlog
 
+from datalchemy_mp.scrub import SECRET_KEYS, scrub_text
+
 LOG_NAME = "logs.ndjson"
 
-# postgresql://user:PASSWORD@host: everything up to the last '@' of the word is hidden, so that a
-# password holding a raw '@' or '/' does not leak its tail (at worst a little more is hidden).
-_URL_PASSWORD_RE = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/?#@'\"]*:)[^\s'\"<>]*@")
-# password=... in libpq key=value DSNs and URL queries.
-_KV_PASSWORD_RE = re.compile(
-    r"(?i)\b(?P<head>(?:ssl)?password\s*=\s*|passwd\s*=\s*|pwd\s*=\s*)(?:'[^']*'|\"[^\"]*\"|[^\s&'\"]+)"
-)
-_SECRET_KEYS = frozenset({"password", "passwd", "pwd", "secret", "token", "api_key", "apikey"})
+_SECRET_KEYS = frozenset(SECRET_KEYS)
 _LEVELS = logging.getLevelNamesMapping()
 _APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
-
-
-def scrub_text(text: str) -> str:
-    """``text`` with anything that looks like a DSN password replaced by ``***``."""
-    text = _URL_PASSWORD_RE.sub(r"\g<head>***@", text)
-    return _KV_PASSWORD_RE.sub(r"\g<head>***", text)
 
 
 def _scrub_value(value: Any) -> Any:

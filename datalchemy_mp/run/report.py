@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,6 +17,9 @@ from datalchemy_mp.errors import Issue
 from supervisor import Status, write_json_atomic
 
 REPORT_NAME = "generation_report.json"
+RESERVE_NAME = ".report.reserve"
+RESERVE_BYTES = 4 << 20
+"""Space set aside when a run starts and given back to write the final report on a full disk."""
 
 
 class RunStatus(StrEnum):
@@ -24,6 +30,7 @@ class RunStatus(StrEnum):
     FAILED = "failed"
     INVALID = "invalid"
     CANCELLED = "cancelled"
+    ABANDONED = "abandoned"  # its supervisor was killed; found and marked by a later command
 
 
 def utc_now() -> str:
@@ -110,6 +117,7 @@ class Report:
     tables: list[TableState] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    interrupted_by: str | None = None
     resumed_at: list[str] = field(default_factory=list)
     _t0: float = field(default_factory=time.monotonic)
 
@@ -158,6 +166,8 @@ class Report:
             "status": self.status,
             "started_at": self.started_at,
             "finished_at": self.finished_at,
+            "interrupted_by": self.interrupted_by,
+            "supervisor_pid": os.getpid(),
             "resumed_at": self.resumed_at,
             **self.settings,
             "tables": [t.to_json() for t in self.tables],
@@ -177,8 +187,38 @@ class Report:
             "unsupported": unsupported,
         }
 
-    def write(self) -> None:
+    def start(self) -> None:
+        """Set space aside for the final report, then write the first one (raises OSError)."""
+        reserve = self.path.with_name(RESERVE_NAME)
+        fd = os.open(reserve, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        try:
+            os.posix_fallocate(fd, 0, RESERVE_BYTES)
+        except OSError as exc:
+            if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL):  # a file system without it
+                reserve.unlink(missing_ok=True)
+                raise
+        finally:
+            os.close(fd)
         write_json_atomic(self.path, self.to_json())
+
+    def write(self) -> None:
+        """Rewrite the report while the run goes on; a failure (a full disk) waits for the next
+        write, since the run itself can still end well."""
+        with contextlib.suppress(OSError):
+            write_json_atomic(self.path, self.to_json())
+
+    def finish(self) -> None:
+        """Write the final report, giving back the space set aside if the disk is full."""
+        self.finished_at = utc_now()
+        reserve = self.path.with_name(RESERVE_NAME)
+        try:
+            write_json_atomic(self.path, self.to_json())
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            reserve.unlink(missing_ok=True)
+            write_json_atomic(self.path, self.to_json())
+        reserve.unlink(missing_ok=True)
 
 
 def _issue_entry(issue: Issue) -> dict:
@@ -195,4 +235,8 @@ def failure_message(t: TableState) -> str:
         return f"worker exceeded the memory limit ({d.get('limit_bytes')} bytes)"
     if t.reason == "timeout":
         return f"worker exceeded the time limit ({d.get('timeout_s')} s)"
+    if t.reason == "stalled":
+        return f"no progress for {d.get('idle_s')} s (stall limit {d.get('stall_s')} s)"
+    if t.reason == "disk_full":
+        return f"disk full: {d.get('message', '')}"
     return f"worker failed: {t.reason} {d}"

@@ -60,10 +60,17 @@ def carry_over(
             continue
         if entry["status"] == Status.OK and entry.get("csv") and (run_dir / entry["csv"]).is_file():
             state.restore(entry)
-            kept.update(run.task_ids)
+            kept.update([*run.task_ids, run.join_id] if run.join_id else run.task_ids)
         else:
             earlier = dataclasses.replace(state)
             earlier.restore(entry)
             state.attempts = [*earlier.attempts, earlier.attempt()]
     left = [t for t in tasks if t.id not in kept]
-    return [dataclasses.replace(t, deps=tuple(d for d in t.deps if d not in kept)) for t in left]
+    return [
+        dataclasses.replace(
+            t,
+            deps=tuple(d for d in t.deps if d not in kept),
+            requires=tuple(r for r in t.requires if r not in kept),
+        )
+        for t in left
+    ]

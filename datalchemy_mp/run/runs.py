@@ -17,8 +17,9 @@ from pathlib import Path
 
 import orjson
 
-from datalchemy_mp.errors import LatestLinkError, RunInProgress
-from datalchemy_mp.run.report import REPORT_NAME
+from datalchemy_mp.errors import InputError, LatestLinkError, RunInProgress, RunNotComplete
+from datalchemy_mp.run.report import REPORT_NAME, RunStatus, utc_now
+from supervisor import Status, write_json_atomic
 
 LOCK_NAME = ".datalchemy-mp.lock"
 LATEST = "latest"
@@ -31,9 +32,12 @@ def exclusive(out_dir: str | Path) -> Iterator[None]:
     The kernel releases a flock when its holder dies, however it dies: no stale lock to clean up.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    # No O_TRUNC: the holder's pid must survive our attempt. os.open fds are not inherited.
-    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        # No O_TRUNC: the holder's pid must survive our attempt. os.open fds are not inherited.
+        fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise InputError(f"cannot use {out} as the output directory: {exc.strerror or exc}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -42,9 +46,63 @@ def exclusive(out_dir: str | Path) -> Iterator[None]:
             raise RunInProgress(f"another run is in progress in {out} (pid {holder})") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        mark_abandoned(out)
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+def mark_abandoned(out_dir: str | Path) -> list[Path]:
+    """Mark ``abandoned`` every run of OUT whose report still says ``running``: its supervisor
+    was killed (SIGKILL, power loss), since the caller holds OUT's lock. Returns those runs."""
+    found = []
+    for run_dir in run_dirs(out_dir):
+        path = run_dir / REPORT_NAME
+        try:
+            report = orjson.loads(path.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            continue
+        if not isinstance(report, dict) or report.get("status") != RunStatus.RUNNING:
+            continue
+        report["status"] = RunStatus.ABANDONED
+        report["abandoned_found_at"] = utc_now()
+        for table in report.get("tables") or []:
+            if isinstance(table, dict) and table.get("status") in (Status.PENDING, Status.RUNNING):
+                table["status"], table["reason"] = Status.CANCELLED, "abandoned"
+        write_json_atomic(path, report)
+        found.append(run_dir)
+    return found
+
+
+def check_loadable(run_dir: str | Path, allow_partial: bool = False) -> dict | None:
+    """The report of ``run_dir`` if its run succeeded (None for a directory without a report).
+
+    A run still marked ``running`` whose OUT is not locked is marked ``abandoned`` first.
+    Raises RunNotComplete naming the tables that are missing, unless ``allow_partial``.
+    """
+    path = Path(run_dir) / REPORT_NAME
+    if not path.is_file():
+        return None
+    try:
+        report = orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError as exc:
+        raise RunNotComplete(f"{path}: not a readable report ({exc})") from None
+    if isinstance(report, dict) and report.get("status") == RunStatus.RUNNING:
+        with contextlib.suppress(RunInProgress, OSError), exclusive(Path(run_dir).resolve().parent):
+            report = orjson.loads(path.read_bytes())
+    status = report.get("status") if isinstance(report, dict) else None
+    if status is None or status == RunStatus.SUCCEEDED or allow_partial:
+        return report  # a directory of CSVs made by other means has no run status to check
+    missing = []
+    for t in report.get("tables") or []:
+        if t.get("status") != Status.OK:
+            why = " ".join(str(w) for w in (t.get("status"), t.get("reason")) if w)
+            missing.append(f"{t.get('schema')}.{t.get('table')} ({why})")
+    raise RunNotComplete(
+        f"{run_dir}: the run's status is {status!r}, not 'succeeded'; "
+        + (f"missing: {', '.join(missing)}" if missing else "no table was generated")
+        + " (--allow-partial loads what is there)"
+    )
 
 
 def point_latest(out_dir: str | Path, run_dir: str | Path) -> Path:

@@ -85,3 +85,66 @@ def leave_grandchild(payload=None):
 
 def no_result(payload=None):
     os._exit(0)
+
+
+def _double_fork(then) -> int:
+    """Start a process in a session of its own whose parent exits at once (a daemon's double
+    fork); it runs ``then()``. Returns its pid, once it runs."""
+    read, write = os.pipe()
+    if os.fork() == 0:  # the middle process
+        os.setsid()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            os.write(write, str(os.getpid()).encode().ljust(16))
+            os.close(write)
+            then()
+            os._exit(0)
+        os._exit(0)
+    os.close(write)
+    pid = int(os.read(read, 16))
+    os.close(read)
+    return pid
+
+
+def escaping_hog(payload=None):
+    """Stay small while a double-forked process in its own session allocates."""
+    pid = _double_fork(memory_hog)
+    supervisor.progress(escaped=pid)
+    hang()
+
+
+def escaping_sleeper(payload=None):
+    """Return while a double-forked process in its own session sleeps on."""
+    return _double_fork(lambda: time.sleep(600))
+
+
+def progress_then_stop(payload=None):
+    """Report progress, then stop (SIGSTOP) as if frozen by a debugger or a hung disk."""
+    supervisor.progress(step=1)
+    time.sleep(0.1)
+    os.kill(os.getpid(), signal.SIGSTOP)
+    return "resumed"
+
+
+def progress_slowly(seconds):
+    """Work for ``seconds``, reporting progress every 50 ms (never idle for long)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        supervisor.progress(at=time.monotonic())
+        time.sleep(0.05)
+    return "done"
+
+
+def disk_full(payload=None):
+    import errno
+
+    try:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    except OSError as exc:
+        raise RuntimeError("could not write the part") from exc
+
+
+def raise_after(seconds):
+    time.sleep(seconds)
+    raise ValueError(f"failed after {seconds} s")

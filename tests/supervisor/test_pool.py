@@ -10,6 +10,7 @@ import time
 import orjson
 import pytest
 
+import supervisor
 from supervisor import Event
 from tests.supervisor.helpers import alive, limits, run, task, wait_dead
 
@@ -246,6 +247,76 @@ def test_signal_handlers_are_restored() -> None:
 
 
 def test_progress_outside_a_worker_is_a_no_op() -> None:
+    supervisor.progress(rows=1)
+
+
+def test_a_running_task_that_requires_a_failed_one_is_stopped_at_once_and_skipped() -> None:
+    tasks = [
+        task("parent", "raise_after", 0.5),
+        task("child", "hang", requires=("parent",)),
+        task("grandchild", "ok", 1, deps=("child",)),
+    ]
+    started = time.monotonic()
+    result, events = run(tasks, limits(workers=2))
+    child = result.outcomes["child"]
+    assert (child.status, child.reason, child.blocked_by) == ("SKIPPED", "parent_failed", ["parent"])
+    assert result.outcomes["grandchild"].status == "SKIPPED"
+    assert time.monotonic() - started < 5
+    assert not [e for e in events if e.task_id == "child" and e.outcome.status == "OK"]
+    assert wait_dead(started_pids(events), timeout=0) == []
+
+
+def test_a_task_is_not_ok_before_what_it_requires_is() -> None:
+    tasks = [task("parent", "sleep_then_ok", 1.0), task("child", "ok", 1, requires=("parent",))]
+    result, events = run(tasks, limits(workers=2))
+    finished = [e.task_id for e in events if e.kind == "finished"]
+    assert finished == ["parent", "child"]
+    assert result.outcomes["child"].status == "OK" and result.outcomes["child"].result == 1
+
+
+def test_a_finished_task_whose_requirement_then_fails_is_skipped_never_ok() -> None:
+    tasks = [task("parent", "raise_after", 0.8), task("child", "ok", 1, requires=("parent",))]
+    result, events = run(tasks, limits(workers=2))
+    child = result.outcomes["child"]
+    assert (child.status, child.reason, child.result) == ("SKIPPED", "parent_failed", None)
+    assert [e.outcome.status for e in events if e.task_id == "child" and e.kind == "finished"] == ["SKIPPED"]
+
+
+def test_a_stopped_worker_is_failed_as_stalled() -> None:
+    result, events = run(
+        [task("frozen", "progress_then_stop"), task("busy", "progress_slowly", 1.5)],
+        limits(stall_s=0.5, term_grace_s=0.3),
+    )
+    frozen = result.outcomes["frozen"]
+    assert (frozen.status, frozen.reason, frozen.detail["stall_s"]) == ("FAILED", "stalled", 0.5)
+    assert frozen.duration_ms < 5000
+    assert result.outcomes["busy"].status == "OK"  # progress keeps a long task alive
+    assert wait_dead(started_pids(events), timeout=0) == []
+
+
+def test_a_descendant_that_escapes_by_setsid_and_double_fork_counts_and_dies() -> None:
+    limit = 200 * MIB
+    escaped = []
+    result, events = run(
+        [task("hog", "escaping_hog", memory_limit_bytes=limit)],
+        limits(),
+        lambda e: escaped.append(e.data["escaped"]) if e.kind == "progress" else None,
+    )
+    hog = result.outcomes["hog"]
+    assert (hog.status, hog.reason) == ("FAILED", "memory_limit_exceeded")
+    assert escaped and wait_dead(escaped + started_pids(events)) == []
+
+
+def test_a_daemon_left_behind_by_a_finished_worker_is_killed() -> None:
+    result, _ = run([task("a", "escaping_sleeper")], limits())
+    assert result.outcomes["a"].status == "OK"
+    assert wait_dead([result.outcomes["a"].result]) == []
+
+
+def test_enospc_in_a_worker_is_disk_full() -> None:
+    result, _ = run([task("a", "disk_full")], limits())
+    outcome = result.outcomes["a"]
+    assert (outcome.status, outcome.reason, outcome.detail["errno"]) == ("FAILED", "disk_full", 28)
     """A target called directly (as in a unit test) may report progress: nothing is sent, no
     channel is made up, and the value it returns is the target's own."""
     from supervisor import child

@@ -63,13 +63,23 @@ def running_workers(process: subprocess.Popen) -> list[int]:
 
 @pytest.mark.parametrize(
     ("signum", "to_group"),
-    [(signal.SIGTERM, False), (signal.SIGINT, True)],
-    ids=["SIGTERM to the supervisor", "Ctrl-C to the terminal's process group"],
+    [
+        (signal.SIGTERM, False),
+        (signal.SIGINT, True),
+        (signal.SIGTERM, True),
+        (signal.SIGHUP, True),
+    ],
+    ids=[
+        "SIGTERM to the supervisor",
+        "Ctrl-C to the terminal's process group",
+        "SIGTERM to the process group (timeout, systemd)",
+        "SIGHUP to the process group (terminal closed)",
+    ],
 )
 def test_shutdown_signal_cancels_everything_and_leaves_no_worker(driver, signum, to_group) -> None:
     pids = running_workers(driver)
     sent = time.monotonic()
-    if to_group:  # what Ctrl-C does: the whole foreground group, which the workers left
+    if to_group:  # the whole group (with the forkserver), which the workers left
         os.killpg(driver.pid, signum)
     else:
         driver.send_signal(signum)
