@@ -29,7 +29,7 @@ from datalchemy_mp.contracts.plan import Plan, load_plan
 from datalchemy_mp.contracts.schema import Schema, load_schema
 from datalchemy_mp.errors import DatalchemyError, InputError, Issue, OutputError, ValidationFailed
 from datalchemy_mp.planning import graph as graphmod
-from datalchemy_mp.planning import jobs
+from datalchemy_mp.planning import jobs, sizing
 from datalchemy_mp.run import frozen, logs, memory, paths
 from datalchemy_mp.run import resume as resuming
 from datalchemy_mp.run.report import REPORT_NAME, Report, RunStatus, TableState, utc_now
@@ -122,6 +122,7 @@ def prepare(
         message = f"the tables cannot be ordered: {type(exc).__name__}: {exc}"
         raise ValidationFailed([Issue("error", "cannot_generate", "", message, plan.file)]) from exc
     table_plans = jobs.plans_of(schema, plan, graph, base)
+    sizing.apply(schema, plan, graph, table_plans, base)  # auto parents' rows, key capacities
     return Prepared(schema, plan, graph, table_plans, base, warnings + graph.warnings)
 
 
@@ -265,6 +266,7 @@ def resume(
     base = dt.date.fromisoformat(settings["base_date"])
     graph = graphmod.build(schema, plan)
     table_plans = jobs.plans_of(schema, plan, graph, base)
+    sizing.apply(schema, plan, graph, table_plans, base)
     executor = _executor(dask)
     if executor is None:
         supervisor.prestart(PRELOAD)

@@ -346,7 +346,6 @@ def _profile_main(argv: list[str]) -> None:
         sys.exit("profile needs pyinstrument: .venv/bin/pip install pyinstrument")
     from datalchemy_mp import api
     from datalchemy_mp.engine import worker
-    from datalchemy_mp.planning import graph as graphmod
     from datalchemy_mp.planning import jobs
 
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
@@ -356,13 +355,12 @@ def _profile_main(argv: list[str]) -> None:
             plan_file = plan_with_rows(
                 plan_file, Path(tmp) / "plan.json", {t["table"]: args.rows for t in doc["targets"]}
             )
-        schema, plan, _ = api.load_inputs(args.schema, plan_file)
-        base = plan.options.base_date or dt.date.fromisoformat(BASE_DATE)
-        graph = graphmod.build(schema, plan)
+        ready = api.prepare(args.schema, plan_file, dt.date.fromisoformat(BASE_DATE))
+        base = ready.base_date
         run_dir = Path(tmp) / "run"
         run_dir.mkdir()
         tasks, _ = jobs.build(
-            schema, plan, graph, jobs.plans_of(schema, plan, graph, base), run_dir, base, 1, None, common={}
+            ready.schema, ready.plan, ready.graph, ready.table_plans, run_dir, base, 1, None, common={}
         )
         profiler = Profiler(interval=0.001)
         for task in tasks:

@@ -10,7 +10,8 @@ Each rate is a fraction (defects / values or rows looked at) with a few examples
 - fk_diamond: C -> A and C -> B -> A (one or two hops) naming different A rows;
 - status_date: a status and its dates/flags disagree (paid without a payment date, won without
   a close date or below 100 %, open with a close date, inactive <-> end date);
-- cut_word: a text value exactly at its column's length that stops inside a word.
+- cut_word: a text value exactly at its column's length that stops inside a word;
+- place_mismatch: a Brazilian UF with a city or CEP of another state.
 The rules here are deliberately independent of the generators' own name tables.
 """
 
@@ -201,7 +202,7 @@ class Run:
 def score(run_dir: Path, schema: Schema, base_date: dt.date) -> dict:
     run = Run(run_dir, schema)
     rates = {k: Rate() for k in ("lorem", "number_range", "child_before_parent", "after_run_date")}
-    rates.update({k: Rate() for k in ("fk_diamond", "status_date", "cut_word")})
+    rates.update({k: Rate() for k in ("fk_diamond", "status_date", "cut_word", "place_mismatch")})
     end_of_day = dt.datetime.combine(base_date, dt.time(23, 59, 59))
     for key, table in sorted(schema.tables.items()):
         rows = run.rows(key)
@@ -214,6 +215,7 @@ def score(run_dir: Path, schema: Schema, base_date: dt.date) -> dict:
         _score_parents(rates, run, table, rows)
         _score_diamonds(rates, run, table, rows)
         _score_status(rates, table, rows)
+        _score_places(rates, table, rows)
     return {k: r.to_json() for k, r in rates.items()}
 
 
@@ -226,9 +228,17 @@ def _score_column(rates: dict, table: Table, col, values: list[str], end_of_day:
             words = set(re.findall(r"[a-z]+", v.lower()))
             rates["lorem"].count(not (words & LOREM), f"{where}={v[:60]!r}")
     if col.kind == "text" and col.max_length and col.max_length > 3:
-        # words seen whole (in values shorter than the column) are not cut when they end a value
+        # Cut values pile up at the column's length; where they do not (no more values at the
+        # length than one below it), values at the length are whole. Words seen whole in
+        # shorter values are not cut either.
+        at = sum(len(v) == col.max_length for v in present)
+        below = sum(len(v) == col.max_length - 1 for v in present)
+        piled = at > 2 * below + 5
         whole = {w for v in present if len(v) < col.max_length for w in v.split()}
         for v in present:
+            if not piled:
+                rates["cut_word"].count(True, "")
+                continue
             last = v.split()[-1] if v.split() else ""
             cut = len(v) == col.max_length and " " in v.strip() and last.isalpha() and last not in whole
             rates["cut_word"].count(not cut, f"{where}={v!r}")
@@ -414,6 +424,29 @@ def _score_status(rates: dict, table: Table, rows: list[dict]) -> None:
             ok = (r[ended_at] != "") == inactive
             flag = f"{active}={r[active]}" if active else f"{status}={s}"
             rates["status_date"].count(ok, f"{where}: {flag} {ended_at}={r[ended_at]!r}")
+
+
+def _score_places(rates: dict, table: Table, rows: list[dict]) -> None:
+    """A Brazilian UF, its city and its CEP agree (IBGE names, Correios CEP ranges)."""
+    uf = next((c.name for c in table.columns if c.max_length == 2 and Name(c.name).has("uf", "estado")), None)
+    if uf is None:
+        return
+    city = next((c.name for c in table.columns if Name(c.name).has("cidade", "municipio", "city")), None)
+    cep = next((c.name for c in table.columns if Name(c.name).has("cep")), None)
+    from datalchemy_mp.generators.semantic_br import places
+
+    where, known = table.qualified, places()
+    for r in rows:
+        state = r[uf]
+        if state not in known.ufs:
+            continue
+        if city and r[city]:
+            ok = r[city] in known.cities[state]
+            rates["place_mismatch"].count(ok, f"{where}: {uf}={state} {city}={r[city]!r}")
+        digits = re.sub(r"\D", "", r[cep]) if cep else ""
+        if len(digits) == 8:
+            ok = any(lo <= int(digits[:5]) <= hi for lo, hi in known.cep_ranges[state])
+            rates["place_mismatch"].count(ok, f"{where}: {uf}={state} {cep}={r[cep]}")
 
 
 def _base_date(run_dir: Path) -> dt.date:

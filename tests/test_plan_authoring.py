@@ -107,7 +107,7 @@ def test_explain_names_auto_parents_and_json(runner, tmp_path):
     plan = write(tmp_path / "plan.json", plan_doc({"child": 30}))
     result = runner.invoke(cli, ["explain", "-s", str(schema), "-p", str(plan)])
     assert result.exit_code == 0, result.output
-    assert "app.parent: 30 rows (auto parent: not a target)" in result.stdout
+    assert "app.parent: 3 rows (auto parent: not a target)" in result.stdout
     assert "auto_parent" in result.stderr  # the validation warning as well
     as_json = runner.invoke(cli, ["explain", "-s", str(schema), "-p", str(plan), "--json"])
     tables = orjson.loads(as_json.stdout)

@@ -21,6 +21,7 @@ memory or in a CHECK (then a grandchild sees the first pick, which is right for 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 import re
 import unicodedata
@@ -98,7 +99,12 @@ def past_like(name: str) -> bool:
 
 
 def _label(v) -> str:
-    return words(str(v))[1] if v is not None else ""
+    return _label_of(str(v)) if v is not None else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _label_of(text: str) -> str:
+    return words(text)[1]
 
 
 # --- within a row ---------------------------------------------------------------------------
@@ -116,9 +122,9 @@ class RowRules:
     def apply(self, row: dict[str, list], n: int, rng: random.Random) -> None:
         end = self.end
         for name, kind, after, floor in self.caps:
-            row[name] = [
-                cap(end, v, kind, [row[a][k] for a in after], floor) for k, v in enumerate(row[name])
-            ]
+            values = row[name]
+            for k in _late(values, end):
+                values[k] = cap(end, values[k], kind, [row[a][k] for a in after], floor)
         for fix in self.fixes:
             fix(row, n, rng)
 
@@ -142,6 +148,17 @@ def cap(end: dt.datetime, v, kind: str, lows: list, floor):
     if span <= 0:
         return _back(lo, kind)
     return _back(lo + dt.timedelta(seconds=int(_as_dt(v).timestamp()) % span), kind)
+
+
+def _late(values: list, end: dt.datetime) -> list[int]:
+    """Positions of values after ``end`` (a fast pass: most blocks have none)."""
+    day = end.date()
+    out = []
+    for k, v in enumerate(values):
+        t = type(v)
+        if (t is dt.date and v > day) or (t is dt.datetime and v > end):
+            out.append(k)
+    return out
 
 
 def _as_dt(v) -> dt.datetime:

@@ -181,7 +181,7 @@ def _number(col, nm: _Name, hints: dict) -> tuple[str, dict]:
     if integer:
         lo, hi = int(-(-lo // 1)), int(hi // 1)
         return "primitive.int", {"min": lo, "max": max(lo, hi)}
-    if col.kind in FLOATS and col.scale is None:
+    if col.kind in FLOATS and col.scale is None and scale is None:
         return "primitive.float", {"min": float(lo), "max": float(hi)}
     params = {"min": float(lo), "max": float(hi)}
     if col.scale is None and scale is not None:

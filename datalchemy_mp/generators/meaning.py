@@ -28,6 +28,7 @@ _NUMBERS: list[tuple[tuple[str, ...], float, float, int]] = [
     (("replacement_cost",), 9.99, 29.99, 2),
     (("unit_price", "unitprice", "preco_unitario", "valor_unitario"), 0.99, 499.99, 2),
     (("zoom",), 1, 18, 0),
+    (("discontinued", "active", "ativo", "ativa", "deleted", "enabled", "flag"), 0, 1, 0),
     (("units_in_stock", "estoque", "stock", "inventory"), 0, 500, 0),
     (("units_on_order", "reorder_level", "reorder"), 0, 100, 0),
     (("freight", "frete", "shipping"), 5, 300, 2),

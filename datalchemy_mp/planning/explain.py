@@ -54,10 +54,13 @@ class TableHow:
 def explain(schema: Schema, plan: Plan, base_date: dt.date) -> tuple[list[TableHow], list[Issue]]:
     """Every table of the run, in generation order (the plan is assumed validated), and the
     warnings of the FK graph (auto parents, broken cycles, capped rows)."""
+    from datalchemy_mp.planning.sizing import sized_plans
+
     graph = graphmod.build(schema, plan)
+    plans = sized_plans(schema, plan, graph, base_date)
     out = []
     for key in graph.order:
-        tp = build_table(schema, plan, graph, key, base_date)
+        tp = plans[key]
         out.append(
             TableHow(
                 qualified=graphmod.qualified(key),

@@ -1,6 +1,7 @@
-"""The FK dependency DAG: which tables to generate, how many rows, in which order.
+"""The FK dependency DAG: which tables to generate and in which order.
 
-Targets come from the plan; FK parents missing from the targets are added (``auto``). A
+Targets come from the plan; FK parents missing from the targets are added (``auto``; their
+rows are set by ``planning.sizing``, which needs the tables' column plans). A
 self-reference is filled from earlier rows of the same table. A cycle between tables is
 broken by leaving one nullable FK of the cycle NULL; a cycle with no nullable FK is an error.
 """
@@ -96,18 +97,8 @@ def build(schema: Schema, plan: Plan) -> Graph:
         k: sorted({fk.ref for fk in edges[k] if (k, fk.name, fk.columns) not in broken}) for k in selected
     }
     order, _ = toposort(selected, parents)  # cycles were broken above
-    rows = _row_counts(order, requested, parents)
     auto = set(selected) - set(requested)
-    for k in sorted(auto):
-        warnings.append(
-            Issue(
-                "warning",
-                "auto_parent",
-                "",
-                f"{qualified(k)} is not a target; generated with {rows[k]} rows "
-                "because other tables reference it",
-            )
-        )
+    rows = {k: requested.get(k, 0) for k in order}  # auto parents: planning.sizing sizes them
     graph = Graph(
         order=order,
         rows=rows,
@@ -118,7 +109,6 @@ def build(schema: Schema, plan: Plan) -> Graph:
         fk_disabled=fk_disabled,
         warnings=warnings,
     )
-    _cap_rows(schema, graph)
     return graph
 
 
@@ -184,55 +174,3 @@ def _find_cycle(selected: list[Key], edges: dict[Key, list[ForeignKey]], broken:
             if found:
                 return found
     return None
-
-
-def _row_counts(order: list[Key], requested: dict[Key, int], parents: dict[Key, list[Key]]) -> dict[Key, int]:
-    """Targets keep their rows; an auto parent gets the most rows of any table that needs it."""
-    rows = dict(requested)
-    for k in reversed(order):
-        if k in rows:
-            continue
-        children = [c for c in order if k in parents[c]]
-        rows[k] = max((rows.get(c, 0) for c in children), default=1) or 1
-    return rows
-
-
-def _cap_rows(schema: Schema, graph: Graph) -> None:
-    """A one-to-one FK caps a table at its parent's rows; a UNIQUE pair of FKs at the product."""
-    for k in graph.order:
-        table = schema.tables[k]
-        for limit, why in _row_limits(schema, table, graph):
-            if graph.rows[k] > limit:
-                graph.warnings.append(
-                    Issue(
-                        "warning",
-                        "rows_capped",
-                        "",
-                        f"{qualified(k)}: {graph.rows[k]} rows requested but {why} allows only "
-                        f"{limit}; generating {limit}",
-                    )
-                )
-                graph.rows[k] = limit
-
-
-def _row_limits(schema: Schema, table: Table, graph: Graph) -> list[tuple[int, str]]:
-    fks = [
-        fk
-        for fk in active_fks(schema, table, graph.fk_disabled)
-        if not graph.is_broken(table.key, fk) and fk.ref != table.key
-    ]
-    out = []
-    for cols in table.unique_sets:
-        covering = [fk for fk in fks if set(fk.columns) <= set(cols)]
-        fk_cols = {c for fk in covering for c in fk.columns}
-        if not covering or fk_cols != set(cols):
-            continue
-        nullable = any(col.nullable for c in cols if (col := table.column(c)) is not None)
-        if nullable:
-            continue
-        limit = 1
-        for fk in covering:
-            limit *= graph.rows.get(fk.ref, 0)
-        names = " x ".join(qualified(fk.ref) for fk in covering)
-        out.append((limit, f"UNIQUE ({', '.join(cols)}) over rows of {names}"))
-    return out

@@ -22,6 +22,8 @@ from tests.generators.test_defaults import pick, values
         ("rental_duration", "film", "smallint", None, 3, 7),
         ("release_year", "film", "integer", None, 1999, 2024),
         ("latitude", "lojas", "numeric", 6, -33.7, 5.2),
+        ("discontinued", "products", "integer", None, 0, 1),
+        ("freight", "orders", "real", None, 5, 300),
     ],
     ids=lambda v: str(v),
 )
@@ -117,3 +119,8 @@ def test_an_email_check_regex_keeps_the_email_generator():
 def test_a_regex_no_meaning_fits_gets_the_regex_generator():
     hints = {"today": None, "pattern": "^[A-Z]{3}-[0-9]{4}$"}
     assert pick("title", table="album", locale="en_US", hints=hints)[0] == "primitive.text.pattern"
+
+
+def test_a_real_column_with_a_money_meaning_has_cents():
+    got = values("freight", "real", table="orders")
+    assert all(round(v, 2) == v for v in got)

@@ -61,27 +61,3 @@ def test_self_reference_is_not_a_cycle(tmp_path):
     )
     g = _build(tmp_path, schema_doc(t), plan_doc({"node": 10}))
     assert g.order == [("app", "node")] and not g.broken
-
-
-def test_one_to_one_and_unique_pair_cap_rows(tmp_path):
-    p = table("p", [col("id", "integer", nullable=False)], pk=["id"])
-    q = table("q", [col("id", "integer", nullable=False)], pk=["id"])
-    one = table("one", [col("p_id", "integer", nullable=False)], pk=["p_id"], fks=[(["p_id"], "p", ["id"])])
-    pair = table(
-        "pair",
-        [col("p_id", "integer", nullable=False), col("q_id", "integer", nullable=False)],
-        uniques=[["p_id", "q_id"]],
-        fks=[(["p_id"], "p", ["id"]), (["q_id"], "q", ["id"])],
-    )
-    g = _build(tmp_path, schema_doc(p, q, one, pair), plan_doc({"p": 3, "q": 4, "one": 10, "pair": 100}))
-    assert g.rows[("app", "one")] == 3
-    assert g.rows[("app", "pair")] == 12
-    assert sum(w.code == "rows_capped" for w in g.warnings) == 2
-
-
-def test_auto_parent_gets_the_rows_of_its_largest_child(tmp_path):
-    p = table("p", [col("id", "integer", nullable=False)], pk=["id"])
-    c1 = table("c1", [col("p_id", "integer", nullable=False)], fks=[(["p_id"], "p", ["id"])])
-    c2 = table("c2", [col("p_id", "integer", nullable=False)], fks=[(["p_id"], "p", ["id"])])
-    g = _build(tmp_path, schema_doc(p, c1, c2), plan_doc({"c1": 7, "c2": 30}))
-    assert g.auto == {("app", "p")} and g.rows[("app", "p")] == 30
