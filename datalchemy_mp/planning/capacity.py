@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.contracts.schema import Table
@@ -136,7 +137,7 @@ def type_capacity(cp: ColumnPlan) -> int | None:
     return TYPE_VALUES.get(col.kind)
 
 
-def _number(v: object) -> bool:
+def _number(v: object) -> TypeGuard[int | float]:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 

@@ -3,9 +3,9 @@ and children withdrawn when a parent they computed keys of did not finish."""
 
 from __future__ import annotations
 
+from datalchemy_mp.engine.worker import join_parts
 from datalchemy_mp.generators.base import BLOCK_ROWS
-from datalchemy_mp.planning.graph import Graph
-from datalchemy_mp.planning.jobs import MIN_CHUNK_ROWS, TableRun, chunk_bounds, merge_stats, withdraw_orphans
+from datalchemy_mp.planning.jobs import MIN_CHUNK_ROWS, TableRun, chunk_bounds, merge_stats
 from datalchemy_mp.run import paths
 from datalchemy_mp.run.report import TableState
 from supervisor import Outcome, Status
@@ -56,34 +56,16 @@ def test_a_failed_chunk_fails_the_table(tmp_path):
     assert (run.state.status, run.state.reason, run.state.exit_code) == (Status.FAILED, "exception", 1)
 
 
-def test_all_chunks_ok_publish_one_csv_in_order(tmp_path):
+def test_all_chunks_ok_and_their_join_publish_one_csv_in_order(tmp_path):
     run = _run(tmp_path, ["app.t#0", "app.t#1"])
-    for k, text in enumerate((b"id\n1\n", b"2\n")):
-        paths.part_path(tmp_path, "app", "t", k).write_bytes(text)
+    run.join_id = "app.t#join"
+    parts = [paths.part_path(tmp_path, "app", "t", k) for k in range(2)]
+    for part, text in zip(parts, (b"id\n1\n", b"2\n"), strict=True):
+        part.write_bytes(text)
     run.apply(Outcome("app.t#1", status=Status.OK, result={"rows": 1, "bytes": 2}), tmp_path, {})
-    assert run.state.status != Status.OK  # one chunk is not the table
     run.apply(Outcome("app.t#0", status=Status.OK, result={"rows": 1, "bytes": 5}), tmp_path, {})
+    assert run.state.status != Status.OK  # the chunks are not the table before their join
+    join_parts({"parts": [str(p) for p in parts], "csv": str(paths.csv_path(tmp_path, "app", "t"))})
+    run.apply(Outcome("app.t#join", status=Status.OK, result={}), tmp_path, {})
     assert run.state.status == Status.OK and run.state.rows_generated == 2
     assert (tmp_path / run.state.csv).read_bytes() == b"id\n1\n2\n"
-
-
-def test_orphans_are_withdrawn(tmp_path):
-    parent, child = TableState("app", "p", 5, False), TableState("app", "c", 5, False)
-    parent.status, parent.reason = Status.FAILED, "exception"
-    child.status, child.csv = Status.OK, "app.c.csv"
-    (tmp_path / "app.c.csv").write_text("id\n")
-    graph = Graph(
-        order=[("app", "p"), ("app", "c")],
-        rows={},
-        requested={},
-        auto=set(),
-        parents={("app", "p"): [], ("app", "c"): [("app", "p")]},
-    )
-    assert withdraw_orphans([parent, child], graph, tmp_path) == [child]
-    assert (child.status, child.reason, child.blocked_by, child.csv) == (
-        Status.SKIPPED,
-        "parent_failed",
-        ["app.p"],
-        None,
-    )
-    assert not (tmp_path / "app.c.csv").exists()
