@@ -124,6 +124,16 @@ def test_explain_of_a_bad_plan_is_one_clear_error(runner, tmp_path):
     assert result.exit_code == 2 and "/targets/0/table" in result.stderr and "Traceback" not in result.output
 
 
+def test_init_gives_a_table_no_more_rows_than_its_keys_hold(runner, tmp_path):
+    plan = tmp_path / "plan.json"
+    doc = _init(runner, EXAMPLE_SCHEMA, plan, "--rows", "1000", "--locale", "pt_BR")
+    rows = {t["table"]: t["rows"] for t in doc["targets"]}
+    assert rows.pop("regioes") == 676  # uf char(2) ~ '^[A-Z]{2}$' UNIQUE: 26 * 26 values
+    assert set(rows.values()) == {1000}
+    result = runner.invoke(cli, ["validate", "-s", str(EXAMPLE_SCHEMA), "-p", str(plan)])
+    assert result.exit_code == 0, result.output
+
+
 @pytest.mark.slow  # generate runs in a subprocess
 def test_init_generate_load_on_the_example(runner, fresh_db, tmp_path):
     pg.apply_sql_files(fresh_db, [ROOT / "plans/crm/schema.sql"])

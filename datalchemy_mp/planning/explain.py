@@ -20,8 +20,10 @@ from datalchemy_mp.contracts.validate import TABLE_KINDS
 from datalchemy_mp.errors import Issue
 from datalchemy_mp.generators.base import capacity_of
 from datalchemy_mp.planning import graph as graphmod
+from datalchemy_mp.planning.capacity import spaces
 from datalchemy_mp.planning.columns import ColumnPlan, Source, TablePlan
 from datalchemy_mp.planning.columns import build as build_table
+from datalchemy_mp.planning.sizing import most_rows
 from datalchemy_mp.planning.uniques import distinct_groups, fk_pairs, needs_whole_table, one_to_one
 
 
@@ -77,7 +79,8 @@ def explain(schema: Schema, plan: Plan, base_date: dt.date) -> tuple[list[TableH
 
 def starter_plan(schema: Schema, *, rows: int, seed: int, base_date: dt.date, locale: str = "en_US") -> dict:
     """plan.json with every table a target and every column's chosen generator written out
-    as a rule (sequences, FKs and CHECK orderings are left to the engine)."""
+    as a rule (sequences, FKs and CHECK orderings are left to the engine); a table whose unique
+    keys cannot hold ``rows`` gets as many rows as they can."""
     keys = [k for k, t in schema.tables.items() if t.kind in TABLE_KINDS]
     plan = Plan(
         seed=seed,
@@ -95,9 +98,17 @@ def starter_plan(schema: Schema, *, rows: int, seed: int, base_date: dt.date, lo
         file="<init>",
     )
     graph = graphmod.build(schema, plan)
+    tps = {}
+    for key in graph.order:  # parents first: a child's key space counts its parents' rows
+        tp = build_table(schema, plan, graph, key, base_date)
+        fit = min(graph.rows[key], most_rows(spaces(tp), graph.rows))
+        if fit < graph.rows[key]:
+            graph.rows[key] = fit
+            tp = build_table(schema, plan, graph, key, base_date)
+        tps[key] = tp
     rules = []
     for key in keys:
-        tp = build_table(schema, plan, graph, key, base_date)
+        tp = tps[key]
         for cp in tp.columns:
             if cp.source not in (Source.RULE, Source.DEFAULT) or cp.generator_id is None:
                 continue
@@ -122,7 +133,7 @@ def starter_plan(schema: Schema, *, rows: int, seed: int, base_date: dt.date, lo
     }
     doc["global"] = {"locale": locale}
     doc["options"] = {"base_date": base_date.isoformat()}
-    doc["targets"] = [{"schema": s, "table": t, "rows": rows} for s, t in keys]
+    doc["targets"] = [{"schema": s, "table": t, "rows": graph.rows[(s, t)]} for s, t in keys]
     doc["rules"] = rules
     return doc
 

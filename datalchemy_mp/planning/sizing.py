@@ -65,7 +65,7 @@ def size(plan: Plan, graph: Graph, plans: dict[Key, TablePlan]) -> list[Issue]:
             for space in bounds[c]:
                 _grow_parents(space, rows[c], rows, graph.auto, bounds)
         for k in auto:
-            rows[k] = min(rows[k], _most(bounds[k], rows))
+            rows[k] = min(rows[k], most_rows(bounds[k], rows))
         if rows == before:
             break
     for k in sorted(auto):
@@ -73,7 +73,7 @@ def size(plan: Plan, graph: Graph, plans: dict[Key, TablePlan]) -> list[Issue]:
     return _errors(plan, graph, bounds)
 
 
-def _most(bounds: list[Space], rows: dict[Key, int]) -> int:
+def most_rows(bounds: list[Space], rows: dict[Key, int]) -> int:
     """The most rows a table's keys can hold with its parents' current rows."""
     caps = [c for s in bounds if (c := s.capacity(rows)) is not None]
     return max(min(caps), 0) if caps else math.inf  # type: ignore[return-value]
@@ -93,14 +93,14 @@ def _grow_parents(space: Space, need: int, rows: dict[Key, int], auto: set[Key],
     want = math.ceil(need / fixed)
     even = _root(want, sum(power.values()))
     for p in growable:
-        rows[p] = max(rows[p], min(even, _most(bounds[p], rows)))
+        rows[p] = max(rows[p], min(even, most_rows(bounds[p], rows)))
     for p in growable:  # one may be capped: the others make up for it
         have = math.prod(rows[q] ** power[q] for q in growable)
         if have >= want:
             return
         others = have // rows[p] ** power[p]
         target = _root(math.ceil(want / others), power[p])
-        rows[p] = max(rows[p], min(target, _most(bounds[p], rows)))
+        rows[p] = max(rows[p], min(target, most_rows(bounds[p], rows)))
 
 
 def _root(n: int, k: int) -> int:
