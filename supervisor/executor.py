@@ -76,11 +76,21 @@ def run(
                     schedule.cancel_pending()
                     executor.shut_down()
                 for outcome in executor.wait(limits.poll_interval_s):
+                    if requests:
+                        _shut_down_by_signal(outcome)
                     schedule.finished(outcome, executor)
                 schedule.start_ready(executor, limits.workers)
         finally:
             executor.close()
     return RunResult(schedule.outcomes, requests[0] if requests else None)
+
+
+def _shut_down_by_signal(outcome: Outcome) -> None:
+    """A worker that died with the run's shutdown (the same Ctrl-C or group signal reached it
+    first) is CANCELLED, not FAILED: it did nothing wrong itself."""
+    if outcome.status == Status.FAILED and outcome.reason in ("exit_code", "signal", "exception"):
+        outcome.detail = {**outcome.detail, "ended_as": outcome.reason}
+        outcome.status, outcome.reason = Status.CANCELLED, "shutdown"
 
 
 class _Schedule:
