@@ -26,6 +26,7 @@ import supervisor
 from datalchemy_mp.contracts import integrity
 from datalchemy_mp.contracts.plan import Plan, load_plan
 from datalchemy_mp.contracts.schema import Schema, load_schema
+from datalchemy_mp.engine import run_cache
 from datalchemy_mp.errors import DatalchemyError, InputError, Issue, OutputError, ValidationFailed
 from datalchemy_mp.planning import graph as graphmod
 from datalchemy_mp.planning import jobs, sizing
@@ -38,7 +39,7 @@ from supervisor.signals import Shutdown
 if TYPE_CHECKING:
     from supervisor.dask_executor import DaskExecutor
 
-PRELOAD = ("datalchemy_mp.engine.worker", "datalchemy_mp.generators", "datalchemy_mp.engine.preload")
+PRELOAD = run_cache.PRELOAD
 EXIT = {RunStatus.SUCCEEDED: 0, RunStatus.FAILED: 1, RunStatus.INVALID: 2, RunStatus.CANCELLED: 130}
 DEFAULT_STALL_S = 300.0  # a table with no progress for this long is FAILED "stalled"
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,200}$")
@@ -69,22 +70,6 @@ def default_memory_limit(workers: int) -> int:
     if cgroup is not None:
         total = min(total, cgroup)
     return min(2 << 30, total // 2 // max(workers, 1))
-
-
-def _prestart(schema_file: str | Path, plan_file: str | Path, base_date: dt.date | None) -> None:
-    """Start the workers' forkserver now: it loads the run (engine.preload) while the caller
-    validates the same files, and every worker forks from it with its table plan built."""
-    from datalchemy_mp.engine.run_cache import RUN_ENV, run_env
-
-    previous = os.environ.get(RUN_ENV)
-    os.environ[RUN_ENV] = run_env(schema_file, plan_file, base_date)  # inherited by the forkserver
-    try:
-        supervisor.prestart(PRELOAD)
-    finally:
-        if previous is None:
-            del os.environ[RUN_ENV]
-        else:
-            os.environ[RUN_ENV] = previous
 
 
 def load_inputs(
@@ -190,7 +175,7 @@ def generate(
 
         def run() -> str | None:
             if dask is None:
-                _prestart(schema_file, plan_file, base_date)  # loads the run while the plan is validated
+                run_cache.prestart(schema_file, plan_file, base_date)  # loads it while we validate
             log.info("run started", run_id=run_id, run_dir=str(run_dir), **report.settings)
             inputs = frozen.Inputs.read(schema_file, plan_file)
             prepared = prepare(schema_file, plan_file, base_date, inputs)

@@ -223,6 +223,10 @@ def generate(
     quiet,
 ) -> None:
     """Generate one CSV per table of the plan, in FK order, each table in its own worker."""
+    if resume_dir is None and dask is None and schema_file and plan_file and out_dir:
+        from datalchemy_mp.engine import run_cache
+
+        run_cache.prestart(schema_file, plan_file, base_date)  # before our own imports
     from datalchemy_mp import api
     from datalchemy_mp.run import logs, progress, runs
     from datalchemy_mp.run.report import RunStatus, failure_message

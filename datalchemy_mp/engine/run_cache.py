@@ -16,13 +16,17 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
-from datalchemy_mp.contracts.plan import Plan
-from datalchemy_mp.contracts.schema import Schema
+if TYPE_CHECKING:
+    from datalchemy_mp.contracts.plan import Plan
+    from datalchemy_mp.contracts.schema import Schema
 
 RUN_ENV = "DATALCHEMY_MP_PRELOAD_RUN"
+PRELOAD = ("datalchemy_mp.engine.worker", "datalchemy_mp.generators", "datalchemy_mp.engine.preload")
+"""What the workers' forkserver imports before the first worker forks."""
 
 
 @dataclass
@@ -37,6 +41,23 @@ class Run:
 
 
 _run: Run | None = None
+
+
+def prestart(schema_file: str | Path, plan_file: str | Path, base_date: dt.date | None) -> None:
+    """Start the workers' forkserver now: it imports the engine and loads this run while the
+    caller imports and validates; each worker then forks with its table plan built. The CLI
+    calls it first thing, before its own imports; a second call is a no-op."""
+    import supervisor
+
+    previous = os.environ.get(RUN_ENV)
+    os.environ[RUN_ENV] = run_env(schema_file, plan_file, base_date)  # inherited by the forkserver
+    try:
+        supervisor.prestart(PRELOAD)
+    finally:
+        if previous is None:
+            del os.environ[RUN_ENV]
+        else:
+            os.environ[RUN_ENV] = previous
 
 
 def run_env(schema_file: str | Path, plan_file: str | Path, base_date: dt.date | None) -> str:

@@ -148,3 +148,10 @@ def disk_full(payload=None):
 def raise_after(seconds):
     time.sleep(seconds)
     raise ValueError(f"failed after {seconds} s")
+
+
+def frozen_objects(payload):
+    """How many objects the forkserver froze out of the collector's reach before this fork."""
+    import gc
+
+    return gc.get_freeze_count()
