@@ -101,6 +101,7 @@ class Compiler:
         }
         self.col_vars: dict[str, str] = {}
         self.counter = 0
+        self.delegated = False  # a sub-tree is walked on the whole row tuple
 
     def fresh(self, prefix: str) -> str:
         self.counter += 1
@@ -124,6 +125,7 @@ class Compiler:
         def tree_value(r: Sequence[Any]) -> Any:
             return node.value(TupleEnv(r, index, clock))
 
+        self.delegated = True
         return f"{self.bind(tree_value, '_d')}(r)"
 
     def build(self) -> Callable[[Sequence[Any]], bool]:
@@ -153,7 +155,32 @@ class Compiler:
         exec(code, self.ns)  # noqa: S102 - source generated here from the parsed tree
         fn = self.ns["_check"]
         fn.__doc__ = f"{self.text}\n\n{src}"
+        fn.block = self._block_function(body)
         return fn
+
+    def _block_function(self, body: str) -> Callable[[Sequence[Sequence[Any]]], list[int]] | None:
+        """``block(columns)``: the indexes of the rows of a block (one list per column) that fail,
+        reading only the CHECK's columns; None when a sub-tree needs the whole row."""
+        if self.delegated or not self.col_vars:
+            return None
+        names = ", ".join(self.col_vars.values())
+        columns = [f"cols[{self.index[name]}]" for name in self.col_vars]
+        if len(columns) == 1:
+            loop = f"{names} in enumerate({columns[0]})"
+        else:
+            loop = f"({names}) in enumerate(zip({', '.join(columns)}))"
+        src = f"def _block(cols):\n    bad = []\n    for k, {loop}:\n"
+        src += (
+            "        try:\n"
+            f"            if not ({body}):\n"
+            "                bad.append(k)\n"
+            "        except _FALLBACK_ERRORS:\n"
+            "            if not _slow(tuple(c[k] for c in cols)):\n"
+            "                bad.append(k)\n"
+            "    return bad\n"
+        )
+        exec(compile(src, f"<CHECK block {self.text[:60]}>", "exec"), self.ns)  # noqa: S102
+        return self.ns["_block"]
 
     # -- values: (python expression giving the value or None, is it a plain name?)
     def value(self, node: Node) -> tuple[str, bool]:

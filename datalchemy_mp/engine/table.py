@@ -623,9 +623,8 @@ class TableEngine:
         fixed_values: dict[int, tuple] = {}
         coerced = list(self.coerced)  # fixing rows may replace a rule for good
         if self.not_null or self.checks or coerced:
-            rows = list(zip(*cols, strict=True))
-            for k in sorted(self._suspects(cols, rows, coerced)):
-                problem = self._row_problem(rows[k])
+            for k in sorted(self._suspects(cols, coerced)):
+                problem = self._row_problem(tuple(c[k] for c in cols))
                 if problem is not None:
                     fixed_values[k], fixed[k] = self._fix_row(start + k, problem)
             if coerced != self.coerced:  # a rule was replaced: make the block again without it
@@ -654,7 +653,7 @@ class TableEngine:
             self._fill_self_refs(start, n, fields)
         return fields
 
-    def _suspects(self, cols: list[list], rows: list[tuple], coerced: list[int]) -> set[int]:
+    def _suspects(self, cols: list[list], coerced: list[int]) -> set[int]:
         """Rows of a block that may break NOT NULL, a type or a CHECK, found column-wise."""
         bad: set[int] = set()
         for j in self.not_null:
@@ -664,7 +663,14 @@ class TableEngine:
             if INVALID in cols[j]:
                 bad.update(k for k, v in enumerate(cols[j]) if v is INVALID)
         if self.tp.check_mode != "ignore":
+            rows: list[tuple] | None = None
             for _, check, _ in self.checks:
+                block = getattr(check, "block", None)
+                if block is not None:  # compiled to read only its own columns
+                    bad.update(block(cols))
+                    continue
+                if rows is None:
+                    rows = list(zip(*cols, strict=True))
                 bad.update([k for k, r in enumerate(rows) if not check(r)])
         return bad
 

@@ -32,7 +32,7 @@ from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.errors import GenerationError, ParamError
 from datalchemy_mp.generators import semantic_br as br
 from datalchemy_mp.generators._util import (
-    ascii_word,
+    ascii_words,
     check_locale,
     check_order,
     fit_all,
@@ -1165,8 +1165,8 @@ def _email_names(locale: str) -> tuple[list[str], list[str]]:
     from faker.providers.person.pt_BR import Provider as PtBr
 
     provider = PtBr if locale == "pt_BR" else EnUs
-    firsts = [w for w in (ascii_word(x) for x in provider.first_names) if w]
-    lasts = [w for w in (ascii_word(x) for x in provider.last_names) if w]
+    firsts = [w for w in ascii_words(provider.first_names) if w]
+    lasts = [w for w in ascii_words(provider.last_names) if w]
     return firsts, lasts
 
 

@@ -23,7 +23,7 @@ from datalchemy_mp.generators import bulk
 from datalchemy_mp.generators._util import (
     BlockPermutation,
     TieredTokens,
-    ascii_word,
+    ascii_words,
     check_order,
     fit,
     fit_all,
@@ -121,22 +121,10 @@ def _dv_table() -> list[str]:
 
 
 @functools.cache
-def _group_table(w1: tuple[int, ...], w2: tuple[int, ...]) -> list[int]:
-    """For each group value (len(w1) digits): s1*1100 + s2 of its weighted digit sums."""
-    width = len(w1)
-    out = []
-    for v in range(10**width):
-        digits = [int(c) for c in f"{v:0{width}d}"]
-        out.append(
-            sum(d * w for d, w in zip(digits, w1, strict=True)) * _PAIR
-            + sum(d * w for d, w in zip(digits, w2, strict=True))
-        )
-    return out
-
-
-@functools.cache
 def _tables(w1: tuple[int, ...], w2: tuple[int, ...]) -> np.ndarray:
-    return np.array(_group_table(w1, w2), dtype=np.int64)
+    """For each group value (len(w1) digits): s1*1100 + s2 of its weighted digit sums."""
+    digits = bulk.digit_codes(np.arange(10 ** len(w1)), len(w1)).astype(np.int64) - 48
+    return digits @ np.asarray(w1, dtype=np.int64) * _PAIR + digits @ np.asarray(w2, dtype=np.int64)
 
 
 @functools.cache
@@ -745,7 +733,7 @@ def last_name(col: ColumnInfo, params: dict) -> BatchFn:
 @functools.cache
 def _email_parts() -> tuple[list[str], list[str]]:
     nm = names()
-    return [ascii_word(f) for f in nm.first["any"]], [ascii_word(s) for s in nm.last]
+    return ascii_words(nm.first["any"]), ascii_words(nm.last)
 
 
 _LOCAL_STYLES = (  # (first, last) -> local part, weight

@@ -682,12 +682,17 @@ def test_compile_agrees_with_evaluate(expression):
     for today in (TODAY, dt.date(2024, 1, 2)):
         fn = check.compile(index, today)
         rng = random.Random(zlib.crc32(expression.encode()))
+        tuples = []
         for _ in range(400):
             row = {n: _random_value(rng) for n in names}
             tup = [None] * (2 * len(names) + 1)
             for n, i in index.items():
                 tup[i] = row[n]
+            tuples.append(tuple(tup))
             assert fn(tuple(tup)) == check.evaluate(row, today), (expression, row)
+        if fn.block is not None:  # the block form, column by column, fails the same rows
+            columns = [list(c) for c in zip(*tuples, strict=True)]
+            assert fn.block(columns) == [k for k, t in enumerate(tuples) if not fn(t)], expression
 
 
 def test_compile_generates_native_code_for_the_common_forms():
@@ -695,6 +700,7 @@ def test_compile_generates_native_code_for_the_common_forms():
     fn = check.compile({"score": 0}, TODAY)
     assert "_d" not in fn.__doc__.split("try:")[1]  # no delegation to the tree walk
     assert fn((5,)) is True and fn((None,)) is True and fn((101,)) is False
+    assert fn.block([[5, None, 101, -1, "x"]]) == [2, 3, 4]  # "x": incomparable, fails
 
 
 def test_missing_column_is_unsupported():
@@ -1172,4 +1178,8 @@ def test_postgres_oracle(fresh_db):
                 got = check.evaluate(row, today)
                 if got != expected or fn(tuple(row.values())) != expected:
                     mismatches.append((text, {c: row[c] for c in check.columns}, expected))
+            if fn.block is not None:
+                failing = [k for k, ok in enumerate(verdicts[conname]) if not ok]
+                if fn.block([[r[n] for r in rows] for n in names]) != failing:
+                    mismatches.append((text, "block", None))
     assert not mismatches, sorted({m[0] for m in mismatches})

@@ -12,6 +12,8 @@ from datalchemy_mp.generators._util import (
     BlockPermutation,
     PaddedTokens,
     TieredTokens,
+    ascii_word,
+    ascii_words,
     fit,
     row_keys,
 )
@@ -57,6 +59,16 @@ def test_row_keys_agree_for_the_same_key():
     assert row_keys(5, 100, 50) == row_keys(5, 100, 50)
     assert row_keys(5, 100, 50) != row_keys(6, 100, 50)
     assert row_keys(5, 2**32 - 10, 20)[:10] == row_keys(5, 2**32 - 10, 10)
+
+
+def test_ascii_words_folds_a_whole_vocabulary_as_ascii_word_does_each_name():
+    from datalchemy_mp.generators import semantic_br
+
+    tricky = ["Conceição", "D'Ávila", "İlker", "Øystein", "KELVIN\u212a", "ß", "", "São-João 2º", "Ærø"]
+    names = semantic_br.names()
+    for texts in (tricky, names.first["any"], names.last, ["a\nb", "c"]):
+        assert ascii_words(texts) == [ascii_word(t) for t in texts]
+    assert ascii_words([]) == []
 
 
 def test_fit_cuts_at_a_word_boundary():
