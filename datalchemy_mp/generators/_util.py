@@ -15,7 +15,7 @@ import random
 import re
 import unicodedata
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from typing import Any
 
@@ -271,9 +271,10 @@ def ascii_word(text: str) -> str:
 _NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9\n]+")
 
 
-def ascii_words(texts: Sequence[str]) -> list[str]:
+def ascii_words(words: Iterable[str]) -> list[str]:
     """``ascii_word`` of each text, in one pass over all of them (a vocabulary of thousands
     of names in a few milliseconds instead of ~150)."""
+    texts = list(words)
     if any("\n" in t for t in texts):
         return [ascii_word(t) for t in texts]
     folded = unicodedata.normalize("NFKD", "\n".join(texts)).encode("ascii", "ignore").decode().lower()
