@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from datalchemy_mp.generators import bulk
+
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _VARIANT_OF = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
 """RFC 4122 variant: the first hex digit of the 4th group becomes one of 8, 9, a, b."""
@@ -38,7 +40,8 @@ def version4(hi: np.ndarray, lo: np.ndarray) -> list[str]:
     digits = np.empty((n, 32), dtype=np.uint8)
     digits[:, 0::2] = _HEX[b >> 4]
     digits[:, 1::2] = _HEX[b & 0x0F]
-    text = np.full((n, 36), ord("-"), dtype=np.uint8)
+    text = np.full((n, 37), ord("-"), dtype=np.uint8)
     for lo_, hi_, at in ((0, 8, 0), (8, 12, 9), (12, 16, 14), (16, 20, 19), (20, 32, 24)):
         text[:, at : at + hi_ - lo_] = digits[:, lo_:hi_]
-    return [t.decode() for t in text.view("S36").ravel().tolist()]
+    text[:, 36] = ord("\n")
+    return bulk.lines(text)

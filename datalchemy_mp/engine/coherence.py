@@ -29,9 +29,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from datalchemy_mp import seeds
 from datalchemy_mp.contracts.kinds import Kind
 from datalchemy_mp.contracts.schema import ForeignKey, Schema, Table
+from datalchemy_mp.generators import bulk
 from datalchemy_mp.generators.base import BLOCK_ROWS, Batch
 
 TEMPORAL = (Kind.DATE, Kind.TIMESTAMP, Kind.TIMESTAMPTZ)
@@ -123,8 +126,12 @@ class RowRules:
         end = self.end
         for name, kind, after, floor in self.caps:
             values = row[name]
-            for k in _late(values, end):
+            array = bulk.array_of(values)
+            late = _late(values, end)
+            for k in late:
                 values[k] = cap(end, values[k], kind, [row[a][k] for a in after], floor)
+            if isinstance(values, bulk.Column) and array is not None and late:
+                bulk.set_array(values, array, late)  # a bulk block keeps its array, late values set
         for fix in self.fixes:
             fix(row, n, rng)
 
@@ -152,6 +159,10 @@ def cap(end: dt.datetime, v, kind: str, lows: list, floor):
 
 def _late(values: list, end: dt.datetime) -> list[int]:
     """Positions of values after ``end`` (a fast pass: most blocks have none)."""
+    array = bulk.array_of(values)
+    if array is not None and array.dtype.kind == "M":
+        bound = np.datetime64(end.date() if array.dtype == np.dtype("datetime64[D]") else end)
+        return np.flatnonzero(array > bound).tolist()
     day = end.date()
     out = []
     for k, v in enumerate(values):

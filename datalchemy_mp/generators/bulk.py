@@ -75,6 +75,22 @@ def column(array: np.ndarray) -> Column:
     return out
 
 
+def set_array(values: Column, array: np.ndarray, changed: Sequence[int]) -> None:
+    """Give ``values`` (changed in place at ``changed``) its array back, those elements set
+    from the list; it stays without one if a new value does not fit the array's type exactly."""
+    array = array.copy()
+    for k in changed:
+        v = values[k]
+        try:
+            item = np.array(v, dtype=array.dtype)
+        except (TypeError, ValueError):
+            return
+        if item.tolist() != v or type(item.tolist()) is not type(v):
+            return
+        array[k] = item
+    values.array = array
+
+
 def array_of(values: list) -> np.ndarray | None:
     """The array a block was made from, or None for a plain list."""
     return values.array if type(values) is Column else None
@@ -102,8 +118,7 @@ def timestamp_text(array: np.ndarray, zone: str = "") -> list[str]:
     if not _four_digit_years(seconds):
         text = np.datetime_as_string(seconds, unit="s").tolist()
         return [t.replace("T", " ") + zone for t in text]
-    out = _civil_text(seconds.astype(np.int64), 19)
-    return [t + zone for t in out] if zone else out
+    return _civil_text(seconds.astype(np.int64), 19, zone)
 
 
 def date_text(array: np.ndarray) -> list[str]:
@@ -120,12 +135,29 @@ def _four_digit_years(array: np.ndarray) -> bool:
     )
 
 
-_TEMPLATE = np.frombuffer(b"0000-00-00 00:00:00", dtype=np.uint8)
+def digit_codes(values: np.ndarray, width: int) -> np.ndarray:
+    """ASCII digit codes (uint8, shape (n, width)) of non-negative integers, zero-padded."""
+    out = np.empty((len(values), width), dtype=np.uint8)
+    v = values.astype(np.int64)
+    for k in range(width - 1, -1, -1):
+        out[:, k] = 48 + v % 10
+        v = v // 10
+    return out
 
 
-def _civil_text(seconds: np.ndarray, width: int) -> list[str]:
+_PAIRS = digit_codes(np.arange(100), 2).view(np.uint16).ravel()  # two ASCII digits as one item
+_YEARS = digit_codes(np.arange(10000), 4).view(np.uint32).ravel()
+
+
+def _digits(table: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The ASCII digits of ``values`` (shape (n, digits)) by a one-dimensional table lookup."""
+    return table[values].view(np.uint8).reshape(len(values), -1)
+
+
+def _civil_text(seconds: np.ndarray, width: int, suffix: str = "") -> list[str]:
     """The first ``width`` characters of ``YYYY-MM-DD HH:MM:SS`` for seconds since 1970
-    (years 1-9999): the days-to-civil-date algorithm of H. Hinnant, on whole arrays."""
+    (years 1-9999), ``suffix`` appended: the days-to-civil-date algorithm of H. Hinnant on
+    whole arrays, digits by table lookup."""
     days, sod = np.divmod(seconds, 86400)
     z = days + 719468
     era = z // 146097
@@ -134,16 +166,17 @@ def _civil_text(seconds: np.ndarray, width: int) -> list[str]:
     doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
     mp = (5 * doy + 2) // 153
     month = np.where(mp < 10, mp + 3, mp - 9)
-    fields = [(0, yoe + era * 400 + (month <= 2), 4), (5, month, 2), (8, doy - (153 * mp + 2) // 5 + 1, 2)]
+    template = np.frombuffer(b"0000-00-00 00:00:00"[:width] + suffix.encode() + b"\n", dtype=np.uint8)
+    out = np.empty((len(seconds), len(template)), dtype=np.uint8)
+    out[:] = template
+    out[:, 0:4] = _digits(_YEARS, yoe + era * 400 + (month <= 2))
+    out[:, 5:7] = _digits(_PAIRS, month)
+    out[:, 8:10] = _digits(_PAIRS, doy - (153 * mp + 2) // 5 + 1)
     if width > 10:
-        fields += [(11, sod // 3600, 2), (14, sod // 60 % 60, 2), (17, sod % 60, 2)]
-    out = np.empty((len(seconds), width), dtype=np.uint8)
-    out[:] = _TEMPLATE[:width]
-    for at, value, digits in fields:
-        for k in range(digits - 1, -1, -1):
-            out[:, at + k] += (value % 10).astype(np.uint8)
-            value = value // 10
-    return out.view(f"S{width}").ravel().astype(f"U{width}").tolist()
+        out[:, 11:13] = _digits(_PAIRS, sod // 3600)
+        out[:, 14:16] = _digits(_PAIRS, sod // 60 % 60)
+        out[:, 17:19] = _digits(_PAIRS, sod % 60)
+    return lines(out)
 
 
 def objects(values: Sequence) -> np.ndarray:
@@ -164,17 +197,27 @@ def weighted(weights: Sequence[float]):
     return pick
 
 
-def digit_codes(values: np.ndarray, width: int) -> np.ndarray:
-    """ASCII digit codes (uint8, shape (n, width)) of non-negative integers, zero-padded."""
-    out = np.empty((len(values), width), dtype=np.uint8)
-    v = values.astype(np.int64)
-    for k in range(width - 1, -1, -1):
-        out[:, k] = 48 + v % 10
-        v = v // 10
+def texts(*parts: np.ndarray) -> list[str]:
+    """One ASCII string per row of the uint8 code arrays ``parts`` put side by side (codes of
+    printable characters: no newline)."""
+    n = len(parts[0])
+    rows = np.empty((n, sum(p.shape[1] for p in parts) + 1), dtype=np.uint8)
+    at = 0
+    for p in parts:
+        rows[:, at : at + p.shape[1]] = p
+        at += p.shape[1]
+    rows[:, at] = _NEWLINE
+    return lines(rows)
+
+
+_NEWLINE = ord("\n")
+
+
+def lines(rows: np.ndarray) -> list[str]:
+    """One string per row of a uint8 code array whose last column is a newline: decoded at
+    once and split, twice as fast as decoding row by row."""
+    if not len(rows):
+        return []
+    out = rows.tobytes().decode("ascii").split("\n")
+    out.pop()
     return out
-
-
-def texts(codes: np.ndarray) -> list[str]:
-    """One ASCII string per row of a uint8 code array."""
-    width = codes.shape[1]
-    return [t.decode() for t in np.ascontiguousarray(codes).view(f"S{width}").ravel().tolist()]

@@ -140,7 +140,7 @@ def _cpf_strings(bases) -> list[str]:
     tb = _tables((7, 6, 5), (8, 7, 6))
     tc = _tables((4, 3, 2), (5, 4, 3))
     dv = _dv_codes()[(ta[b // 1000000] + tb[b // 1000 % 1000] + tc[b % 1000]) % _MOD]
-    return bulk.texts(np.hstack([bulk.digit_codes(b, 9), dv]))
+    return bulk.texts(bulk.digit_codes(b, 9), dv)
 
 
 def _cnpj_strings(roots, branches) -> list[str]:
@@ -150,7 +150,7 @@ def _cnpj_strings(roots, branches) -> list[str]:
     tb = _tables(_CNPJ_W1[4:8], _CNPJ_W2[4:8])
     tc = _tables(_CNPJ_W1[8:12], _CNPJ_W2[8:12])
     dv = _dv_codes()[(ta[r // 10000] + tb[r % 10000] + tc[b]) % _MOD]
-    return bulk.texts(np.hstack([bulk.digit_codes(r, 8), bulk.digit_codes(b, 4), dv]))
+    return bulk.texts(bulk.digit_codes(r, 8), bulk.digit_codes(b, 4), dv)
 
 
 _REPDIGIT_STEP = 111_111_111
@@ -469,9 +469,7 @@ def cep(col: ColumnInfo, params: dict) -> BatchFn:
         ceps = _cep_block(locate(b), b.np)
         if formatted:
             dash = np.repeat(hyphen, len(ceps), axis=0)
-            return bulk.texts(
-                np.hstack([bulk.digit_codes(ceps // 1000, 5), dash, bulk.digit_codes(ceps % 1000, 3)])
-            )
+            return bulk.texts(bulk.digit_codes(ceps // 1000, 5), dash, bulk.digit_codes(ceps % 1000, 3))
         return bulk.texts(bulk.digit_codes(ceps, 8))
 
     return gen
@@ -745,6 +743,15 @@ _LOCAL_STYLES = (  # (first, last) -> local part, weight
     (lambda f, s: f"{s}.{f}", 5),
     (lambda f, s: f"{f}.{s[0]}", 7),
 )
+_ADDRESSES = (  # each style of _LOCAL_STYLES over whole lists: (firsts, lasts, tokens, domains)
+    lambda fs, ls, ts, ds: [f"{f}.{s}{t}@{d}" for f, s, t, d in zip(fs, ls, ts, ds, strict=True)],
+    lambda fs, ls, ts, ds: [f"{f}{s}{t}@{d}" for f, s, t, d in zip(fs, ls, ts, ds, strict=True)],
+    lambda fs, ls, ts, ds: [f"{f}_{s}{t}@{d}" for f, s, t, d in zip(fs, ls, ts, ds, strict=True)],
+    lambda fs, ls, ts, ds: [f"{f[0]}{s}{t}@{d}" for f, s, t, d in zip(fs, ls, ts, ds, strict=True)],
+    lambda fs, ls, ts, ds: [f"{f}{t}@{d}" for f, t, d in zip(fs, ts, ds, strict=True)],
+    lambda fs, ls, ts, ds: [f"{s}.{f}{t}@{d}" for f, s, t, d in zip(fs, ls, ts, ds, strict=True)],
+    lambda fs, ls, ts, ds: [f"{f}.{s[0]}{t}@{d}" for f, s, t, d in zip(fs, ls, ts, ds, strict=True)],
+)
 SAFE_DOMAINS = (("example.com", 50), ("example.com.br", 25), ("example.net", 15), ("example.org", 10))
 
 
@@ -754,30 +761,41 @@ def email_fn(
     """``ana.silva4821@example.com``: local parts from names; on a unique column the digits
     are a distinct token per row (4 digits for the first 9000 rows, then 5, ...), so emails
     never repeat whatever the names."""
-    styles = weighted_pool([(s, w) for s, w in _LOCAL_STYLES], 100)
+    styles = np.array(weighted_pool([(k, w) for k, (_, w) in enumerate(_LOCAL_STYLES)], 100))
     limit = col.max_length
     tokens = TieredTokens(seeds.derive(col.seed, "email")) if col.unique else None
     if limit is not None and limit < 24:
         raise ParamError(f"{col.qualified} holds at most {limit} characters: too short for realistic emails")
 
-    pools = [bulk.objects(p) for p in (firsts, lasts, styles, domains)]
+    pools = [bulk.objects(p) for p in (firsts, lasts)]
+    domain_pool = bulk.objects(domains)
 
     def gen(b: Batch) -> list:
         g = b.np
         n = b.n
-        fs, ls, ss, ds = (p[g.integers(0, len(p), n)].tolist() for p in pools)
+        fs, ls = (p[g.integers(0, len(p), n)] for p in pools)
+        ss = styles[g.integers(0, len(styles), n)]
+        ds = domain_pool[g.integers(0, len(domain_pool), n)]
         if tokens is not None:
-            toks = tokens.block(b.start, n)
+            toks = bulk.objects(tokens.block(b.start, n))
         else:  # about half with a few digits, as people do
             digits = (10 ** (1 + g.random(n) * 3)).astype(np.int64).tolist()
-            toks = [str(d) if h else "" for d, h in zip(digits, (g.random(n) < 0.5).tolist(), strict=True)]
-        out = [f"{style(f, s)}{t}@{d}" for style, f, s, t, d in zip(ss, fs, ls, toks, ds, strict=True)]
+            toks = bulk.objects(
+                [str(d) if h else "" for d, h in zip(digits, (g.random(n) < 0.5).tolist(), strict=True)]
+            )
+        out = np.empty(n, dtype=object)
+        for style, address in enumerate(_ADDRESSES):  # one list comprehension per style
+            at = np.flatnonzero(ss == style)
+            if len(at):
+                out[at] = address(*(a[at].tolist() for a in (fs, ls, toks, ds)))
+        emails = out.tolist()
         if limit is not None:
-            for k, v in enumerate(out):
+            for k, v in enumerate(emails):
                 if len(v) > limit:
                     tail = f"{toks[k]}@{ds[k]}"
-                    out[k] = f"{ss[k](fs[k], ls[k])[: max(1, limit - len(tail))]}{tail}"
-        return out
+                    local = _LOCAL_STYLES[ss[k]][0](fs[k], ls[k])
+                    emails[k] = f"{local[: max(1, limit - len(tail))]}{tail}"
+        return emails
 
     return gen
 

@@ -82,3 +82,38 @@ def test_bulk_generators_keep_their_params_and_depend_only_on_the_block_seed(gen
         assert len(set(first)) == 10 and min(first).isoformat() == "2024-01-01T00:00:00"
     else:
         assert first.count("b") < 20 and abs(first.count("a") - first.count("c")) < 300
+
+
+def test_texts_and_lines_give_one_string_per_row():
+    codes = bulk.digit_codes(np.array([0, 7, 1234, 99999]), 5)
+    dash = np.full((4, 1), ord("-"), dtype=np.uint8)
+    assert bulk.texts(codes, dash, codes[:, :2]) == ["00000-00", "00007-00", "01234-01", "99999-99"]
+    assert bulk.texts(codes[:0]) == []
+
+
+def test_a_capped_timestamp_block_keeps_its_array_and_its_text():
+    import datetime as dt
+
+    from datalchemy_mp.contracts.kinds import Kind
+    from datalchemy_mp.engine.coherence import RowRules
+
+    end = dt.datetime(2025, 1, 15, 23, 59, 59)
+    g = np.random.default_rng(3)
+    stamps = np.datetime64("2024-06-01T00:00:00") + g.integers(0, 400 * 86400, 4096).astype("timedelta64[s]")
+    values = bulk.column(stamps)
+    rules = RowRules(end=end, caps=[("u", Kind.TIMESTAMP, (), None)])
+    rules.apply({"u": values}, len(values), random.Random(1))
+    assert max(values) <= end and bulk.array_of(values) is not None  # late values moved, array kept
+    fmt = csvout.formatter(Kind.TIMESTAMP, None)
+    assert fmt(values) == fmt(list(values))  # the array says what the list says
+
+
+def test_set_array_drops_the_array_when_a_value_does_not_fit_it():
+    import datetime as dt
+
+    values = bulk.column(np.array(["2024-01-01T00:00:00", "2024-01-02T00:00:00"], dtype="datetime64[s]"))
+    array = bulk.array_of(values)
+    assert array is not None
+    values[0] = dt.datetime(2023, 5, 5, 1, 2, 3, 500)  # microseconds: not in a [s] array
+    bulk.set_array(values, array, [0])
+    assert bulk.array_of(values) is None
