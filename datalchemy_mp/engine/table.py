@@ -25,6 +25,7 @@ from datalchemy_mp.engine.coherence import Lineage
 from datalchemy_mp.engine.index_keys import IndexKeys
 from datalchemy_mp.engine.keys import KeyReader, KeyWriter
 from datalchemy_mp.errors import GenerationError
+from datalchemy_mp.generators import bulk
 from datalchemy_mp.generators.base import BLOCK_ROWS, Batch
 from datalchemy_mp.output import csv as csvout
 from datalchemy_mp.planning.coerce import INVALID
@@ -657,7 +658,7 @@ class TableEngine:
         """Rows of a block that may break NOT NULL, a type or a CHECK, found column-wise."""
         bad: set[int] = set()
         for j in self.not_null:
-            if None in cols[j]:
+            if bulk.array_of(cols[j]) is None and None in cols[j]:  # a bulk block has no NULL
                 bad.update(k for k, v in enumerate(cols[j]) if v is None)
         for j in coerced:
             if INVALID in cols[j]:

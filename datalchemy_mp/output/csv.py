@@ -65,6 +65,9 @@ def format_uuid(values: list) -> list:
 
 
 def format_int(values: list) -> list:
+    array = bulk.array_of(values)
+    if array is not None and array.dtype.kind in "iu":  # a bulk block of integers: no NULL
+        return list(map(str, values))
     return ["" if v is None else str(int(v)) if type(v) is not str else v for v in values]
 
 
