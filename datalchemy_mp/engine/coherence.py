@@ -154,7 +154,7 @@ def cap(end: dt.datetime, v, kind: str, lows: list, floor):
     span = int((end - lo).total_seconds())
     if span <= 0:
         return _back(lo, kind)
-    return _back(lo + dt.timedelta(seconds=int(_as_dt(v).timestamp()) % span), kind)
+    return _back(lo + dt.timedelta(seconds=_seconds(_as_dt(v)) % span), kind)
 
 
 def _late(values: list, end: dt.datetime) -> list[int]:
@@ -174,6 +174,33 @@ def _late(values: list, end: dt.datetime) -> list[int]:
 
 def _as_dt(v) -> dt.datetime:
     return v if isinstance(v, dt.datetime) else dt.datetime.combine(v, dt.time())
+
+
+_EPOCH = dt.datetime(1970, 1, 1)
+_US = 1_000_000
+NAT = np.iinfo(np.int64).min
+"""Microseconds standing for "no date" (numpy's NaT as int64): below every real instant."""
+
+
+def _seconds(v: dt.datetime) -> int:
+    """Whole seconds since 1970 of a naive timestamp taken as UTC (never the machine's zone)."""
+    return (v - _EPOCH) // dt.timedelta(seconds=1)
+
+
+def micros(values) -> np.ndarray:
+    """Microseconds since 1970 (int64, NAT where a value is not a date or timestamp) of a
+    block: a list, a bulk column, a datetime64 array, or already such microseconds."""
+    array = values if isinstance(values, np.ndarray) else bulk.array_of(values)
+    if array is not None and array.dtype == np.int64:
+        return array
+    if array is not None and array.dtype.kind == "M":
+        return array.astype("datetime64[us]").astype(np.int64)
+    dates = [v if isinstance(v, dt.date) else None for v in values]
+    return np.array(dates, dtype="datetime64[us]").astype(np.int64)
+
+
+def _from_micros(us: int) -> dt.datetime:
+    return _EPOCH + dt.timedelta(microseconds=us)
 
 
 def _back(v: dt.datetime, kind: str):
@@ -369,7 +396,7 @@ class Lineage:
         self._diamonds: dict[tuple, list[Diamond]] = {}
         self._picks: dict[tuple, list[int]] = {}
         self._created_plan: dict[tuple, object] = {}
-        self._created: dict[tuple, list] = {}
+        self._created: dict[tuple, np.ndarray] = {}
 
     def usable(self, table: Table, fk: ForeignKey) -> bool:
         """A FK whose picks a descendant can follow: to another table, not left NULL."""
@@ -471,14 +498,26 @@ class Lineage:
             self._created_plan[key] = cp
         return self._created_plan[key]
 
-    def created(self, key: tuple, rows: list[int]) -> list:
-        """The creation values of rows of ``key`` (None where unknown or NULL)."""
+    def created(self, key: tuple, rows) -> np.ndarray:
+        """The creation instants of rows of ``key``, as ``micros`` (NAT where unknown or NULL)."""
         cp = self._created_cp(key)
-        if cp is None:
-            return [None] * len(rows)
-        return [self._created_block(key, cp, r // BLOCK_ROWS)[r % BLOCK_ROWS] for r in rows]
+        rows = np.asarray(rows, dtype=np.int64)
+        if cp is None or not len(rows):
+            return np.full(len(rows), NAT, dtype=np.int64)
+        blocks, at = np.divmod(rows, BLOCK_ROWS)
+        unique, which = np.unique(blocks, return_inverse=True)
+        if len(unique) <= 64:  # the usual case: a few parent blocks, gathered at once
+            stack = np.stack([self._created_block(key, cp, b) for b in unique.tolist()])
+            return stack[which, at]
+        return np.fromiter(
+            (self._created_block(key, cp, b)[k] for b, k in zip(blocks.tolist(), at.tolist(), strict=True)),
+            dtype=np.int64,
+            count=len(rows),
+        )
 
-    def _created_block(self, key: tuple, cp, block: int) -> list:
+    def _created_block(self, key: tuple, cp, block: int) -> np.ndarray:
+        """``micros`` of the creation values of one block of ``key`` (BLOCK_ROWS long, NAT past
+        the table's end)."""
         ck = (key, block)
         if ck not in self._created:
             start = block * BLOCK_ROWS
@@ -492,34 +531,45 @@ class Lineage:
             hmin = cp.info.hints.get("min")
             floor = hmin if isinstance(hmin, dt.date) else None
             if past_like(cp.name) and not (floor is not None and _as_dt(floor) > self.end):
-                values = [cap(self.end, v, cp.column.kind, [], floor) for v in values]
-            self._created[ck] = [v if isinstance(v, dt.date) else None for v in values]
+                values = list(values)
+                for k in _late(values, self.end):
+                    values[k] = cap(self.end, values[k], cp.column.kind, [], floor)
+            out = np.full(BLOCK_ROWS, NAT, dtype=np.int64)
+            out[:n] = micros(values)
+            self._created[ck] = out
         return self._created[ck]
 
-    def after_parents(self, values: list, parent_values: list[list], kind: str, ceiling=None) -> list:
+    def after_parents(self, values: list, parent_values: list, kind: str, ceiling=None) -> list:
         """Each value moved, where it is before its latest parent's, into [parent, run date]
         by a function of the value (no RNG draw: the stream stays as it was). Never past
         `ceiling`, the column's CHECK maximum: a parent later than the CHECK allows leaves the
-        value where it is (the CHECK wins)."""
+        value where it is (the CHECK wins). ``parent_values``: one block per parent (lists,
+        or ``micros``); a bulk block of values keeps its array."""
         end = self.end if not isinstance(ceiling, dt.date) else min(self.end, _as_dt(ceiling))
-        out = []
-        for k, v in enumerate(values):
-            lows = [p[k] for p in parent_values if isinstance(p[k], dt.date)]
-            if not isinstance(v, dt.date) or not lows:
-                out.append(v)
-                continue
-            low = max(_as_dt(x) for x in lows)
-            mine = _as_dt(v)
-            if low > end:
-                out.append(v)
-                continue
-            if mine < low:
-                span = int((end - low).total_seconds())
-                mine = low + dt.timedelta(seconds=int(mine.timestamp()) % span) if span > 0 else low
-            elif mine > end:
-                span = int((end - low).total_seconds())
-                mine = low + dt.timedelta(seconds=int(mine.timestamp()) % span) if span > 0 else low
-            out.append(_back(mine, kind) if mine != _as_dt(v) else v)
+        if not len(values) or not parent_values:
+            return values
+        mine = micros(values)
+        low = np.max(np.stack([micros(p) for p in parent_values]), axis=0)  # NAT is below all
+        last = (end - _EPOCH) // dt.timedelta(microseconds=1)
+        moving = (mine != NAT) & (low != NAT) & (low <= last) & ((mine < low) | (mine > last))
+        at = np.flatnonzero(moving)
+        if not len(at):
+            return values
+        low = low[at]
+        span = (last - low) // _US
+        shift = (mine[at] // _US) % np.maximum(span, 1) * _US
+        new = np.where(span > 0, low + shift, low)
+        out = bulk.Column(values)
+        out.array = None
+        changed = []
+        for k, us in zip(at.tolist(), new.tolist(), strict=True):
+            moved = _from_micros(us)
+            if moved != _as_dt(values[k]):
+                out[k] = _back(moved, kind)
+                changed.append(k)
+        array = bulk.array_of(values)
+        if array is not None:
+            bulk.set_array(out, array, changed)
         return out
 
 
