@@ -559,17 +559,23 @@ class Lineage:
         span = (last - low) // _US
         shift = (mine[at] // _US) % np.maximum(span, 1) * _US
         new = np.where(span > 0, low + shift, low)
-        out = bulk.Column(values)
-        out.array = None
-        changed = []
-        for k, us in zip(at.tolist(), new.tolist(), strict=True):
-            moved = _from_micros(us)
-            if moved != _as_dt(values[k]):
-                out[k] = _back(moved, kind)
-                changed.append(k)
         array = bulk.array_of(values)
-        if array is not None:
-            bulk.set_array(out, array, changed)
+        if array is not None and array.dtype.kind == "M":  # a bulk block: moved in its array
+            moved = new.astype("datetime64[us]")
+            fitted = moved.astype(array.dtype)
+            if kind == Kind.DATE:
+                fits = array.dtype == np.dtype("datetime64[D]")  # a date is the moved day
+            else:
+                fits = bool((fitted.astype("datetime64[us]") == moved).all())
+            if fits:
+                array = array.copy()
+                array[at] = fitted
+                return bulk.column(array)
+        out = list(values)
+        for k, us in zip(at.tolist(), new.tolist(), strict=True):
+            moved_value = _from_micros(us)
+            if moved_value != _as_dt(values[k]):
+                out[k] = _back(moved_value, kind)
         return out
 
 

@@ -78,16 +78,16 @@ def column(array: np.ndarray) -> Column:
 def set_array(values: Column, array: np.ndarray, changed: Sequence[int]) -> None:
     """Give ``values`` (changed in place at ``changed``) its array back, those elements set
     from the list; it stays without one if a new value does not fit the array's type exactly."""
+    new = [values[k] for k in changed]
+    try:
+        items = np.array(new, dtype=array.dtype)
+    except (TypeError, ValueError):
+        return
+    back = items.tolist()
+    if back != new or any(type(a) is not type(b) for a, b in zip(back, new, strict=True)):
+        return
     array = array.copy()
-    for k in changed:
-        v = values[k]
-        try:
-            item = np.array(v, dtype=array.dtype)
-        except (TypeError, ValueError):
-            return
-        if item.tolist() != v or type(item.tolist()) is not type(v):
-            return
-        array[k] = item
+    array[list(changed)] = items
     values.array = array
 
 

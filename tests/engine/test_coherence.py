@@ -163,3 +163,24 @@ def test_creation_after_parents_never_passes_the_check_maximum():
     assert dt.datetime(2022, 1, 10) <= later <= ceiling
     [free] = lineage.after_parents([dt.datetime(2022, 1, 2)], [[dt.datetime(2026, 11, 1)]], "timestamp")
     assert free >= dt.datetime(2026, 11, 1)  # without a CHECK maximum the parent wins
+
+
+@pytest.mark.parametrize(("kind", "unit"), [("timestamp", "s"), ("date", "D")])
+def test_creation_order_on_a_bulk_block_gives_what_a_list_gives(kind, unit):
+    import numpy as np
+
+    from datalchemy_mp.engine.coherence import Lineage
+    from datalchemy_mp.generators import bulk
+
+    lineage = Lineage(None, None, None, dt.date(2025, 1, 15))
+    g = np.random.default_rng(7)
+    array = np.datetime64("2023-01-01T00:00:00") + g.integers(0, 800 * 86400, 4096).astype("timedelta64[s]")
+    array = array.astype(f"datetime64[{unit}]")
+    parents = [
+        [None if k % 7 == 0 else dt.datetime(2024, 1 + k % 12, 1 + k % 28, k % 24) for k in range(4096)],
+        [dt.date(2024, 6, 1) if k % 3 else None for k in range(4096)],
+    ]
+    from_list = lineage.after_parents(bulk.column(array).copy(), parents, kind)
+    from_block = lineage.after_parents(bulk.column(array), parents, kind)
+    assert list(from_block) == from_list and from_list != list(bulk.column(array))  # some moved
+    assert bulk.array_of(from_block) is not None  # still formatted from its array
