@@ -9,6 +9,10 @@ from __future__ import annotations
 import hashlib
 import struct
 
+import numpy as np
+
+_U64 = np.uint64
+
 
 class Permutation:
     """A bijection of ``range(n)`` keyed by ``key``."""
@@ -41,6 +45,28 @@ class Permutation:
             f ^= f >> 29
             left, right = right, left ^ (f & mask)
         return (left << half) | right
+
+    def _round_array(self, x: np.ndarray) -> np.ndarray:
+        """``_round`` of every element of a uint64 array (the same wrapping arithmetic)."""
+        half, mask = _U64(self._bits), _U64(self._mask)
+        left, right = x >> half, x & mask
+        with np.errstate(over="ignore"):
+            for k in self._keys:
+                f = right * _U64(0x9E3779B97F4A7C15) + _U64(k)
+                f ^= f >> _U64(31)
+                f = f * _U64(0xBF58476D1CE4E5B9)
+                f ^= f >> _U64(29)
+                left, right = right, left ^ (f & mask)
+        return (left << half) | right
+
+    def images(self, xs) -> np.ndarray:
+        """``self(i)`` for every index of ``xs`` (in ``[0, n)``), as an int64 array."""
+        x = self._round_array(np.asarray(xs, dtype=_U64))
+        outside = np.flatnonzero(x >= _U64(self.n))
+        while len(outside):
+            x[outside] = self._round_array(x[outside])
+            outside = outside[x[outside] >= _U64(self.n)]
+        return x.astype(np.int64)
 
     def __call__(self, i: int) -> int:
         if not 0 <= i < self.n:

@@ -7,7 +7,6 @@ a UNIQUE is made again from a retry seed, a bounded number of times; then a clea
 
 from __future__ import annotations
 
-import bisect
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -146,14 +145,13 @@ class _FkFill:
 
     def picks(self, start: int, n: int, rng: random.Random) -> list[int]:
         if self.permutation is not None:
-            perm = self.permutation
-            return [perm(i) for i in range(start, start + n)]
+            return self.permutation.images(np.arange(start, start + n)).tolist()
         if self.pair is not None:
             pos, n1, n2 = self.pair
             pair_perm = self._pair_perm
             assert pair_perm is not None
-            ks = [pair_perm(i) for i in range(start, start + n)]
-            return [k // n2 for k in ks] if pos == 0 else [k % n2 for k in ks]
+            ks = pair_perm.images(np.arange(start, start + n))
+            return (ks // n2 if pos == 0 else ks % n2).tolist()
         if self.spread is not None:
             return self._spread_picks(start, n, rng)
         if self.parent_rows < 1:
@@ -168,19 +166,25 @@ def spread_picks(spread, parent_rows: int, key: int) -> Callable[[int, int, rand
     used = spread.used or parent_rows
     order = Permutation(max(parent_rows, 1), key)
     if spread.kind == "uniform":
-        return lambda start, n, rng: [order(i % used) for i in range(start, start + n)]
+        return lambda start, n, rng: order.images(np.arange(start, start + n) % used).tolist()
     if spread.kind == "zipf":
-        cumulative, total = [], 0.0
-        for r in range(1, used + 1):
+        sums, total = [], 0.0
+        for r in range(1, used + 1):  # Python's pow and sums: the same floats on every machine
             total += r**-spread.s
-            cumulative.append(total)
+            sums.append(total)
+        cumulative = np.array(sums)
 
         def zipf(start: int, n: int, rng: random.Random) -> list[int]:
-            rnd = rng.random
-            return [order(min(bisect.bisect_right(cumulative, rnd() * total), used - 1)) for _ in range(n)]
+            draws = np.array([rng.random() for _ in range(n)]) * total
+            ranks = np.minimum(np.searchsorted(cumulative, draws, side="right"), used - 1)
+            return order.images(ranks).tolist()
 
         return zipf
-    return lambda start, n, rng: [order(int(rng.random() * used)) for _ in range(n)]
+
+    def poisson(start: int, n: int, rng: random.Random) -> list[int]:
+        return order.images(np.array([int(rng.random() * used) for _ in range(n)], dtype=np.int64)).tolist()
+
+    return poisson
 
 
 def fk_fills(tp: TablePlan, rows: dict[tuple[str, str], int], diamonds: Sequence = ()) -> list[_FkFill]:
