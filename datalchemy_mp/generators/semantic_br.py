@@ -892,20 +892,31 @@ def company_name(col: ColumnInfo, params: dict) -> BatchFn:
     def gen(b: Batch) -> list:
         g = b.np
         n = b.n
-        roots, segs, l1, l2, profs, sufs = (p[g.integers(0, len(p), n)].tolist() for p in pools)
-        xs = g.random(n).tolist()
-        out = []
-        for k in range(n):
-            x = xs[k]
-            if x < 0.55:
-                out.append(f"{roots[k]} {segs[k]}{sufs[k]}")
-            elif x < 0.8:
-                out.append(f"{l1[k]} {segs[k]}{sufs[k]}")
-            elif x < 0.92 and l1[k] != l2[k]:
-                out.append(f"{l1[k]} & {l2[k]} {profs[k]}")
-            else:
-                out.append(f"{segs[k]} {roots[k]}{sufs[k]}")
-        return fit_all(out, col.max_length)
+        roots, segs, l1, l2, profs, sufs = (p[g.integers(0, len(p), n)] for p in pools)
+        xs = g.random(n)
+        partners = (xs >= 0.8) & (xs < 0.92) & (l1 != l2)
+        out = np.empty(n, dtype=object)  # one list comprehension per shape of name
+        at = np.flatnonzero(xs < 0.55)
+        out[at] = [
+            f"{r} {s}{x}"
+            for r, s, x in zip(roots[at].tolist(), segs[at].tolist(), sufs[at].tolist(), strict=True)
+        ]
+        at = np.flatnonzero((xs >= 0.55) & (xs < 0.8))
+        out[at] = [
+            f"{a} {s}{x}"
+            for a, s, x in zip(l1[at].tolist(), segs[at].tolist(), sufs[at].tolist(), strict=True)
+        ]
+        at = np.flatnonzero(partners)
+        out[at] = [
+            f"{a} & {c} {p}"
+            for a, c, p in zip(l1[at].tolist(), l2[at].tolist(), profs[at].tolist(), strict=True)
+        ]
+        at = np.flatnonzero((xs >= 0.8) & ~partners)
+        out[at] = [
+            f"{s} {r}{x}"
+            for s, r, x in zip(segs[at].tolist(), roots[at].tolist(), sufs[at].tolist(), strict=True)
+        ]
+        return fit_all(out.tolist(), col.max_length)
 
     return gen
 
