@@ -20,8 +20,10 @@ PROGRESS_EVERY_S = 0.25
 
 def warm() -> None:
     """Load vocabularies and check-digit tables once, in the forkserver that imports this
-    module: every worker it starts then has them already (tens of milliseconds each). Faker
-    instances stay lazy: they cost ~50 ms each and most plans use one locale or none."""
+    module: every worker it starts then has them already (tens of milliseconds each). The
+    Faker instances a run uses are created when the run is loaded (engine.run_cache)."""
+    import numpy.random  # noqa: F401  (numpy imports it on first use: ~15 ms in every worker)
+
     from datalchemy_mp.generators import semantic_br
 
     semantic_br.places()

@@ -192,16 +192,21 @@ class TieredTokens(_Tiers):
 
 
 @functools.lru_cache(maxsize=64)
-def _row_tables(key: int) -> tuple[list[int], list[int]]:
+def _row_bytes(key: int) -> tuple[bytes, bytes]:
     rng = random.Random(seeds.derive(key, "row-hash"))
-    low, high = rng.randbytes(8 << 16), rng.randbytes(8 << 16)
+    return rng.randbytes(8 << 16), rng.randbytes(8 << 16)
+
+
+@functools.lru_cache(maxsize=64)
+def _row_tables(key: int) -> tuple[list[int], list[int]]:
+    low, high = _row_bytes(key)
     return array("Q", low).tolist(), array("Q", high).tolist()
 
 
 @functools.lru_cache(maxsize=64)
 def _row_arrays(key: int) -> tuple[np.ndarray, np.ndarray]:
-    low, high = _row_tables(key)
-    return np.array(low, dtype=np.uint64), np.array(high, dtype=np.uint64)
+    low, high = _row_bytes(key)  # the same 64-bit words as _row_tables, without Python ints
+    return np.frombuffer(low, dtype=np.uint64), np.frombuffer(high, dtype=np.uint64)
 
 
 def row_keys_array(key: int, start: int, n: int) -> np.ndarray:

@@ -8,6 +8,7 @@ column names match case-insensitively. ``derive.fk`` and ``derive.parent_value``
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -70,7 +71,12 @@ def email_part(value) -> str:
     letter: ``joo``), separators to one dot, other characters dropped."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKD", str(value))
+    return _email_part(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # names repeat: most rows hit the cache
+def _email_part(value: str) -> str:
+    text = unicodedata.normalize("NFKD", value)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     text = _DROP.sub("", _SEPARATORS.sub(".", text))
     return re.sub(r"\.+", ".", text).strip(".")

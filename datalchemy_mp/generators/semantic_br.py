@@ -353,8 +353,13 @@ def _locations(col: ColumnInfo, params: dict) -> BatchFn:
     table = bulk.objects(pool)
 
     def locate(b: Batch) -> list:
-        k = seeds.derive(key, "retry", b.attempt) if b.attempt else key
-        return table[row_keys_array(k, b.start, b.n) % np.uint64(size)].tolist()
+        if b.attempt:  # a retried row: a hash of its index, no tables to build per attempt
+            keys = bulk.mix64(
+                bulk.indexes(range(b.start, b.start + b.n)), seeds.derive(key, "retry", b.attempt)
+            )
+        else:
+            keys = row_keys_array(key, b.start, b.n)
+        return table[keys % np.uint64(size)].tolist()
 
     return locate
 
