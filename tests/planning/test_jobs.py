@@ -69,3 +69,14 @@ def test_all_chunks_ok_and_their_join_publish_one_csv_in_order(tmp_path):
     run.apply(Outcome("app.t#join", status=Status.OK, result={}), tmp_path, {})
     assert run.state.status == Status.OK and run.state.rows_generated == 2
     assert (tmp_path / run.state.csv).read_bytes() == b"id\n1\n2\n"
+
+
+def test_a_part_the_kernel_cannot_copy_is_copied_through_a_buffer():
+    import io
+
+    from datalchemy_mp.engine.worker import _copy
+
+    data = bytes(range(256)) * 40_000  # 10 MB: more than one buffer
+    out = io.BytesIO()
+    steps = list(_copy(io.BytesIO(data), out))  # no file descriptors: no copy_file_range
+    assert out.getvalue() == data and sum(steps) == len(data) and len(steps) > 1
