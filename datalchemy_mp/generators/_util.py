@@ -23,6 +23,7 @@ import numpy as np
 
 from datalchemy_mp import seeds
 from datalchemy_mp.errors import GenerationError, ParamError
+from datalchemy_mp.generators import bulk
 from datalchemy_mp.generators.base import ColumnInfo
 
 M64 = (1 << 64) - 1
@@ -155,6 +156,11 @@ class _Tiers:
 
     def _walk(self, start: int, n: int) -> Iterator[tuple[int, list[int]]]:
         """(the tier's third field, permuted values) for rows ``[start, start + n)``."""
+        for shown, xs in self._walk_arrays(start, n):
+            yield shown, xs.tolist()
+
+    def _walk_arrays(self, start: int, n: int) -> Iterator[tuple[int, np.ndarray]]:
+        """``_walk`` with the permuted values as int64 arrays."""
         end = start + n
         if end > self.capacity:
             raise IndexError(f"row {end} is beyond the {self.capacity} tokens")
@@ -165,7 +171,7 @@ class _Tiers:
             perm = self._perms.get(t)
             if perm is None:
                 perm = self._perms[t] = BlockPermutation(size, seeds.derive(self.key, "tier", t))
-            yield shown, perm.block(lo - first, hi - lo)
+            yield shown, perm.array(lo - first, hi - lo)
 
 
 class TieredTokens(_Tiers):
@@ -188,7 +194,10 @@ class TieredTokens(_Tiers):
         return [low + x for low, xs in self._walk(start, n) for x in xs]
 
     def block(self, start: int, n: int) -> list[str]:
-        return [str(x) for x in self.numbers(start, n)]
+        out: list[str] = []
+        for low, xs in self._walk_arrays(start, n):  # every token of a tier has len(str(low)) digits
+            out += bulk.texts(bulk.digit_codes(low + xs, len(str(low))))
+        return out
 
 
 @functools.lru_cache(maxsize=64)
