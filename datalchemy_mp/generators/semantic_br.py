@@ -681,20 +681,22 @@ def name(col: ColumnInfo, params: dict) -> BatchFn:
 
     def gen(b: Batch) -> list:
         g = b.np
-        fs = first_of[g.integers(0, len(first_of), b.n)].tolist()
-        ls = last_of[g.integers(0, len(last_of), 2 * b.n)].tolist()
-        two = (g.random(b.n) < two_rate).tolist()
-        out = [
-            f"{f} {ls[2 * k + 1]} {ls[2 * k]}"
-            if two[k] and ls[2 * k] != ls[2 * k + 1]
-            else f"{f} {ls[2 * k]}"
-            for k, f in enumerate(fs)
+        fs = first_of[g.integers(0, len(first_of), b.n)]
+        ls = last_of[g.integers(0, len(last_of), 2 * b.n)]
+        last, middle = ls[0::2], ls[1::2]
+        two = (g.random(b.n) < two_rate) & (last != middle)
+        names_ = np.empty(b.n, dtype=object)  # one list comprehension per shape of name
+        at = np.flatnonzero(two)
+        names_[at] = [
+            f"{f} {m} {x}"
+            for f, m, x in zip(fs[at].tolist(), middle[at].tolist(), last[at].tolist(), strict=True)
         ]
+        at = np.flatnonzero(~two)
+        names_[at] = [f"{f} {x}" for f, x in zip(fs[at].tolist(), last[at].tolist(), strict=True)]
+        out = names_.tolist()
         if limit is not None:
-            out = [
-                v if len(v) <= limit else fit(f"{f} {ls[2 * k]}", limit)
-                for k, (v, f) in enumerate(zip(out, fs, strict=True))
-            ]
+            short = [f"{f} {x}" for f, x in zip(fs.tolist(), last.tolist(), strict=True)]
+            out = [v if len(v) <= limit else fit(s, limit) for v, s in zip(out, short, strict=True)]
         return out
 
     return gen
