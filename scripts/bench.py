@@ -9,13 +9,15 @@ Scenarios (schemas and plans under plans/bench/; row counts are set per run in t
 copies of the plans):
 
   version      `datalchemy-mp --version`: interpreter start and the CLI's imports
+  example      the project's example (plans/crm, the README's main job), end to end
   crm          the shared full_stack_ptbr plan on the shared crm schema, end to end
   chain        bench.company -> bench.employee -> bench.timesheet, 100k rows each (pt_BR)
   big          bench.usuarios at 100k and at --big-rows rows; rows/s ratio; sha256 of the
                CSV under three chunkings at --identity-rows rows
   fk           bench.sessions (--child-rows) under a --big-rows parent, and under a tiny one:
                (child worker peak RSS, big parent - tiny parent) / parent rows difference
-  supervision  --workers 1 against the same CLI run with every task called in-process;
+  supervision  --workers 1 against the same CLI run with every task called in-process (the
+               chain and the example);
                worker start latency (cold and warm) with the real forkserver preload
   dask         the chain at --dask-rows (1M) per table: local --workers 2 against --dask on a
                `dask scheduler` and two one-thread `dask worker` started beforehand (127.0.0.1),
@@ -24,6 +26,9 @@ copies of the plans):
 With ``--baseline DIR`` (another checkout, e.g. a ``git worktree`` of main, with its own
 ``.venv``) every scenario runs on both, alternating run by run, and the figures come side by
 side with the ratio of the median walls.
+
+PYTHONDONTWRITEBYTECODE is dropped from the environment of every run (a user's install keeps
+its bytecode caches; without them each run compiles every module again).
 
 Each run is ``python -m datalchemy_mp generate ... --quiet`` in a subprocess: wall time from
 start to exit; the supervisor's peak RSS by polling its pid every 50 ms (workers are
@@ -64,11 +69,13 @@ BENCH_SCHEMA = BENCH_DIR / "schema.json"
 SHARED = ROOT.parent / "shared" / "datalchemy"  # ../shared beside the checkout
 CRM_SCHEMA = SHARED / "schemas" / "crm.schema.json"
 CRM_PLAN = SHARED / "plans" / "examples" / "full_stack_ptbr.plan.json"
+EXAMPLE_SCHEMA = ROOT / "plans" / "crm" / "schema.json"  # the project's own example (README)
+EXAMPLE_PLAN = ROOT / "plans" / "crm" / "full_stack_ptbr.plan.json"
 BASE_DATE = "2025-01-15"  # fixed, so the bytes are the same on any day
 MIB = 1 << 20
 SUPERVISOR_POLL_S = 0.05
 TREE_POLL_EVERY = 5  # sample every process of the tree on one supervisor poll in five
-SCENARIOS = ("version", "crm", "chain", "big", "fk", "supervision", "dask")
+SCENARIOS = ("version", "example", "crm", "chain", "big", "fk", "supervision", "dask")
 
 
 @dataclass(frozen=True)
@@ -432,6 +439,10 @@ def _profile_main(argv: list[str]) -> None:
 # -- scenarios -------------------------------------------------------------------------------
 
 
+def scenario_example(args, tmp: Path, rows: list[Row], extra: dict) -> None:
+    rows += repeat("0. example", args.runs, schema=EXAMPLE_SCHEMA, plan=EXAMPLE_PLAN, out=tmp / "out")
+
+
 def scenario_crm(args, tmp: Path, rows: list[Row], extra: dict) -> None:
     rows += repeat("1. crm full_stack_ptbr", args.runs, schema=CRM_SCHEMA, plan=CRM_PLAN, out=tmp / "out")
 
@@ -527,7 +538,7 @@ def scenario_supervision(args, tmp: Path, rows: list[Row], extra: dict) -> None:
         BENCH_DIR / "chain.plan.json", tmp / "chain.plan.json", {"company": n, "employee": n, "timesheet": n}
     )
     extra["supervision"] = {}
-    for name, schema, plan in (("chain", BENCH_SCHEMA, chain), ("crm", CRM_SCHEMA, CRM_PLAN)):
+    for name, schema, plan in (("chain", BENCH_SCHEMA, chain), ("example", EXAMPLE_SCHEMA, EXAMPLE_PLAN)):
         # Interleaved, so that a change in the machine's load hits both alike.
         one: dict[Side, list[Run]] = {side: [] for side in SIDES}
         inline: dict[Side, list[Run]] = {side: [] for side in SIDES}
@@ -637,6 +648,7 @@ def scenario_dask(args, tmp: Path, rows: list[Row], extra: dict) -> None:
 
 RUNNERS = {
     "version": scenario_version,
+    "example": scenario_example,
     "crm": scenario_crm,
     "chain": scenario_chain,
     "big": scenario_big,
@@ -779,6 +791,8 @@ def main() -> None:
         return _start_latency_main(int(sys.argv[2]))
     if len(sys.argv) > 1 and sys.argv[1] == "profile":
         return _profile_main(sys.argv[2:])
+    # Users' installs keep bytecode caches; without them every run would compile every module.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
