@@ -125,6 +125,7 @@ def _isolate() -> None:
     os.setsid()
     for signum in (signal.SIGTERM, signal.SIGHUP):  # the forkserver ignores them; we must not
         signal.signal(signum, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     parent = os.getppid()
     libc = ctypes.CDLL(None, use_errno=True)
     _prctl(libc, "PR_SET_PDEATHSIG", _PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -1,5 +1,5 @@
 """Imported only by the forkserver (it is the first module of the preload list): the forkserver
-ignores SIGTERM and SIGHUP, as it already ignores SIGINT.
+ignores SIGTERM, SIGHUP and SIGINT, and so do its workers until they leave its process group.
 
 ``timeout(1)``, systemd and a closing terminal signal the whole process group, which holds the
 forkserver. If it died first, every worker would die with it (their death signal) and report
@@ -23,7 +23,9 @@ from multiprocessing import process, spawn
 from .pool import MAIN_ENV
 
 if threading.current_thread() is threading.main_thread():
-    for _signum in (signal.SIGTERM, signal.SIGHUP):
+    # SIGINT too, before the stdlib saves "the handler to restore in each child": a worker then
+    # ignores the group's Ctrl-C until it has its own session (child._isolate).
+    for _signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(_signum, signal.SIG_IGN)
 
 _main_path = os.environ.pop(MAIN_ENV, None)

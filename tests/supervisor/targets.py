@@ -155,3 +155,8 @@ def frozen_objects(payload):
     import gc
 
     return gc.get_freeze_count()
+
+
+def sigint_is_default(payload):
+    """Whether Ctrl-C would interrupt this worker (it ignores it only until it has its own session)."""
+    return signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -40,3 +40,13 @@ def test_a_worker_neither_runs_the_main_script_again_nor_walks_the_preloaded_hea
     names = [line.split()[1] for line in imports.read_text().splitlines()]
     # The caller itself, then the forkserver once; before, every worker ran it again.
     assert names == ["__main__", "__mp_main__"], names
+
+
+def test_a_worker_takes_ctrl_c_back_once_in_its_own_session() -> None:
+    import supervisor
+    from supervisor import Limits, Task
+
+    result = supervisor.run(
+        [Task("t", "tests.supervisor.targets:sigint_is_default")], Limits(workers=1, memory_limit_bytes=None)
+    )
+    assert result.outcomes["t"].result is True
