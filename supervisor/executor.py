@@ -128,9 +128,25 @@ class _Schedule:
         self.outcomes[task_id] = outcome
         outcome.blocked_by = list(dict.fromkeys([*outcome.blocked_by, *blocked_by]))
         if outcome.status == Status.OK and not self._requirements_ok(self.tasks[task_id]):
-            outcome.status = Status.RUNNING  # not OK before what it relies on is
-            self.held[task_id] = outcome
-            return
+            given_up = [
+                r
+                for r in self.tasks[task_id].requires
+                if self.outcomes[r].status.final and self.outcomes[r].status != Status.OK
+            ]
+            if not given_up:
+                outcome.status = Status.RUNNING  # not OK before what it relies on is
+                self.held[task_id] = outcome
+                return
+            # What it relies on ended without OK (in the same poll, or while stopping): never OK.
+            outcome.status = Status.CANCELLED if self.stopping else Status.SKIPPED
+            outcome.reason = "shutdown" if self.stopping else "parent_failed"
+            outcome.result = None
+            if not outcome.blocked_by and not self.stopping:  # the failures behind them
+                roots = [
+                    [r] if self.outcomes[r].status == Status.FAILED else self.outcomes[r].blocked_by
+                    for r in given_up
+                ]
+                outcome.blocked_by = list(dict.fromkeys(r for rs in roots for r in rs))
         self._final(outcome, executor)
 
     def _requirements_ok(self, task: Task) -> bool:
