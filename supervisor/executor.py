@@ -133,11 +133,12 @@ class _Schedule:
                 for r in self.tasks[task_id].requires
                 if self.outcomes[r].status.final and self.outcomes[r].status != Status.OK
             ]
-            if not given_up:
+            if not given_up and not self.stopping:
                 outcome.status = Status.RUNNING  # not OK before what it relies on is
                 self.held[task_id] = outcome
                 return
-            # What it relies on ended without OK (in the same poll, or while stopping): never OK.
+            # What it relies on ended without OK (in the same poll), or the run is stopping and
+            # would cancel it held anyway: it is never OK.
             outcome.status = Status.CANCELLED if self.stopping else Status.SKIPPED
             outcome.reason = "shutdown" if self.stopping else "parent_failed"
             outcome.result = None

@@ -69,3 +69,21 @@ def test_a_task_ending_ok_before_what_it_requires_waits_for_it() -> None:
     executor = _Scripted([{"child": Status.OK}, {"parent": Status.OK}])
     result = run(tasks, Limits(workers=2, memory_limit_bytes=None), executor)
     assert result.outcomes["child"].status == Status.OK
+
+
+def test_a_task_ending_ok_while_the_run_stops_is_cancelled_not_held_forever() -> None:
+    import threading
+
+    cancel = threading.Event()
+
+    class _Stopping(_Scripted):
+        def wait(self, timeout: float) -> list[Outcome]:
+            cancel.set()  # Ctrl-C while both run; the child then ends OK, the parent is cancelled
+            return super().wait(timeout)
+
+    tasks = [Task("parent", "x:y"), Task("child", "x:y", requires=("parent",))]
+    executor = _Stopping([{}, {"child": Status.OK}, {"parent": Status.CANCELLED}])
+    result = run(tasks, Limits(workers=2, memory_limit_bytes=None), executor, cancel=cancel)
+    child = result.outcomes["child"]
+    assert (child.status, child.reason) == (Status.CANCELLED, "shutdown")
+    assert result.interrupted_by == "cancel"
