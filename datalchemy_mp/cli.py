@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import sys
 from pathlib import Path
@@ -400,7 +401,17 @@ cli.add_command(cli_plan.explain)
 
 
 def main() -> None:
+    _run_as_package()
     cli(prog_name="datalchemy-mp")
+
+
+def _run_as_package() -> None:
+    """The ``datalchemy-mp`` script is ``python -m datalchemy_mp`` under another name: say so in
+    its module spec, so that the workers' forkserver need not import the script (multiprocessing
+    then names the main module instead of its path, and skips a package's ``__main__``)."""
+    script = sys.modules.get("__main__")
+    if script is not None and script.__spec__ is None and getattr(script, "main", None) is main:
+        script.__spec__ = importlib.util.find_spec("datalchemy_mp.__main__")
 
 
 if __name__ == "__main__":

@@ -105,3 +105,20 @@ def test_quiet_keeps_warnings_off_stderr(runner, tmp_path):
     assert result.stderr == ""
     report = orjson.loads((run_dir / "generation_report.json").read_bytes())
     assert report["warnings_by_code"] == {"unknown_option": 1}  # still in the report
+
+
+def test_the_console_script_runs_as_the_package_so_workers_skip_the_script(monkeypatch):
+    import sys
+    import types
+    from multiprocessing import spawn
+
+    from datalchemy_mp import cli as cli_module
+
+    script = types.ModuleType("__main__")
+    script.__file__ = "/venv/bin/datalchemy-mp"
+    script.main = cli_module.main  # what the generated console script imports
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    cli_module._run_as_package()
+    data = spawn.get_preparation_data("worker")
+    assert data.get("init_main_from_name") == "datalchemy_mp.__main__"  # skipped by every worker
+    assert "init_main_from_path" not in data  # so the forkserver imports no script either
