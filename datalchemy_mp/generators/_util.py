@@ -15,7 +15,7 @@ import random
 import re
 import unicodedata
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from typing import Any
 
@@ -146,32 +146,30 @@ def require_rows(col: ColumnInfo, gen_id: str, distinct: int, start: int, n: int
 
 class _Tiers:
     """Row indexes split into tiers of growing size, each tier a keyed permutation of its own
-    range, so distinct rows get distinct (tier, value) pairs."""
+    range, so distinct rows get distinct (tier, value) pairs; a token is the tier's lowest
+    number plus the permuted value, written with the tier's number of digits."""
 
-    def __init__(self, key: int, tiers: list[tuple[int, int, int]]):
+    def __init__(self, key: int, tiers: list[tuple[int, int, int, int]]):
         self.key = key
-        self.tiers = tiers  # (first row, rows, what the subclass needs to show the tier)
-        self.capacity = sum(size for _, size, _ in tiers)
+        self.tiers = tiers  # (first row, rows, lowest number, digits)
+        self.capacity = sum(size for _, size, _, _ in tiers)
         self._perms: dict[int, BlockPermutation] = {}
 
-    def _walk(self, start: int, n: int) -> Iterator[tuple[int, list[int]]]:
-        """(the tier's third field, permuted values) for rows ``[start, start + n)``."""
-        for shown, xs in self._walk_arrays(start, n):
-            yield shown, xs.tolist()
-
-    def _walk_arrays(self, start: int, n: int) -> Iterator[tuple[int, np.ndarray]]:
-        """``_walk`` with the permuted values as int64 arrays."""
+    def block(self, start: int, n: int) -> list[str]:
+        """The tokens of rows ``[start, start + n)``."""
         end = start + n
         if end > self.capacity:
             raise IndexError(f"row {end} is beyond the {self.capacity} tokens")
-        for t, (first, size, shown) in enumerate(self.tiers):
+        out: list[str] = []
+        for t, (first, size, low, digits) in enumerate(self.tiers):
             lo, hi = max(start, first), min(end, first + size)
             if lo >= hi:
                 continue
             perm = self._perms.get(t)
             if perm is None:
                 perm = self._perms[t] = BlockPermutation(size, seeds.derive(self.key, "tier", t))
-            yield shown, perm.array(lo - first, hi - lo)
+            out += bulk.texts(bulk.digit_codes(low + perm.array(lo - first, hi - lo), digits))
+        return out
 
 
 class TieredTokens(_Tiers):
@@ -186,18 +184,9 @@ class TieredTokens(_Tiers):
         tiers, first = [], 0
         for d in range(min_digits, max_digits + 1):
             size = 9 * 10 ** (d - 1)
-            tiers.append((first, size, 10 ** (d - 1)))  # lowest token of the tier
+            tiers.append((first, size, 10 ** (d - 1), d))  # d digits, never a leading 0
             first += size
         super().__init__(key, tiers)
-
-    def numbers(self, start: int, n: int) -> list[int]:
-        return [low + x for low, xs in self._walk(start, n) for x in xs]
-
-    def block(self, start: int, n: int) -> list[str]:
-        out: list[str] = []
-        for low, xs in self._walk_arrays(start, n):  # every token of a tier has len(str(low)) digits
-            out += bulk.texts(bulk.digit_codes(low + xs, len(str(low))))
-        return out
 
 
 @functools.lru_cache(maxsize=64)
@@ -416,9 +405,6 @@ class PaddedTokens(_Tiers):
     def __init__(self, key: int, digits: int = 6, max_digits: int = 18):
         tiers, first = [], 0
         for d in range(digits, max_digits + 1):
-            tiers.append((first, 10**d, d))  # digits of the tier
+            tiers.append((first, 10**d, 0, d))  # zero-padded to d digits
             first += 10**d
         super().__init__(key, tiers)
-
-    def block(self, start: int, n: int) -> list[str]:
-        return [f"{x:0{d}d}" for d, xs in self._walk(start, n) for x in xs]
