@@ -3,7 +3,7 @@
 Generic: it knows tasks, edges, processes and limits, nothing of what the tasks do.
 """
 
-from .atomic import write_json_atomic
+from .atomic import write_atomic, write_json_atomic
 from .child import progress
 from .executor import Executor
 from .outcome import Event, Outcome, RunResult, Status
@@ -29,5 +29,6 @@ __all__ = [
     "progress",
     "run",
     "wait_ready",
+    "write_atomic",
     "write_json_atomic",
 ]

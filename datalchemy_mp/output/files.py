@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 import sys
-import tempfile
 from pathlib import Path
+
+from supervisor import write_atomic
 
 
 def write_output(target: str | Path, data: bytes) -> None:
@@ -29,15 +29,4 @@ def write_output(target: str | Path, data: bytes) -> None:
         with open(path, "wb") as out:  # /dev/null, /dev/stdout, a FIFO: write into it
             out.write(data)
         return
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            os.fchmod(out.fileno(), stat.S_IMODE(mode) if mode is not None else 0o644)
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, data, stat.S_IMODE(mode) if mode is not None else 0o644)

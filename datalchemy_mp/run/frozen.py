@@ -8,7 +8,6 @@ user's files changed since (their sha256 is kept here and in the report).
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ import orjson
 
 from datalchemy_mp.contracts.jsonfile import read_input
 from datalchemy_mp.errors import InputError
-from supervisor import write_json_atomic
+from supervisor import write_atomic, write_json_atomic
 
 INPUT_DIR = "input"
 SCHEMA_NAME = "schema.json"
@@ -67,8 +66,8 @@ def plan_path(run_dir: Path) -> Path:
 def freeze(run_dir: Path, inputs: Inputs, settings: dict[str, Any]) -> None:
     """Write the validated inputs and the resolved settings (with the digests) into the run."""
     input_dir(run_dir).mkdir(exist_ok=True)
-    _write_atomic(schema_path(run_dir), inputs.schema_bytes)
-    _write_atomic(plan_path(run_dir), inputs.plan_bytes)
+    write_atomic(schema_path(run_dir), inputs.schema_bytes)
+    write_atomic(plan_path(run_dir), inputs.plan_bytes)
     write_json_atomic(input_dir(run_dir) / SETTINGS_NAME, settings)
 
 
@@ -83,12 +82,3 @@ def read_settings(run_dir: Path) -> dict[str, Any]:
         ) from None
     except (OSError, orjson.JSONDecodeError) as exc:
         raise InputError(f"cannot read the run's settings: {exc}", file=str(path)) from None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(tmp, path)
