@@ -8,6 +8,7 @@ Usable without the CLI::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import os
@@ -148,6 +149,7 @@ def generate(
     chunk_rows: int | None = None,
     dask: str | None = None,
     on_event: Callable[[str, TableState], None] | None = None,
+    fork_from_caller: bool = False,
 ) -> RunResult:
     """Generate every table of the plan into ``out_dir/<run_id>/``.
 
@@ -156,7 +158,13 @@ def generate(
     only before that (a bad run id, an ``out_dir`` that cannot hold a run directory).
 
     ``dask``: run the tables on a Dask cluster (``tcp://host:8786``, or ``local:N`` for a
-    LocalCluster of N one-thread workers) instead of this machine's worker processes."""
+    LocalCluster of N one-thread workers) instead of this machine's worker processes.
+
+    ``fork_from_caller``: the workers' forkserver is a fork of this process, taken once the run
+    is validated, so that workers start with the run in memory and nothing to import (the CLI
+    does this). Right for a process that does little else: a large one would count its own
+    memory in every worker's RSS, and so against the memory limit. A process running other
+    threads gets a fresh forkserver anyway."""
     run_id = run_id or default_run_id()
     if not _RUN_ID.match(run_id):
         raise InputError(f"run id {run_id!r} must be letters, digits, '_', '-' or '.'")
@@ -174,7 +182,7 @@ def generate(
         run_dir = report.path.parent
 
         def run() -> str | None:
-            if dask is None:
+            if dask is None and not fork_from_caller:
                 run_cache.prestart(schema_file, plan_file, base_date)  # loads it while we validate
             log.info("run started", run_id=run_id, run_dir=str(run_dir), **report.settings)
             inputs = frozen.Inputs.read(schema_file, plan_file)
@@ -199,7 +207,7 @@ def generate(
             _write_resolved_plan(
                 run_dir, inputs.plan_bytes, prepared.plan, prepared.base_date, prepared.table_plans
             )
-            return _execute(report, run_dir, prepared, executor, on_event, {})
+            return _execute(report, run_dir, prepared, executor, on_event, {}, fork_from_caller)
 
         return _guarded(report, run_dir, shutdown, run)
 
@@ -253,11 +261,13 @@ def resume(
     *,
     dask: str | None = None,
     on_event: Callable[[str, TableState], None] | None = None,
+    fork_from_caller: bool = False,
 ) -> RunResult:
     """Run again, into ``run_dir``, every table that is not OK there (FAILED, SKIPPED, CANCELLED,
     or left RUNNING by a run that died), with the run's own frozen inputs and settings.
 
-    Raises ResumeRefused if the user's schema or plan changed since the run (sha256)."""
+    Raises ResumeRefused if the user's schema or plan changed since the run (sha256).
+    ``fork_from_caller``: as for ``generate``."""
     run_dir = Path(run_dir)
     settings = frozen.read_settings(run_dir)
     resuming.check_unchanged(settings)
@@ -270,7 +280,7 @@ def resume(
     table_plans = jobs.plans_of(schema, plan, graph, base)
     sizing.apply(schema, plan, graph, table_plans, base)
     executor = _executor(dask)
-    if executor is None:
+    if executor is None and not fork_from_caller:
         supervisor.prestart(PRELOAD)
     report = Report(path=run_dir / REPORT_NAME, run_id=previous["run_id"], settings=settings)
     report.started_at = previous["started_at"]
@@ -280,7 +290,7 @@ def resume(
     prepared = Prepared(schema, plan, graph, table_plans, base, report.warnings)
 
     def run() -> str | None:
-        return _execute(report, run_dir, prepared, executor, on_event, earlier)
+        return _execute(report, run_dir, prepared, executor, on_event, earlier, fork_from_caller)
 
     with supervisor.catch_shutdown(raising=False) as shutdown:
         return _guarded(report, run_dir, shutdown, run)
@@ -293,10 +303,11 @@ def _execute(
     executor: supervisor.Executor | None,
     on_event: Callable[[str, TableState], None] | None,
     previous: dict[tuple[str, str], dict],
+    fork_from_caller: bool,
 ) -> str | None:
     """Run the tables; returns the shutdown signal that stopped them, if any. ``previous``: each
     table's entry in the report of an earlier attempt (a resumed run): those OK are kept as they
-    are, the others run again."""
+    are, the others run again. ``fork_from_caller``: see ``generate``."""
     settings = report.settings
     tasks, runs = jobs.build(
         prepared.schema,
@@ -334,9 +345,22 @@ def _execute(
         if on_event is not None:
             on_event(event.kind, state)
 
-    if executor is None:  # the forkserver's start counts against no table's timeout
-        supervisor.wait_ready(PRELOAD)
-    result = supervisor.run(tasks, limits, on_event=handle, executor=executor)
+    server: contextlib.AbstractContextManager = contextlib.nullcontext()
+    if executor is None and fork_from_caller:  # workers fork with the validated run in memory
+        p = prepared
+        run_cache.keep(
+            frozen.schema_path(run_dir),
+            frozen.plan_path(run_dir),
+            p.schema,
+            p.plan,
+            p.table_plans,
+            p.base_date,
+        )
+        server = supervisor.forked_server(PRELOAD)
+    with server:
+        if executor is None:  # the forkserver's start counts against no table's timeout
+            supervisor.wait_ready(PRELOAD)
+        result = supervisor.run(tasks, limits, on_event=handle, executor=executor)
     for task_id, outcome in result.outcomes.items():
         runs[task_id].apply(outcome, run_dir, table_of)
     return result.interrupted_by

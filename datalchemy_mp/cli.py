@@ -224,10 +224,6 @@ def generate(
     quiet,
 ) -> None:
     """Generate one CSV per table of the plan, in FK order, each table in its own worker."""
-    if resume_dir is None and dask is None and schema_file and plan_file and out_dir:
-        from datalchemy_mp.engine import run_cache
-
-        run_cache.prestart(schema_file, plan_file, base_date)  # before our own imports
     from datalchemy_mp import api
     from datalchemy_mp.run import logs, progress, runs
     from datalchemy_mp.run.report import RunStatus, failure_message
@@ -269,7 +265,7 @@ def generate(
     try:
         with runs.exclusive(out):
             if resume_dir is not None:
-                result = api.resume(resume_dir, dask=dask, on_event=view.on_event)
+                result = api.resume(resume_dir, dask=dask, on_event=view.on_event, fork_from_caller=True)
             else:
                 result = api.generate(
                     schema_file,
@@ -284,6 +280,7 @@ def generate(
                     chunk_rows=chunk_rows,
                     dask=dask,
                     on_event=view.on_event,
+                    fork_from_caller=True,  # this process does nothing else meanwhile
                 )
             if result.status == RunStatus.SUCCEEDED:
                 runs.point_latest(out, result.run_dir)

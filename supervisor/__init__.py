@@ -7,7 +7,8 @@ from .atomic import write_atomic, write_json_atomic
 from .child import progress
 from .executor import Executor
 from .outcome import Event, Outcome, RunResult, Status
-from .pool import LocalPool, prestart, run, wait_ready
+from .pool import LocalPool, run, wait_ready
+from .server import fork_server, forked_server, prestart
 from .signals import Interrupted, catch_shutdown, exit_code
 from .sizes import parse_size
 from .task import Limits, Task
@@ -24,6 +25,8 @@ __all__ = [
     "Task",
     "catch_shutdown",
     "exit_code",
+    "fork_server",
+    "forked_server",
     "parse_size",
     "prestart",
     "progress",

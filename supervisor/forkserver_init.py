@@ -7,9 +7,9 @@ exit code 255 before the supervisor could cancel them in order. It still ends wh
 supervisor does (its "alive" pipe closes). Workers restore the default handlers.
 
 It also imports the caller's main script once, here, when the caller names it in MAIN_ENV
-(``pool`` does). The stdlib means to (``"__main__"`` in the preload list) but Python 3.11 never
-passes the script's path to the forkserver, so every worker ran the script again before its
-task: about 20 ms a worker, compiling it anew each time.
+(``server.prestart`` does). The stdlib means to (``"__main__"`` in the preload list)
+but Python 3.11 never passes the script's path to the forkserver, so every worker ran the
+script again before its task: about 20 ms a worker, compiling it anew each time.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import signal
 import threading
 from multiprocessing import process, spawn
 
-from .pool import MAIN_ENV
+from .server import MAIN_ENV
 
 if threading.current_thread() is threading.main_thread():
     # SIGINT too, before the stdlib saves "the handler to restore in each child": a worker then

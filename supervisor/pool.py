@@ -3,62 +3,29 @@
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
-import os
 import signal
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from multiprocessing import forkserver, spawn
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
-from . import child
+from . import child, server
 from .executor import Emit, EventHandler, Executor
 from .executor import run as executor_run
 from .outcome import FinalMessage, Kill, Outcome, RunResult, Status, classify, signal_name
 from .task import Limits, Task
 from .watchdog import Tree
 
-# Workers fork from a fresh, single-threaded server process, never from the caller's process.
-_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT = server.CONTEXT
 _PROGRESS_EVERY_S = 0.5  # per task; the caller rewrites a report on each event
-# Imported first by the forkserver: it then survives a signal to the whole process group.
-_FORKSERVER_INIT = "supervisor.forkserver_init"
-_FORKSERVER_FREEZE = "supervisor.forkserver_freeze"
-MAIN_ENV = "SUPERVISOR_FORKSERVER_MAIN"  # the caller's main script, for forkserver_init
-
-
-def prestart(preload: Sequence[str] = ()) -> None:
-    """Start the forkserver now, so that it imports ``preload`` while the caller does other work
-    (the first ``run`` then starts its workers at once). Optional."""
-    _start_forkserver(preload)
-
-
-def _start_forkserver(preload: Sequence[str]) -> None:
-    """Start the forkserver if it is not running, with the caller's main script named for
-    forkserver_init (inherited through the environment, which is restored at once)."""
-    _CONTEXT.set_forkserver_preload(
-        [_FORKSERVER_INIT, "__main__", child.__name__, *preload, _FORKSERVER_FREEZE]
-    )
-    main_path = spawn.get_preparation_data("forkserver").get("init_main_from_path")
-    previous = os.environ.get(MAIN_ENV)
-    if main_path:
-        os.environ[MAIN_ENV] = main_path
-    try:
-        forkserver.ensure_running()
-    finally:
-        if previous is None:
-            os.environ.pop(MAIN_ENV, None)
-        else:
-            os.environ[MAIN_ENV] = previous
 
 
 def wait_ready(preload: Sequence[str] = ()) -> None:
     """Block until the forkserver has imported ``preload`` (a no-op process is started from it
     and joined), so that no task's time limit counts the forkserver's start. Optional."""
-    _start_forkserver(preload)
+    server.prestart(preload)
     process = _CONTEXT.Process(target=_noop, name="forkserver-ready")
     process.start()
     process.join()
@@ -123,7 +90,7 @@ class LocalPool:
 
     def open(self, limits: Limits, emit: Emit) -> None:
         # The caller's main module is imported once, by the forkserver, not per worker.
-        _start_forkserver(limits.preload)
+        server.prestart(limits.preload)
         self.limits = limits
         self.emit = emit
         self.workers: dict[str, _Worker] = {}

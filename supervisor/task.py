@@ -38,8 +38,8 @@ class Task:
 
 @dataclass(frozen=True)
 class Limits:
-    """How a run is bounded. The forkserver imports ``preload`` when it starts, which happens once
-    per supervisor process (on its first run)."""
+    """How a run is bounded. The forkserver imports ``preload`` when it starts: on the first run
+    of the process, or anew in each ``forked_server`` block."""
 
     workers: int  # at most this many tasks running at once
     memory_limit_bytes: int | None  # RSS of a worker plus its descendants; None = unlimited

@@ -1,12 +1,17 @@
-"""The run in memory: each worker forks from a forkserver that loaded it once (engine.preload).
+"""The run in memory: each worker forks with the validated run and its table plans built.
 
-When the caller names the run's inputs in ``RUN_ENV`` (``api.generate`` does, just before it
-starts the forkserver), the forkserver loads the schema and the plan and builds every table's
-column plan (``load_from_env``), while the caller validates the same files.
-A worker then takes its table plan from here instead of parsing and building it again, but only
+The workers' forkserver gets the run one of two ways:
+
+- forked from the caller (the CLI: ``supervisor.forked_server``), after the caller ``keep``s
+  what it validated here: nothing is parsed or built again;
+- started fresh (``api.generate`` called from a program): the caller names the run's inputs in
+  ``RUN_ENV`` as it starts the forkserver (``prestart``), which loads the schema and the plan
+  and builds every table's column plan (``load_from_env``) while the caller validates them.
+
+A worker takes its table plan from here instead of parsing and building it again, but only
 when the files its job names have the same bytes and the base date is the same (``for_job``);
-otherwise it builds its own, as before. A process runs one forkserver for its lifetime, so a
-second run in the same process (the API called twice) finds the first run's inputs: a miss.
+otherwise it builds its own. The process that kept or loaded the run never uses it itself: a
+table run in-process builds its plans, as a fresh worker would.
 """
 
 from __future__ import annotations
@@ -38,15 +43,26 @@ class Run:
     schema: Schema
     plan: Plan
     tables: dict
+    kept_by: int  # the pid of the process that built it: never used there
 
 
 _run: Run | None = None
 
 
+def keep(
+    schema_file: str | Path, plan_file: str | Path, schema: Schema, plan: Plan, tables: dict, base: dt.date
+) -> None:
+    """Keep the run validated from these files (``tables``: every table's TablePlan) for the
+    workers of a forkserver forked from this process after now."""
+    global _run
+    _run = Run(_digest(schema_file, plan_file), base.isoformat(), schema, plan, tables, os.getpid())
+    _warm_faker(tables)
+
+
 def prestart(schema_file: str | Path, plan_file: str | Path, base_date: dt.date | None) -> None:
-    """Start the workers' forkserver now: it imports the engine and loads this run while the
-    caller imports and validates; each worker then forks with its table plan built. The CLI
-    calls it first thing, before its own imports; a second call is a no-op."""
+    """Start a fresh forkserver for the workers now: it imports the engine and loads this run
+    while the caller imports and validates; each worker then forks with its table plan built.
+    A no-op if a forkserver runs."""
     import supervisor
 
     previous = os.environ.get(RUN_ENV)
@@ -72,8 +88,8 @@ def run_env(schema_file: str | Path, plan_file: str | Path, base_date: dt.date |
 
 
 def for_job(job: dict) -> Run | None:
-    """The preloaded run, if it was built from the very inputs of ``job``."""
-    if _run is None or _run.base_date != job["base_date"]:
+    """The run in memory, in a forked worker, if it was built from the very inputs of ``job``."""
+    if _run is None or _run.kept_by == os.getpid() or _run.base_date != job["base_date"]:
         return None
     try:
         digest = _digest(job["schema_file"], job["plan_file"])
@@ -95,8 +111,8 @@ def _load(spec: dict) -> Run:
     # Imported here: the forkserver imports these modules anyway (api.PRELOAD).
     from datalchemy_mp.contracts.plan import load_plan
     from datalchemy_mp.contracts.schema import load_schema
-    from datalchemy_mp.planning import columns
     from datalchemy_mp.planning import graph as graphmod
+    from datalchemy_mp.planning import sizing
 
     digest = _digest(spec["schema_file"], spec["plan_file"])
     schema = load_schema(spec["schema_file"])
@@ -107,9 +123,9 @@ def _load(spec: dict) -> Run:
         else plan.options.base_date or dt.datetime.now(dt.UTC).date()
     )
     graph = graphmod.build(schema, plan)
-    tables = {key: columns.build(schema, plan, graph, key, base) for key in graph.order}
+    tables = sizing.sized_plans(schema, plan, graph, base)
     _warm_faker(tables)
-    return Run(digest, base.isoformat(), schema, plan, tables)
+    return Run(digest, base.isoformat(), schema, plan, tables, os.getpid())
 
 
 def _warm_faker(tables: dict) -> None:
@@ -123,7 +139,7 @@ def _warm_faker(tables: dict) -> None:
 
 
 def load_from_env() -> None:
-    """Load the run named by ``RUN_ENV``, if any (in the forkserver, as it starts)."""
+    """Load the run named by ``RUN_ENV``, if any (in a fresh forkserver, as it starts)."""
     global _run
     spec = os.environ.get(RUN_ENV)
     if not spec:

@@ -124,3 +124,12 @@ def log_to_console(write: Callable[[str], None] | None, level: str = "info") -> 
     """Hand readable lines of ``level`` and above to ``write`` (None: no console output)."""
     _sinks.console = write
     _sinks.console_level = _LEVELS[level.upper()]
+
+
+def _forget_sinks() -> None:
+    log_to_file(None)
+    log_to_console(None)
+
+
+# A forked process (a worker, its forkserver) says itself where its lines go.
+os.register_at_fork(after_in_child=_forget_sinks)

@@ -51,7 +51,7 @@ def test_every_worker_starts_preloaded_and_writes_what_a_fresh_build_writes(crm_
     # In this process nothing was preloaded: every job parses and builds its own plans.
     assert run_cache.for_job({"base_date": BASE_DATE, "schema_file": schema, "plan_file": plan}) is None
     monkeypatch.setattr(supervisor, "run", _run_in_this_process)
-    monkeypatch.setattr(supervisor, "prestart", lambda preload=(): None)
+    monkeypatch.setattr(supervisor, "fork_server", lambda preload=(): False)
     monkeypatch.setattr(supervisor, "wait_ready", lambda preload=(): None)
     base = dt.date.fromisoformat(BASE_DATE)
     fresh = api.generate(schema, plan, tmp_path / "b", run_id="run", base_date=base)
@@ -59,11 +59,16 @@ def test_every_worker_starts_preloaded_and_writes_what_a_fresh_build_writes(crm_
     assert csv_files(run_dir) == csv_files(fresh.run_dir)
 
 
-def test_a_preloaded_run_is_used_only_for_the_same_bytes_and_base_date(crm_plan, tmp_path, monkeypatch):
+def test_a_kept_run_is_used_only_in_a_fork_and_only_for_the_same_bytes_and_base_date(
+    crm_plan, tmp_path, monkeypatch
+):
     schema, plan = crm_plan
-    spec = orjson.loads(run_cache.run_env(schema, plan, dt.date.fromisoformat(BASE_DATE)))
-    monkeypatch.setattr(run_cache, "_run", run_cache._load(spec))
+    p = api.prepare(schema, plan, dt.date.fromisoformat(BASE_DATE))
+    monkeypatch.setattr(run_cache, "_run", None)
+    run_cache.keep(schema, plan, p.schema, p.plan, p.table_plans, p.base_date)
     job = {"schema_file": str(schema), "plan_file": str(plan), "base_date": BASE_DATE}
+    assert run_cache.for_job(job) is None  # the process that kept it builds its own plans
+    monkeypatch.setattr(run_cache._run, "kept_by", -1)  # as seen from a forked worker
     assert run_cache.for_job(job) is run_cache._run
     assert run_cache.for_job({**job, "base_date": "2025-01-16"}) is None
     copy = tmp_path / "copy.json"

@@ -83,6 +83,26 @@ def test_console_gets_readable_lines_from_its_level_up(log_file):
     assert [x["event"] for x in lines_of(log_file)] == ["quiet on the console", "loud"]
 
 
+def test_a_forked_process_logs_nowhere_until_it_says_where(log_file):
+    """Workers fork from a fork of the CLI, whose console shows the run's progress: their lines
+    must not land there, nor in a file they did not name."""
+    shown: list[str] = []
+    logs.log_to_console(shown.append)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover  (the child reports through the pipe)
+        logs.get_logger(process="child").info("from the child")
+        os.write(write, b"%d" % len(shown))
+        os._exit(0)
+    os.close(write)
+    assert os.read(read, 16) == b"0"
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert log_file.exists() is False  # nothing written by the child either
+    logs.get_logger(process="parent").info("from the parent")
+    assert len(shown) == 1 and [x["event"] for x in lines_of(log_file)] == ["from the parent"]
+
+
 @pytest.mark.slow  # a subprocess run or a million values
 def test_a_run_logs_from_the_supervisor_and_every_worker(tmp_path):
     schema = write(

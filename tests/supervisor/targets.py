@@ -160,3 +160,28 @@ def frozen_objects(payload):
 def sigint_is_default(payload):
     """Whether Ctrl-C would interrupt this worker (it ignores it only until it has its own session)."""
     return signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+STATE: dict = {}
+"""Set by a caller before it forks the forkserver (test_forkserver)."""
+
+
+def caller_state(payload):
+    """What the caller had put in STATE when the forkserver forked from it."""
+    return dict(STATE)
+
+
+def can_lock(path):
+    """Whether this process can take the flock on ``path`` (no copy of a holder's descriptor)."""
+    import fcntl
+
+    with open(path, "w") as file:
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+
+def usr1_is_default(payload):
+    return signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL
