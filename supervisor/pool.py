@@ -94,10 +94,11 @@ class LocalPool:
         self.limits = limits
         self.emit = emit
         self.workers: dict[str, _Worker] = {}
+        self.unstarted: list[Outcome] = []  # FAILED start_failed, reported by the next wait
         self.next_poll = time.monotonic()
 
     def running(self) -> int:
-        return len(self.workers)
+        return len(self.workers) + len(self.unstarted)
 
     def start(self, task: Task, outcome: Outcome) -> None:
         receiver, sender = _CONTEXT.Pipe(duplex=False)
@@ -106,6 +107,13 @@ class LocalPool:
         started = time.monotonic()
         try:
             process.start()
+        except Exception as exc:  # the forkserver could not fork it (out of processes, gone)
+            receiver.close()
+            outcome.status, outcome.reason = Status.FAILED, "start_failed"
+            outcome.detail = child.describe(exc)
+            outcome.finished_at, outcome.duration_ms = time.time(), 0
+            self.unstarted.append(outcome)
+            return
         finally:
             sender.close()  # the worker holds the only write end: EOF when it is gone
         assert process.pid is not None
@@ -128,10 +136,11 @@ class LocalPool:
         self.emit("started", outcome, None)
 
     def wait(self, timeout: float) -> list[Outcome]:
+        ended, self.unstarted = self.unstarted, []
         waitables: list[Connection | int] = [w.process.sentinel for w in self.workers.values()]
         waitables += [w.conn for w in self.workers.values() if w.conn is not None]
-        wait(waitables, max(0.0, min(timeout, self.next_poll - time.monotonic())))
-        ended = []
+        if not ended:
+            wait(waitables, max(0.0, min(timeout, self.next_poll - time.monotonic())))
         for worker in list(self.workers.values()):
             self._receive(worker)
             if worker.process.exitcode is not None:

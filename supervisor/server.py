@@ -18,7 +18,7 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
-from multiprocessing import connection, forkserver, resource_tracker, spawn
+from multiprocessing import connection, forkserver, resource_tracker, spawn, util
 from typing import Any
 
 CONTEXT = multiprocessing.get_context("forkserver")
@@ -88,7 +88,8 @@ def fork_server(preload: Sequence[str] = ()) -> bool:
     with socket.socket(socket.AF_UNIX) as listener:
         address = connection.arbitrary_address("AF_UNIX")  # type: ignore[attr-defined]
         listener.bind(address)
-        os.chmod(address, 0o600)
+        if not util.is_abstract_socket_namespace(address):
+            os.chmod(address, 0o600)
         listener.listen()
         alive_r, alive_w = os.pipe()
         for stream in (sys.stdout, sys.stderr):  # or the server and its workers write it again
@@ -99,6 +100,9 @@ def fork_server(preload: Sequence[str] = ()) -> bool:
             pid = os.fork()
             if pid == 0:
                 _serve(listener.fileno(), alive_r, preload, blocked)  # never returns
+        except OSError:  # out of memory or processes: the pool will try a fresh one
+            os.close(alive_w)
+            return False
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             os.close(alive_r)

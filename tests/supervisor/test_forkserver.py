@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = """
@@ -56,7 +58,7 @@ def test_a_worker_takes_ctrl_c_back_once_in_its_own_session() -> None:
 
 
 FORKING_CALLER = """
-import fcntl, json, signal, sys, threading, time
+import fcntl, json, os, signal, sys, threading, time
 from multiprocessing import forkserver
 
 if __name__ == "__main__":
@@ -66,6 +68,8 @@ if __name__ == "__main__":
 
     if sys.argv[2] == "thread":
         threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+    if sys.argv[2] == "no fork":
+        os.fork = lambda: (_ for _ in ()).throw(BlockingIOError(11, "Resource temporarily unavailable"))
     targets.STATE["loaded"] = "before the fork"
     lock = open(sys.argv[1], "w")
     fcntl.flock(lock, fcntl.LOCK_EX)
@@ -125,8 +129,9 @@ def test_a_forkserver_forked_from_the_caller_gives_workers_its_memory_but_not_it
         assert not psutil.pid_exists(result["server"]), "the forked server outlived its caller"
 
 
-def test_a_caller_running_threads_gets_a_fresh_forkserver(tmp_path) -> None:
-    result, printed = _run_forking_caller(tmp_path, "thread")
+@pytest.mark.parametrize("mode", ["thread", "no fork"])
+def test_a_caller_running_threads_or_out_of_processes_gets_a_fresh_forkserver(tmp_path, mode) -> None:
+    result, printed = _run_forking_caller(tmp_path, mode)
     assert result["forked"] is False  # a fork would copy the other thread's locks
     assert result["outcomes"] == {
         "state": ["OK", {}],  # a fresh interpreter: nothing of the caller's

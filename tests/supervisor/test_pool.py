@@ -325,3 +325,27 @@ def test_enospc_in_a_worker_is_disk_full() -> None:
     assert child._channel is None
     assert progress_reporter(3) == 3
     assert child._channel is None
+
+
+def test_a_dead_forkserver_fails_only_the_worker_it_took_and_a_fresh_one_starts_the_rest() -> None:
+    tasks = [task("a", "kill_forkserver"), task("b", "ok", 2, deps=("a",)), task("c", "ok", 3)]
+    result, _ = run(tasks, limits(workers=1))
+    a, b, c = (result.outcomes[t] for t in "abc")
+    # Its death signal; the stdlib then knows no exit status but 255 (its forkserver is gone).
+    assert (a.status, a.reason, a.exit_code) == ("FAILED", "exit_code", 255)
+    assert (b.status, b.reason) == ("SKIPPED", "parent_failed")
+    assert (c.status, c.result) == ("OK", 3)
+
+
+def test_a_worker_that_cannot_be_started_is_failed_and_the_run_goes_on(monkeypatch) -> None:
+    from multiprocessing.context import ForkServerProcess
+
+    def no_more_processes(process):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(ForkServerProcess, "_Popen", staticmethod(no_more_processes))
+    result, events = run([task("a", "ok", 1), task("b", "ok", 2, deps=("a",))], limits(workers=1))
+    a, b = result.outcomes["a"], result.outcomes["b"]
+    assert (a.status, a.reason, a.detail["errno"]) == ("FAILED", "start_failed", 11)
+    assert (b.status, b.reason, b.blocked_by) == ("SKIPPED", "parent_failed", ["a"])
+    assert [(e.kind, e.task_id) for e in events] == [("finished", "a"), ("finished", "b")]
