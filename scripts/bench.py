@@ -317,8 +317,8 @@ def _inprocess_main(argv: list[str]) -> None:
         supervisor.prestart = lambda preload=(): None
     if hasattr(supervisor, "wait_ready"):
         supervisor.wait_ready = lambda preload=(): None
-    if hasattr(supervisor, "fork_server"):
-        supervisor.fork_server = lambda preload=(): False
+    if hasattr(supervisor, "forked_server"):
+        supervisor.forked_server = lambda preload=(): contextlib.nullcontext(False)
     from datalchemy_mp import cli
 
     sys.argv = ["datalchemy-mp", *argv]

@@ -76,12 +76,22 @@ def progress(**data: Any) -> None:
         _channel.progress(data)
 
 
-def main(conn: Connection, target: str, payload: Any) -> None:
-    """Entry point of a worker: exit 0 after sending a result, 1 after sending an exception."""
+def main(conn: Connection, target: str | None, payload: Any, tasks: Connection | None = None) -> None:
+    """Entry point of a worker: exit 0 after sending a result, 1 after sending an exception.
+
+    A worker started ahead of its task (a spare: ``target`` None) isolates itself, then waits for
+    ``(target, payload)`` on ``tasks``; it exits 0 without a word if that pipe closes first."""
     global _channel
     _channel = _Channel(conn)
     try:
         _isolate()
+        if tasks is not None:
+            try:
+                target, payload = tasks.recv()
+            except EOFError:
+                os._exit(0)  # never given a task: the run ended
+            tasks.close()
+        assert target is not None
         _channel.memory()
         module_name, _, function_name = target.partition(":")
         function: Any = importlib.import_module(module_name)

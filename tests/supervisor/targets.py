@@ -191,3 +191,10 @@ def kill_forkserver(payload):
     """Kill this worker's parent, the forkserver; the death signal then takes this worker too."""
     os.kill(os.getppid(), signal.SIGKILL)
     time.sleep(30)
+
+
+def created_at(payload):
+    """When this worker's process was created (time.time() scale)."""
+    import psutil
+
+    return psutil.Process().create_time()

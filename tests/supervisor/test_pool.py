@@ -349,3 +349,38 @@ def test_a_worker_that_cannot_be_started_is_failed_and_the_run_goes_on(monkeypat
     assert (a.status, a.reason, a.detail["errno"]) == ("FAILED", "start_failed", 11)
     assert (b.status, b.reason, b.blocked_by) == ("SKIPPED", "parent_failed", ["a"])
     assert [(e.kind, e.task_id) for e in events] == [("finished", "a"), ("finished", "b")]
+
+
+def _run_with_pool(tasks, on_event) -> tuple[supervisor.RunResult, supervisor.LocalPool]:
+    pool = supervisor.LocalPool()
+    return supervisor.run(tasks, limits(workers=1), lambda e: on_event(e, pool), executor=pool), pool
+
+
+def test_the_next_task_runs_in_a_worker_forked_while_the_previous_one_ran() -> None:
+    spares: list[int] = []
+
+    def on_event(event, pool) -> None:
+        if event.kind == "finished" and pool.spare is not None:
+            spares.append(pool.spare.process.pid)
+
+    tasks = [task("a", "sleep_then_ok", 0.3), task("b", "created_at", deps=("a",))]
+    result, _ = _run_with_pool(tasks, on_event)
+    a, b = result.outcomes["a"], result.outcomes["b"]
+    assert (a.status, b.status) == ("OK", "OK")
+    assert b.pid == spares[0] and b.result < a.finished_at - 0.2  # forked while a slept
+    assert wait_dead(spares) == []  # the spare left over at the end is killed, not left behind
+
+
+def test_a_spare_killed_before_its_task_is_replaced_by_a_fresh_worker() -> None:
+    killed: list[int] = []
+
+    def on_event(event, pool) -> None:
+        if event.kind == "finished" and event.task_id == "a":  # b is about to take the spare
+            killed.append(pool.spare.process.pid)
+            os.kill(killed[0], signal.SIGKILL)
+            assert wait_dead(killed) == []
+
+    tasks = [task("a", "sleep_then_ok", 0.2), task("b", "ok", 2, deps=("a",))]
+    result, _ = _run_with_pool(tasks, on_event)
+    b = result.outcomes["b"]
+    assert (b.status, b.result) == ("OK", 2) and b.pid != killed[0]
