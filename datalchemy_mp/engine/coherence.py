@@ -128,9 +128,11 @@ class RowRules:
             values = row[name]
             array = bulk.array_of(values)
             late = _late(values, end)
+            if not late or _cap_block(end, values, late, kind, [row[a] for a in after], floor):
+                continue
             for k in late:
                 values[k] = cap(end, values[k], kind, [row[a][k] for a in after], floor)
-            if isinstance(values, bulk.Column) and array is not None and late:
+            if isinstance(values, bulk.Column) and array is not None:
                 bulk.set_array(values, array, late)  # a bulk block keeps its array, late values set
         for fix in self.fixes:
             fix(row, n, rng)
@@ -155,6 +157,43 @@ def cap(end: dt.datetime, v, kind: str, lows: list, floor):
     if span <= 0:
         return _back(lo, kind)
     return _back(lo + dt.timedelta(seconds=_seconds(_as_dt(v)) % span), kind)
+
+
+def _cap_block(end: dt.datetime, values: list, late: list[int], kind: str, lows: list[list], floor) -> bool:
+    """``cap`` of the ``late`` values at once, with numpy, when they and every column in
+    ``lows`` are bulk datetime blocks (the same values as ``cap``); False, nothing done, else."""
+    array = bulk.array_of(values)
+    blocks = [bulk.array_of(x) for x in lows]
+    if array is None or array.dtype.kind != "M" or any(b is None or b.dtype.kind != "M" for b in blocks):
+        return False
+    if (kind == Kind.DATE) != (array.dtype == np.dtype("datetime64[D]")):
+        return False
+    at = np.asarray(late)
+    end_us = _micros_of(end)
+    lo = np.full(len(at), NAT)
+    for block in blocks:
+        lo = np.maximum(lo, micros(block)[at])
+    lo[lo == NAT] = end_us - 365 * 86_400 * _US
+    if floor is not None:
+        lo = np.maximum(lo, _micros_of(_as_dt(floor)))
+    span = (end_us - lo) // _US  # whole seconds; cap leaves lo where this is not positive
+    v = micros(array[at])
+    folded = np.where(span > 0, lo + (v // _US) % np.maximum(span, 1) * _US, lo).astype("datetime64[us]")
+    if kind == Kind.DATE:
+        folded = folded.astype("datetime64[D]")
+    items = folded.astype(array.dtype)
+    if not (items == folded).all():  # would not fit the block's unit: cap value by value
+        return False
+    for k, value in zip(late, folded.tolist(), strict=True):
+        list.__setitem__(values, k, value)
+    array = array.copy()
+    array[at] = items
+    values.array = array  # type: ignore[attr-defined]
+    return True
+
+
+def _micros_of(v: dt.datetime) -> int:
+    return (v - _EPOCH) // dt.timedelta(microseconds=1)
 
 
 def _late(values: list, end: dt.datetime) -> list[int]:

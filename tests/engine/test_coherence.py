@@ -184,3 +184,50 @@ def test_creation_order_on_a_bulk_block_gives_what_a_list_gives(kind, unit):
     from_block = lineage.after_parents(bulk.column(array), parents, kind)
     assert list(from_block) == from_list and from_list != list(bulk.column(array))  # some moved
     assert bulk.array_of(from_block) is not None  # still formatted from its array
+
+
+@pytest.mark.parametrize(
+    ("kind", "unit", "floor"),
+    [
+        ("timestamp", "us", None),
+        ("timestamp", "s", None),
+        ("timestamp", "us", dt.datetime(2024, 12, 1, 8, 30)),
+        ("date", "D", None),
+        ("date", "D", dt.date(2024, 11, 20)),
+    ],
+)
+def test_the_run_date_cap_on_bulk_blocks_gives_what_it_gives_value_by_value(kind, unit, floor, monkeypatch):
+    import random
+
+    import numpy as np
+
+    from datalchemy_mp.engine import coherence
+    from datalchemy_mp.engine.coherence import RowRules
+    from datalchemy_mp.generators import bulk
+
+    g = np.random.default_rng(11)
+    n = 4096
+    start = np.datetime64("2024-06-01T00:00:00.000000")
+
+    def block(days: int) -> np.ndarray:
+        offsets = g.integers(0, days * 86_400_000_000, n).astype("timedelta64[us]")
+        array = (start + offsets).astype(f"datetime64[{unit}]")
+        array[g.random(n) < 0.1] = np.datetime64("NaT")
+        return array
+
+    values, created, other = block(400), block(300), block(200)
+    rules = RowRules(end=dt.datetime(2025, 1, 15, 23, 59, 59))
+    rules.caps.append(("updated", kind, ("created", "other"), floor))
+
+    def row(as_block: bool) -> dict:
+        made = {"updated": values, "created": created, "other": other}
+        return {k: bulk.column(a) if as_block else bulk.column(a).copy() for k, a in made.items()}
+
+    by_block, by_value = row(True), row(False)
+    rules.apply(by_value, n, random.Random(1))
+    monkeypatch.setattr(coherence, "cap", None)  # a block is folded at once, never value by value
+    rules.apply(by_block, n, random.Random(1))
+    assert list(by_block["updated"]) == by_value["updated"]
+    assert list(by_block["updated"]) != list(bulk.column(values))  # some were late and folded
+    array = bulk.array_of(by_block["updated"])
+    assert array is not None and array.tolist() == by_value["updated"]  # formatted from its array
