@@ -7,11 +7,14 @@ to the tree walk, and any error falls back to the tree walk, so both always agre
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+import numpy as np
 
 from .functions import f_length, f_lower, f_position, f_upper
 from .tree import (
@@ -72,6 +75,33 @@ class _Tri:
     """A compiled sub-expression giving True/False/None (delegated to the tree walk)."""
 
     expr: str
+
+
+_ARRAY_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "=": operator.eq,
+    "<>": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def _on_arrays(root: Node, index: Mapping[str, int], block: Callable) -> Callable:
+    """``block``, but a comparison of two columns whose blocks both carry datetime arrays of one
+    unit (bulk timestamps, ``.array``) is decided with numpy; NULL (NaT) passes, as in SQL."""
+    if not (isinstance(root, Cmp) and isinstance(root.left, Col) and isinstance(root.right, Col)):
+        return block
+    i, j, op = index[root.left.name], index[root.right.name], _ARRAY_OPS[root.op]
+
+    def array_block(cols: Sequence[Sequence[Any]]) -> list[int]:
+        a, b = getattr(cols[i], "array", None), getattr(cols[j], "array", None)
+        if a is None or b is None or a.dtype != b.dtype or a.dtype.kind != "M":
+            return block(cols)
+        holds = op(a, b) | np.isnat(a) | np.isnat(b)
+        return np.flatnonzero(~holds).tolist()
+
+    return array_block
 
 
 class Compiler:
@@ -155,7 +185,8 @@ class Compiler:
         exec(code, self.ns)  # noqa: S102 - source generated here from the parsed tree
         fn = self.ns["_check"]
         fn.__doc__ = f"{self.text}\n\n{src}"
-        fn.block = self._block_function(body)
+        block = self._block_function(body)
+        fn.block = _on_arrays(self.root, self.index, block) if block is not None else None
         return fn
 
     def _block_function(self, body: str) -> Callable[[Sequence[Sequence[Any]]], list[int]] | None:

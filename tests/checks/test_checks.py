@@ -695,6 +695,33 @@ def test_compile_agrees_with_evaluate(expression):
             assert fn.block(columns) == [k for k, t in enumerate(tuples) if not fn(t)], expression
 
 
+@pytest.mark.parametrize("op", ["=", "<>", "<", "<=", ">", ">="])
+@pytest.mark.parametrize("unit", ["D", "s", "us"])
+def test_a_comparison_of_two_bulk_datetime_blocks_fails_the_rows_the_row_form_fails(op, unit):
+    import numpy as np
+
+    from datalchemy_mp.generators import bulk
+
+    g = np.random.default_rng(5)
+
+    def block() -> np.ndarray:
+        seconds = g.integers(0, 40 * 86_400, 2000)
+        array = (np.datetime64("2024-01-01T00:00:00") + seconds.astype("timedelta64[s]")).astype(
+            f"datetime64[{unit}]"
+        )
+        array[g.random(2000) < 0.1] = np.datetime64("NaT")  # NULL
+        return array
+
+    a = block()
+    b = np.where(g.random(2000) < 0.3, a, block())  # some equal pairs
+    fn = parse_check(f"CHECK ((ended {op} started))").compile({"started": 0, "ended": 1}, TODAY)
+    columns = [bulk.column(b), bulk.column(a)]
+    by_row = [k for k, row in enumerate(zip(*columns, strict=True)) if not fn(row)]
+    assert by_row  # some rows fail
+    assert fn.block(columns) == by_row
+    assert fn.block([list(c) for c in columns]) == by_row  # plain lists: the loop, same rows
+
+
 def test_compile_generates_native_code_for_the_common_forms():
     check = parse_check("CHECK (score >= 0 AND score <= 100)")
     fn = check.compile({"score": 0}, TODAY)
