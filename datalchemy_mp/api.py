@@ -188,6 +188,9 @@ def generate(
             inputs = frozen.Inputs.read(schema_file, plan_file)
             prepared = prepare(schema_file, plan_file, base_date, inputs)
             executor = _executor(dask)
+            server = _workers_server(
+                executor, fork_from_caller, prepared, inputs.schema_bytes, inputs.plan_bytes
+            )
             n = workers or (executor.threads() if executor else None) or os.cpu_count() or 1
             report.warnings = prepared.warnings
             log.info("plan valid", tables=len(prepared.graph.order), warnings=len(report.warnings))
@@ -203,11 +206,12 @@ def generate(
                     **inputs.digests,
                 }
             )
-            frozen.freeze(run_dir, inputs, report.settings)
-            _write_resolved_plan(
-                run_dir, inputs.plan_bytes, prepared.plan, prepared.base_date, prepared.table_plans
-            )
-            return _execute(report, run_dir, prepared, executor, on_event, {}, fork_from_caller)
+            with server:
+                frozen.freeze(run_dir, inputs, report.settings)
+                _write_resolved_plan(
+                    run_dir, inputs.plan_bytes, prepared.plan, prepared.base_date, prepared.table_plans
+                )
+                return _execute(report, run_dir, prepared, executor, on_event, {})
 
         return _guarded(report, run_dir, shutdown, run)
 
@@ -290,10 +294,28 @@ def resume(
     prepared = Prepared(schema, plan, graph, table_plans, base, report.warnings)
 
     def run() -> str | None:
-        return _execute(report, run_dir, prepared, executor, on_event, earlier, fork_from_caller)
+        files = (frozen.schema_path(run_dir).read_bytes(), frozen.plan_path(run_dir).read_bytes())
+        with _workers_server(executor, fork_from_caller, prepared, *files):
+            return _execute(report, run_dir, prepared, executor, on_event, earlier)
 
     with supervisor.catch_shutdown(raising=False) as shutdown:
         return _guarded(report, run_dir, shutdown, run)
+
+
+def _workers_server(
+    executor: supervisor.Executor | None,
+    fork_from_caller: bool,
+    prepared: Prepared,
+    schema_bytes: bytes,
+    plan_bytes: bytes,
+) -> contextlib.AbstractContextManager:
+    """The workers' forkserver for a local run asked to fork from this process (the CLI): forked
+    now, while this process writes the run directory, with the validated run kept in memory."""
+    if executor is not None or not fork_from_caller:
+        return contextlib.nullcontext()
+    p = prepared
+    run_cache.keep(schema_bytes, plan_bytes, p.schema, p.plan, p.table_plans, p.base_date)
+    return supervisor.forked_server(PRELOAD)
 
 
 def _execute(
@@ -303,11 +325,10 @@ def _execute(
     executor: supervisor.Executor | None,
     on_event: Callable[[str, TableState], None] | None,
     previous: dict[tuple[str, str], dict],
-    fork_from_caller: bool,
 ) -> str | None:
     """Run the tables; returns the shutdown signal that stopped them, if any. ``previous``: each
     table's entry in the report of an earlier attempt (a resumed run): those OK are kept as they
-    are, the others run again. ``fork_from_caller``: see ``generate``."""
+    are, the others run again."""
     settings = report.settings
     tasks, runs = jobs.build(
         prepared.schema,
@@ -345,22 +366,9 @@ def _execute(
         if on_event is not None:
             on_event(event.kind, state)
 
-    server: contextlib.AbstractContextManager = contextlib.nullcontext()
-    if executor is None and fork_from_caller:  # workers fork with the validated run in memory
-        p = prepared
-        run_cache.keep(
-            frozen.schema_path(run_dir),
-            frozen.plan_path(run_dir),
-            p.schema,
-            p.plan,
-            p.table_plans,
-            p.base_date,
-        )
-        server = supervisor.forked_server(PRELOAD)
-    with server:
-        if executor is None:  # the forkserver's start counts against no table's timeout
-            supervisor.wait_ready(PRELOAD)
-        result = supervisor.run(tasks, limits, on_event=handle, executor=executor)
+    if executor is None:  # the forkserver's start counts against no table's timeout
+        supervisor.wait_ready(PRELOAD)
+    result = supervisor.run(tasks, limits, on_event=handle, executor=executor)
     for task_id, outcome in result.outcomes.items():
         runs[task_id].apply(outcome, run_dir, table_of)
     return result.interrupted_by

@@ -50,13 +50,24 @@ _run: Run | None = None
 
 
 def keep(
-    schema_file: str | Path, plan_file: str | Path, schema: Schema, plan: Plan, tables: dict, base: dt.date
+    schema_bytes: bytes, plan_bytes: bytes, schema: Schema, plan: Plan, tables: dict, base: dt.date
 ) -> None:
-    """Keep the run validated from these files (``tables``: every table's TablePlan) for the
-    workers of a forkserver forked from this process after now."""
+    """Keep the run validated from files of these bytes (``tables``: every table's TablePlan)
+    for the workers of a forkserver forked from this process after now."""
     global _run
-    _run = Run(_digest(schema_file, plan_file), base.isoformat(), schema, plan, tables, os.getpid())
-    _warm_faker(tables)
+    _run = Run(_digest_of(schema_bytes, plan_bytes), base.isoformat(), schema, plan, tables, os.getpid())
+
+
+def warm() -> None:
+    """Create the Faker instances the run's ``faker.*`` columns use (~50 ms each), once, in the
+    forkserver (engine.preload), rather than in every worker that draws from one."""
+    if _run is None:
+        return
+    from datalchemy_mp.generators.faker_gen import faker_for
+
+    plans = [cp for tp in _run.tables.values() for cp in tp.columns]
+    for locale in sorted({cp.info.locale for cp in plans if (cp.generator_id or "").startswith("faker.")}):
+        faker_for(locale)
 
 
 def prestart(schema_file: str | Path, plan_file: str | Path, base_date: dt.date | None) -> None:
@@ -99,9 +110,12 @@ def for_job(job: dict) -> Run | None:
 
 
 def _digest(schema_file: str | Path, plan_file: str | Path) -> str:
+    return _digest_of(Path(schema_file).read_bytes(), Path(plan_file).read_bytes())
+
+
+def _digest_of(*contents: bytes) -> str:
     h = hashlib.blake2b(digest_size=16)
-    for path in (schema_file, plan_file):
-        data = Path(path).read_bytes()
+    for data in contents:
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.hexdigest()
@@ -124,18 +138,7 @@ def _load(spec: dict) -> Run:
     )
     graph = graphmod.build(schema, plan)
     tables = sizing.sized_plans(schema, plan, graph, base)
-    _warm_faker(tables)
     return Run(digest, base.isoformat(), schema, plan, tables, os.getpid())
-
-
-def _warm_faker(tables: dict) -> None:
-    """Create the Faker instances the run's ``faker.*`` columns use (~50 ms each), once here
-    rather than in every worker that draws from one."""
-    from datalchemy_mp.generators.faker_gen import faker_for
-
-    plans = [cp for tp in tables.values() for cp in tp.columns]
-    for locale in sorted({cp.info.locale for cp in plans if (cp.generator_id or "").startswith("faker.")}):
-        faker_for(locale)
 
 
 def load_from_env() -> None:

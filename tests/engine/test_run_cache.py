@@ -65,7 +65,7 @@ def test_a_kept_run_is_used_only_in_a_fork_and_only_for_the_same_bytes_and_base_
     schema, plan = crm_plan
     p = api.prepare(schema, plan, dt.date.fromisoformat(BASE_DATE))
     monkeypatch.setattr(run_cache, "_run", None)
-    run_cache.keep(schema, plan, p.schema, p.plan, p.table_plans, p.base_date)
+    run_cache.keep(schema.read_bytes(), plan.read_bytes(), p.schema, p.plan, p.table_plans, p.base_date)
     job = {"schema_file": str(schema), "plan_file": str(plan), "base_date": BASE_DATE}
     assert run_cache.for_job(job) is None  # the process that kept it builds its own plans
     monkeypatch.setattr(run_cache._run, "kept_by", -1)  # as seen from a forked worker
