@@ -7,7 +7,6 @@ to the tree walk, and any error falls back to the tree walk, so both always agre
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from .tree import (
 from .values import (
     FLIP,
     PYOP_TEXT,
+    PYOPS,
     UTC,
     Clock,
     Incomparable,
@@ -77,22 +77,12 @@ class _Tri:
     expr: str
 
 
-_ARRAY_OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "=": operator.eq,
-    "<>": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-
-
 def _on_arrays(root: Node, index: Mapping[str, int], block: Callable) -> Callable:
     """``block``, but a comparison of two columns whose blocks both carry datetime arrays of one
     unit (bulk timestamps, ``.array``) is decided with numpy; NULL (NaT) passes, as in SQL."""
     if not (isinstance(root, Cmp) and isinstance(root.left, Col) and isinstance(root.right, Col)):
         return block
-    i, j, op = index[root.left.name], index[root.right.name], _ARRAY_OPS[root.op]
+    i, j, op = index[root.left.name], index[root.right.name], PYOPS[root.op]  # numpy's operators too
 
     def array_block(cols: Sequence[Sequence[Any]]) -> list[int]:
         a, b = getattr(cols[i], "array", None), getattr(cols[j], "array", None)
