@@ -685,6 +685,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "load_avg": [round(x, 2) for x in os.getloadavg()],
+        "cpu_probe_s": cpu_probe_s(),
         "git": _git("rev-parse", "--short", "HEAD"),
         "source_sha256": _source_digest(),
         "engine_changes_not_committed": "; ".join(
@@ -692,6 +693,17 @@ def machine() -> dict:
             for line in _git("status", "--short", "--", "datalchemy_mp", "supervisor").splitlines()
         ),
     }
+
+
+def cpu_probe_s() -> float:
+    """Seconds for a fixed pure-Python loop in a fresh interpreter, best of 3: how fast this
+    shared host runs right now (0.49-0.74 s on the same VM within one hour), so that figures
+    taken on different days can be compared."""
+    code = "import time; t = time.perf_counter(); sum(range(30_000_000)); print(time.perf_counter() - t)"
+    times = [
+        float(subprocess.run([PYTHON, "-c", code], capture_output=True, text=True).stdout) for _ in range(3)
+    ]
+    return round(min(times), 3)
 
 
 def _source_digest() -> str:
@@ -715,7 +727,8 @@ def print_table(rows: list[Row], extra: dict, info: dict, runs: int) -> None:
     print(
         f"\n{info['date_utc']} · {info['cpus']} CPUs · {info['memory_gib']} GiB · "
         f"Python {info['python']} · load avg at start {info['load_avg_start']}, "
-        f"at end {info['load_avg']} · medians of {runs} runs · git {info['git']}"
+        f"at end {info['load_avg']} · CPU probe at start {info['cpu_probe_s_start']} s, at end "
+        f"{info['cpu_probe_s']} s · medians of {runs} runs · git {info['git']}"
         f" · source {info['code_at_start']['source_sha256']} at start, "
         f"{info['source_sha256']} at end"
         + (
@@ -841,6 +854,7 @@ def main() -> None:
         parser.error(f"unknown scenario(s) {sorted(unknown)}; expected among {list(SCENARIOS)}")
 
     load_start = [round(x, 2) for x in os.getloadavg()]
+    probe_start = cpu_probe_s()
     code_start = {k: v for k, v in machine().items() if k.startswith(("git", "engine", "source"))}
     rows: list[Row] = []
     extra: dict = {}
@@ -851,6 +865,7 @@ def main() -> None:
     info = {
         **machine(),
         "load_avg_start": load_start,
+        "cpu_probe_s_start": probe_start,
         "code_at_start": code_start,
         "command": " ".join(sys.argv),
     }
