@@ -188,9 +188,7 @@ def generate(
             inputs = frozen.Inputs.read(schema_file, plan_file)
             prepared = prepare(schema_file, plan_file, base_date, inputs)
             executor = _executor(dask)
-            server = _workers_server(
-                executor, fork_from_caller, prepared, inputs.schema_bytes, inputs.plan_bytes
-            )
+            server = _workers_server(executor, fork_from_caller, prepared, inputs)
             n = workers or (executor.threads() if executor else None) or os.cpu_count() or 1
             report.warnings = prepared.warnings
             log.info("plan valid", tables=len(prepared.graph.order), warnings=len(report.warnings))
@@ -278,24 +276,20 @@ def resume(
     previous = resuming.previous_report(run_dir)
     logs.log_to_file(run_dir / logs.LOG_NAME)
     log.info("run resumed", run_id=run_dir.name, run_dir=str(run_dir))
-    schema, plan, warnings = load_inputs(frozen.schema_path(run_dir), frozen.plan_path(run_dir))
+    inputs = frozen.Inputs.read(frozen.schema_path(run_dir), frozen.plan_path(run_dir))
     base = dt.date.fromisoformat(settings["base_date"])
-    graph = graphmod.build(schema, plan)
-    table_plans = jobs.plans_of(schema, plan, graph, base)
-    sizing.apply(schema, plan, graph, table_plans, base)
+    prepared = prepare(inputs.schema_file, inputs.plan_file, base, inputs)
     executor = _executor(dask)
     if executor is None and not fork_from_caller:
         supervisor.prestart(PRELOAD)
     report = Report(path=run_dir / REPORT_NAME, run_id=previous["run_id"], settings=settings)
     report.started_at = previous["started_at"]
     report.resumed_at = [*previous.get("resumed_at", []), utc_now()]
-    report.warnings = warnings + graph.warnings
+    report.warnings = prepared.warnings
     earlier = resuming.tables_of(previous)
-    prepared = Prepared(schema, plan, graph, table_plans, base, report.warnings)
 
     def run() -> str | None:
-        files = (frozen.schema_path(run_dir).read_bytes(), frozen.plan_path(run_dir).read_bytes())
-        with _workers_server(executor, fork_from_caller, prepared, *files):
+        with _workers_server(executor, fork_from_caller, prepared, inputs):
             return _execute(report, run_dir, prepared, executor, on_event, earlier)
 
     with supervisor.catch_shutdown(raising=False) as shutdown:
@@ -306,15 +300,14 @@ def _workers_server(
     executor: supervisor.Executor | None,
     fork_from_caller: bool,
     prepared: Prepared,
-    schema_bytes: bytes,
-    plan_bytes: bytes,
+    inputs: frozen.Inputs,
 ) -> contextlib.AbstractContextManager:
     """The workers' forkserver for a local run asked to fork from this process (the CLI): forked
     now, while this process writes the run directory, with the validated run kept in memory."""
     if executor is not None or not fork_from_caller:
         return contextlib.nullcontext()
     p = prepared
-    run_cache.keep(schema_bytes, plan_bytes, p.schema, p.plan, p.table_plans, p.base_date)
+    run_cache.keep(inputs.schema_bytes, inputs.plan_bytes, p.schema, p.plan, p.table_plans, p.base_date)
     return supervisor.forked_server(PRELOAD)
 
 

@@ -80,8 +80,7 @@ def fork_server(preload: Sequence[str] = ()) -> bool:
     if threading.active_count() > 1 or not hasattr(os, "fork"):
         return False
     if pid is not None:  # it died: forget it, as the stdlib does
-        os.close(server._forkserver_alive_fd)
-        server._forkserver_pid = server._forkserver_address = server._forkserver_alive_fd = None
+        _forget(server)
     preload = _preload_list(preload)
     CONTEXT.set_forkserver_preload(preload)  # for a restart by the stdlib, should this one die
     resource_tracker.ensure_running()
@@ -116,12 +115,17 @@ def _stop() -> None:
     """End the forked server: it exits once no process holds its "alive" pipe (the pool's
     workers let go of it as they start, and none is left once a run has ended)."""
     server: Any = forkserver._forkserver  # type: ignore[attr-defined]
-    pid, server._forkserver_pid = server._forkserver_pid, None
-    os.close(server._forkserver_alive_fd)
-    server._forkserver_alive_fd = server._forkserver_address = None
+    pid = server._forkserver_pid
+    _forget(server)
     deadline = time.monotonic() + _STOP_WAIT_S
     while os.waitpid(pid, os.WNOHANG) == (0, 0) and time.monotonic() < deadline:
         time.sleep(0.005)
+
+
+def _forget(server: Any) -> None:
+    """Let go of the stdlib's forkserver record: its "alive" pipe closed, no pid, no address."""
+    os.close(server._forkserver_alive_fd)
+    server._forkserver_pid = server._forkserver_address = server._forkserver_alive_fd = None
 
 
 def _serve(listener_fd: int, alive_r: int, preload: list[str], mask: set) -> None:

@@ -176,9 +176,7 @@ def _cap_block(end: dt.datetime, values: list, late: list[int], kind: str, lows:
     lo[lo == NAT] = end_us - 365 * 86_400 * _US
     if floor is not None:
         lo = np.maximum(lo, _micros_of(_as_dt(floor)))
-    span = (end_us - lo) // _US  # whole seconds; cap leaves lo where this is not positive
-    v = micros(array[at])
-    folded = np.where(span > 0, lo + (v // _US) % np.maximum(span, 1) * _US, lo).astype("datetime64[us]")
+    folded = _fold(micros(array[at]), lo, end_us).astype("datetime64[us]")
     if kind == Kind.DATE:
         folded = folded.astype("datetime64[D]")
     items = folded.astype(array.dtype)
@@ -194,6 +192,13 @@ def _cap_block(end: dt.datetime, values: list, late: list[int], kind: str, lows:
 
 def _micros_of(v: dt.datetime) -> int:
     return (v - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+def _fold(values: np.ndarray, low: np.ndarray, last: int) -> np.ndarray:
+    """Microseconds ``values`` moved into [``low``, ``last``] by a function of themselves (their
+    whole seconds modulo the span); ``low`` where the span is under a second (``cap``'s rule)."""
+    span = (last - low) // _US
+    return np.where(span > 0, low + (values // _US) % np.maximum(span, 1) * _US, low)
 
 
 def _late(values: list, end: dt.datetime) -> list[int]:
@@ -589,15 +594,12 @@ class Lineage:
             return values
         mine = micros(values)
         low = np.max(np.stack([micros(p) for p in parent_values]), axis=0)  # NAT is below all
-        last = (end - _EPOCH) // dt.timedelta(microseconds=1)
+        last = _micros_of(end)
         moving = (mine != NAT) & (low != NAT) & (low <= last) & ((mine < low) | (mine > last))
         at = np.flatnonzero(moving)
         if not len(at):
             return values
-        low = low[at]
-        span = (last - low) // _US
-        shift = (mine[at] // _US) % np.maximum(span, 1) * _US
-        new = np.where(span > 0, low + shift, low)
+        new = _fold(mine[at], low[at], last)
         array = bulk.array_of(values)
         if array is not None and array.dtype.kind == "M":  # a bulk block: moved in its array
             moved = new.astype("datetime64[us]")
